@@ -1,0 +1,41 @@
+"""The frame every course page shares: title, 讲义 (lecture), then the worksheet, then 小结 / 下一步."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from ui.state import t, workspace
+from workbook import course
+from workbook import workspace as ws
+
+
+def header(page_id: str) -> None:
+    """Page title and the lecture text (the outline's point in a few sentences)."""
+    st.title(t(f"nav.{page_id}"))
+    with st.expander(t("frame.lecture"), expanded=True, icon=":material/school:"):
+        st.markdown(t(f"lecture.{page_id}"))
+
+
+def footer(page_id: str) -> None:
+    """Summary, the trainee's 'done' mark (kept in the workspace) and a link to the next page."""
+    st.divider()
+    st.subheader(t("frame.summary"))
+    st.markdown(t(f"summary.{page_id}"))
+    entry = course.page_by_id(page_id)
+    if entry.worksheet:
+        key = f"done_{page_id}"
+        st.session_state[key] = ws.is_done(workspace(), page_id)
+        st.checkbox(t("frame.mark_done"), key=key, on_change=_toggle_done, args=(page_id, key))
+    following = _next_page(page_id)
+    if following is not None:
+        st.page_link(following.file, label=t("frame.next", title=t(following.title_key)), icon=":material/arrow_forward:")
+
+
+def _toggle_done(page_id: str, key: str) -> None:
+    ws.mark_done(workspace(), page_id, bool(st.session_state[key]))
+
+
+def _next_page(page_id: str) -> course.PageEntry | None:
+    ids = [p.id for p in course.PAGES]
+    index = ids.index(page_id)
+    return course.PAGES[index + 1] if index + 1 < len(ids) else None

@@ -1,0 +1,39 @@
+"""The sidebar below the navigation: language, the active book badge and the trainee's progress."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from ui.state import active_book, lang, set_lang, t, workspace
+from workbook import course
+from workbook import workspace as ws
+
+_LANGUAGE_WIDGET = "sidebar_language"
+
+
+def _on_language_change() -> None:
+    set_lang(st.session_state[_LANGUAGE_WIDGET])
+
+
+def render() -> None:
+    current = lang()
+    # Keep the choice in the URL: sidebar navigation drops query params, so restore it on every run.
+    if st.query_params.get("lang") != current:
+        st.query_params["lang"] = current
+    with st.sidebar:
+        st.session_state[_LANGUAGE_WIDGET] = current
+        st.radio(
+            t("sidebar.language"),
+            options=["zh", "en"],
+            horizontal=True,
+            format_func=lambda code: "中文" if code == "zh" else "English",
+            key=_LANGUAGE_WIDGET,
+            on_change=_on_language_change,
+        )
+        book = active_book()
+        if book.is_sample:
+            st.caption(t("sidebar.book_sample", n=len(book.frame)))
+        else:
+            st.caption(t("sidebar.book_upload", name=book.label, n=len(book.frame)))
+        done, total = ws.progress(workspace(), (p.id for p in course.worksheet_pages()))
+        st.progress(done / total if total else 0.0, text=t("sidebar.progress", done=done, total=total))

@@ -1,0 +1,132 @@
+"""Per-session state: language, the trainee's workspace, the active customer book and a session memo.
+
+Everything here lives in ``st.session_state`` (one browser tab), never in a module global or
+``st.cache_resource``: an uploaded book is one trainee's data.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+import pandas as pd
+import streamlit as st
+
+from workbook import i18n
+from workbook import workspace as ws
+
+T = TypeVar("T")
+
+LANG_KEY = "lang"
+WORKSPACE_KEY = "workspace"
+BOOK_KEY = "active_book"
+MEMO_KEY = "_session_memo"
+MEMO_CAPACITY = 64
+
+SAMPLE_SIZE = 300
+SAMPLE_SEED = 7
+
+
+@dataclass(frozen=True)
+class ActiveBook:
+    """The book every page works on. ``token`` identifies its content (for the session memo)."""
+
+    frame: pd.DataFrame = field(repr=False)
+    source: str  # "sample" or "upload"
+    label: str  # file name, or "sample"
+    token: str
+    report: Any = None  # intake report of an upload, None for the sample
+
+    @property
+    def is_sample(self) -> bool:
+        return self.source == "sample"
+
+
+# ---- language -------------------------------------------------------------------------------------------
+
+def lang() -> str:
+    """The current UI language. First visit: from ``?lang=`` in the URL, else Chinese."""
+    if LANG_KEY not in st.session_state:
+        st.session_state[LANG_KEY] = i18n.normalise_language(st.query_params.get("lang"))
+    return str(st.session_state[LANG_KEY])
+
+
+def set_lang(value: str) -> None:
+    st.session_state[LANG_KEY] = i18n.normalise_language(value)
+    st.query_params["lang"] = st.session_state[LANG_KEY]
+
+
+def t(key: str, /, **values: Any) -> str:
+    return i18n.t(key, lang(), **values)
+
+
+# ---- workspace ------------------------------------------------------------------------------------------
+
+def workspace() -> ws.Workspace:
+    if WORKSPACE_KEY not in st.session_state:
+        st.session_state[WORKSPACE_KEY] = ws.new_workspace()
+    return st.session_state[WORKSPACE_KEY]  # type: ignore[no-any-return]
+
+
+def module_values(module_id: str, defaults: dict[str, Any] | None = None) -> dict[str, Any]:
+    return ws.module_values(workspace(), module_id, defaults)
+
+
+def save_values(module_id: str, **values: Any) -> None:
+    ws.set_values(workspace(), module_id, **values)
+
+
+# ---- the customer book ----------------------------------------------------------------------------------
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def _sample_frame(n: int, seed: int) -> pd.DataFrame:
+    # The sample book is the same for everyone (no user data), so a global cache is right here.
+    from workbook.samples import sample_book
+
+    return sample_book(n=n, seed=seed)
+
+
+def sample_active_book(n: int = SAMPLE_SIZE, seed: int = SAMPLE_SEED) -> ActiveBook:
+    return ActiveBook(frame=_sample_frame(n, seed), source="sample", label="sample", token=f"sample-{n}-{seed}")
+
+
+def active_book() -> ActiveBook:
+    """The trainee's current book; the 300-customer sample until they upload their own."""
+    book = st.session_state.get(BOOK_KEY)
+    if not isinstance(book, ActiveBook):
+        book = sample_active_book()
+        st.session_state[BOOK_KEY] = book
+    return book
+
+
+def set_active_book(book: ActiveBook) -> None:
+    st.session_state[BOOK_KEY] = book
+    st.session_state.pop(MEMO_KEY, None)
+
+
+# ---- session memo ---------------------------------------------------------------------------------------
+
+def memo(name: str, key: Hashable, compute: Callable[[], T]) -> T:
+    """Compute once per session for a given key; reruns with an unchanged key reuse the value.
+
+    ``key`` must capture every input (the book token and the parameters). Entries are per session, so one
+    trainee's derived data is never served to another.
+    """
+    store: OrderedDict[tuple[str, Hashable], Any] = st.session_state.setdefault(MEMO_KEY, OrderedDict())
+    full_key = (name, key)
+    if full_key in store:
+        store.move_to_end(full_key)
+        return store[full_key]  # type: ignore[no-any-return]
+    value = compute()
+    store[full_key] = value
+    while len(store) > MEMO_CAPACITY:
+        store.popitem(last=False)
+    return value
+
+
+def book_memo(name: str, compute: Callable[..., T], *args: Hashable) -> T:
+    """``compute(book_frame, *args)`` for the active book, memoised per session by book token and args."""
+    book = active_book()
+    return memo(name, (book.token, args), lambda: compute(book.frame, *args))

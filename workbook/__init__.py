@@ -1,0 +1,37 @@
+"""workbook — the domain package of 客户分层经营训练手册 (pure Python + pandas; never imports streamlit).
+
+The stable facade below is what tests, benchmarks and outside tools use. Names resolve lazily from their
+domain module so that importing ``workbook`` stays cheap for a page that needs only one of them.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+# public name -> module (one domain noun per module)
+_FACADE: dict[str, str] = {
+    "sample_book": "samples",
+    "read_book": "intake",
+    "BookLoad": "intake",
+    "BookError": "intake",
+    "profitability": "profitability",
+    "whale_curve": "profitability",
+    "SCHEMES": "segmentation",
+    "segment": "segmentation",
+}
+
+__all__ = sorted(_FACADE)
+
+
+def __getattr__(name: str) -> Any:
+    module_name = _FACADE.get(name)
+    if module_name is None:
+        raise AttributeError(f"module 'workbook' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"workbook.{module_name}"), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(list(globals()) + __all__)

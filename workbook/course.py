@@ -1,0 +1,68 @@
+"""The course map: the day's sections, their time on the agenda, and the registry of the app's pages.
+
+``PAGES`` is the one registry ``app.py`` builds its navigation from. It lists only pages that exist (a test
+checks every file); a later module adds its page here when it ships. Titles live in the catalogue under
+``nav.<page id>``; section headers under ``section.<section id>``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass(frozen=True)
+class Section:
+    id: str
+    minutes: int  # time on the 6-hour agenda
+    outline_items: tuple[str, ...] = ()  # catalogue keys of the outline points it covers
+
+
+@dataclass(frozen=True)
+class PageEntry:
+    id: str  # stable id: catalogue keys nav.<id>, lecture.<id>, workspace module id
+    file: str  # path relative to the project root
+    icon: str
+    section: str
+    worksheet: bool = True  # counts towards the trainee's progress
+    default: bool = False
+
+    @property
+    def title_key(self) -> str:
+        return f"nav.{self.id}"
+
+
+SECTIONS: tuple[Section, ...] = (
+    Section("start", 15),
+    Section("s1", 90),
+    Section("s2", 60),
+    Section("s3", 120),
+    Section("s4", 75),
+)
+
+PAGES: tuple[PageEntry, ...] = (
+    PageEntry("home", "pages/home.py", ":material/map:", "start", worksheet=False, default=True),
+    PageEntry("book", "pages/book.py", ":material/group:", "start"),
+)
+
+
+def section_of(page: PageEntry) -> Section:
+    return next(s for s in SECTIONS if s.id == page.section)
+
+
+def pages_in(section_id: str) -> tuple[PageEntry, ...]:
+    return tuple(p for p in PAGES if p.section == section_id)
+
+
+def page_by_id(page_id: str) -> PageEntry:
+    return next(p for p in PAGES if p.id == page_id)
+
+
+def total_minutes() -> int:
+    return sum(s.minutes for s in SECTIONS)
+
+
+def worksheet_pages() -> tuple[PageEntry, ...]:
+    return tuple(p for p in PAGES if p.worksheet)

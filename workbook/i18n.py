@@ -1,0 +1,90 @@
+"""The one string catalogue: every user-facing text, in Simplified Chinese and English.
+
+The catalogue is the TOML files in ``workbook/text/``; each file holds one area's strings (``common.toml``,
+``book.toml``, ``s1.toml`` …) as tables with a ``zh`` and an ``en`` value::
+
+    [book.title]
+    zh = "我的客户名册"
+    en = "My customer book"
+
+Keys are the dotted table paths. A key defined in two files, or lacking either language, is an error that the
+tests report. Values may hold ``{name}`` placeholders filled by :func:`t`.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+LANGUAGES: tuple[str, ...] = ("zh", "en")
+DEFAULT_LANGUAGE = "zh"
+TEXT_DIR = Path(__file__).parent / "text"
+MISSING_MARK = "⟦{key}⟧"
+
+
+class CatalogueError(ValueError):
+    """The catalogue files are inconsistent (duplicate key, missing language, bad TOML)."""
+
+
+def _flatten(table: dict[str, Any], prefix: str, out: dict[str, dict[str, str]], source: str) -> None:
+    if set(table) & set(LANGUAGES) or not any(isinstance(v, dict) for v in table.values()):
+        if prefix in out:
+            raise CatalogueError(f"duplicate catalogue key {prefix!r} in {source}")
+        out[prefix] = {lang: table[lang] for lang in table if isinstance(table[lang], str)}
+        return
+    for name, value in table.items():
+        if isinstance(value, dict):
+            _flatten(value, f"{prefix}.{name}" if prefix else name, out, source)
+        else:
+            raise CatalogueError(f"catalogue key {prefix}.{name} in {source} is not a zh/en table")
+
+
+@lru_cache(maxsize=1)
+def catalogue() -> dict[str, dict[str, str]]:
+    """All entries, key → {lang: text}. Read once per process (the files are code, not user data)."""
+    entries: dict[str, dict[str, str]] = {}
+    for path in sorted(TEXT_DIR.glob("*.toml")):
+        with path.open("rb") as handle:
+            try:
+                data = tomllib.load(handle)
+            except tomllib.TOMLDecodeError as err:
+                raise CatalogueError(f"{path.name}: {err}") from err
+        _flatten(data, "", entries, path.name)
+    return entries
+
+
+def incomplete_keys() -> list[str]:
+    """Keys lacking a non-empty text in one of the languages."""
+    return sorted(k for k, v in catalogue().items() if any(not v.get(lang, "").strip() for lang in LANGUAGES))
+
+
+def has_key(key: str) -> bool:
+    return key in catalogue()
+
+
+def t(key: str, lang: str = DEFAULT_LANGUAGE, /, **values: Any) -> str:
+    """The text of ``key`` in ``lang``, with ``{placeholders}`` filled.
+
+    A missing key renders as ⟦key⟧ rather than raising, so a trainee never sees a traceback; the page smoke
+    tests fail on that mark.
+    """
+    entry = catalogue().get(key)
+    if entry is None:
+        return MISSING_MARK.format(key=key)
+    text = entry.get(lang) or entry.get(DEFAULT_LANGUAGE) or MISSING_MARK.format(key=key)
+    if values:
+        try:
+            return text.format(**values)
+        except (KeyError, IndexError, ValueError):
+            return text
+    return text
+
+
+def normalise_language(value: object) -> str:
+    """A language code from a URL or widget value; anything unknown falls back to Chinese."""
+    text = str(value or "").strip().lower()
+    if text.startswith("en"):
+        return "en"
+    return DEFAULT_LANGUAGE

@@ -1,0 +1,152 @@
+"""The canonical customer book (客户名册): its fields, their types and the header aliases that map to them.
+
+Only ``customer_id`` and ``aum`` are required. Every module that needs another field names it and says what
+it would show; no module drops customers because a field is missing.
+
+The field list is data: intake maps source headers to these keys by the aliases below (matched after
+normalising case, spaces, brackets and units), and the pages read the zh/en labels from here.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from enum import Enum
+
+
+class Kind(str, Enum):
+    """How a field's cells are parsed and validated."""
+
+    TEXT = "text"  # kept as text (ids, names, categories)
+    MONEY = "money"  # 元; a unit in the header (万元, 亿元) scales the column once
+    NUMBER = "number"  # plain number (age, years, scores)
+    COUNT = "count"  # non-negative whole number
+    SHARE = "share"  # fraction 0–1; "35%" and 35 (> 1) are read as 0.35
+    DATE = "date"  # ISO, 2026年3月15日, 2026/3/15 or an Excel serial
+
+
+@dataclass(frozen=True)
+class Field:
+    key: str
+    zh: str
+    en: str
+    kind: Kind
+    aliases: tuple[str, ...] = ()
+    pii: bool = False
+    required: bool = False
+    # Allowed range for numbers; values outside are reported (not dropped).
+    minimum: float | None = None
+    maximum: float | None = None
+
+
+FIELDS: tuple[Field, ...] = (
+    Field("customer_id", "客户号", "Customer ID", Kind.TEXT,
+          ("客户号", "客户编号", "客户ID", "客户id", "客户代码", "CustomerId", "customer id", "cust_id", "client id", "id"),
+          required=True),
+    Field("name", "姓名", "Name", Kind.TEXT, ("姓名", "客户姓名", "客户名称", "name", "customer name"), pii=True),
+    Field("id_number", "证件号码", "ID number", Kind.TEXT,
+          ("证件号码", "身份证号", "身份证号码", "证件号", "id number", "id_no", "national id"), pii=True),
+    Field("phone", "手机号", "Mobile", Kind.TEXT,
+          ("手机号", "手机号码", "联系电话", "电话", "手机", "phone", "mobile", "mobile phone"), pii=True),
+    Field("card_no", "卡号", "Card number", Kind.TEXT, ("卡号", "银行卡号", "账号", "card no", "card number", "account"),
+          pii=True),
+    Field("gender", "性别", "Gender", Kind.TEXT, ("性别", "gender", "sex")),
+    Field("age", "年龄", "Age", Kind.NUMBER, ("年龄", "age"), minimum=0, maximum=120),
+    Field("occupation", "职业", "Occupation", Kind.TEXT, ("职业", "行业", "occupation", "job")),
+    Field("aum", "金融资产", "AUM", Kind.MONEY,
+          ("金融资产", "月日均资产", "月日均金融资产", "AUM", "总资产", "管理资产", "资产总额", "aum balance"),
+          required=True, minimum=0),
+    Field("aum_12m_ago", "一年前金融资产", "AUM 12 months ago", Kind.MONEY,
+          ("一年前金融资产", "上年同期金融资产", "去年金融资产", "aum 12m ago", "aum last year"), minimum=0),
+    Field("deposit_balance", "存款余额", "Deposits", Kind.MONEY, ("存款余额", "存款", "deposits", "deposit balance"),
+          minimum=0),
+    Field("wealth_balance", "理财余额", "Wealth products", Kind.MONEY, ("理财余额", "理财", "wealth balance"), minimum=0),
+    Field("fund_balance", "基金余额", "Funds", Kind.MONEY, ("基金余额", "基金", "fund balance"), minimum=0),
+    Field("insurance_balance", "保险余额", "Insurance", Kind.MONEY, ("保险余额", "保险", "insurance balance"), minimum=0),
+    Field("loan_balance", "贷款余额", "Loans", Kind.MONEY, ("贷款余额", "贷款", "loan balance", "loans"), minimum=0),
+    Field("product_count", "持有产品数", "Products held", Kind.COUNT,
+          ("持有产品数", "产品数", "持有产品数量", "product count", "products"), minimum=0),
+    Field("fee_income_12m", "近12月中间业务收入", "Fee income (12m)", Kind.MONEY,
+          ("近12月中间业务收入", "中间业务收入", "中收", "近12月中收", "fee income", "fee income 12m")),
+    Field("tenure_years", "开户年限", "Tenure (years)", Kind.NUMBER,
+          ("开户年限", "合作年限", "客户年限", "tenure", "tenure years"), minimum=0, maximum=100),
+    Field("contacts_12m", "近12月接触次数", "Contacts (12m)", Kind.COUNT,
+          ("近12月接触次数", "接触次数", "联系次数", "contacts", "contacts 12m"), minimum=0),
+    Field("service_hours_12m", "服务时长(小时)", "Service hours (12m)", Kind.NUMBER,
+          ("服务时长", "服务时长(小时)", "近12月服务时长", "服务小时数", "service hours"), minimum=0),
+    Field("gift_cost_12m", "礼品费用", "Gift cost (12m)", Kind.MONEY, ("礼品费用", "礼品", "gift cost"), minimum=0),
+    Field("rebate_cost_12m", "返佣/让利", "Rebates (12m)", Kind.MONEY,
+          ("返佣/让利", "返佣", "让利", "返佣让利", "rebate", "rebates", "rebate cost"), minimum=0),
+    Field("event_cost_12m", "活动费用", "Event cost (12m)", Kind.MONEY, ("活动费用", "event cost"), minimum=0),
+    Field("events_12m", "参加活动次数", "Events attended (12m)", Kind.COUNT,
+          ("参加活动次数", "活动次数", "events", "events attended"), minimum=0),
+    Field("referrals_12m", "转介绍人数", "Referrals (12m)", Kind.COUNT,
+          ("转介绍人数", "转介绍", "referrals"), minimum=0),
+    Field("app_logins_30d", "手机银行登录次数(30天)", "App log-ins (30d)", Kind.COUNT,
+          ("手机银行登录次数(30天)", "手机银行登录次数", "app登录次数", "app logins", "app logins 30d"), minimum=0),
+    Field("digital_share", "线上交易占比", "Digital share", Kind.SHARE,
+          ("线上交易占比", "线上占比", "digital share"), minimum=0, maximum=1),
+    Field("last_txn_date", "最近交易日期", "Last transaction", Kind.DATE,
+          ("最近交易日期", "最后交易日期", "last transaction", "last txn date")),
+    Field("last_contact_date", "最近联系日期", "Last contact", Kind.DATE,
+          ("最近联系日期", "最后联系日期", "last contact", "last contact date")),
+    Field("risk_level", "风险等级", "Risk level", Kind.TEXT,
+          ("风险等级", "风险承受能力", "风险评级", "risk level", "risk")),
+    Field("invest_years", "投资经验(年)", "Investing experience (years)", Kind.NUMBER,
+          ("投资经验", "投资经验(年)", "投资年限", "invest years", "investment experience"), minimum=0, maximum=100),
+    Field("satisfaction", "满意度/推荐意愿", "Satisfaction (0–10)", Kind.NUMBER,
+          ("满意度", "推荐意愿", "满意度/推荐意愿", "satisfaction", "nps score"), minimum=0, maximum=10),
+    Field("external_assets_est", "他行资产估计", "Assets elsewhere (est.)", Kind.MONEY,
+          ("他行资产估计", "他行资产", "external assets"), minimum=0),
+    Field("maturing_90d", "90天内到期金额", "Maturing in 90 days", Kind.MONEY,
+          ("90天内到期金额", "到期金额", "maturing 90d"), minimum=0),
+    Field("purchase_intent", "购买意向", "Purchase intent", Kind.TEXT, ("购买意向", "意向", "purchase intent")),
+    Field("marital", "婚姻", "Marital status", Kind.TEXT, ("婚姻", "婚姻状况", "marital", "marital status")),
+    Field("children", "子女数", "Children", Kind.COUNT, ("子女数", "子女", "children"), minimum=0, maximum=20),
+    Field("life_event", "近期人生事件", "Recent life event", Kind.TEXT,
+          ("近期人生事件", "人生事件", "life event")),
+)
+
+FIELD_BY_KEY: dict[str, Field] = {f.key: f for f in FIELDS}
+CANONICAL_KEYS: tuple[str, ...] = tuple(f.key for f in FIELDS)
+REQUIRED_KEYS: tuple[str, ...] = tuple(f.key for f in FIELDS if f.required)
+PII_KEYS: tuple[str, ...] = tuple(f.key for f in FIELDS if f.pii)
+
+# Canonical categories for the few categorical fields the rules read.
+RISK_LEVELS: tuple[str, ...] = ("C1", "C2", "C3", "C4", "C5")
+PURCHASE_INTENTS: tuple[str, ...] = ("高", "中", "低")
+
+_UNIT_PATTERN = re.compile(r"[（(]\s*(元|万元|万|亿元|亿|千元|%|小时|h|次|年|岁|个)\s*[)）]")
+_STRIP_PATTERN = re.compile(r"[\s_\-·/（）()\[\]【】:：.]+")
+
+
+def normalise_header(header: object) -> str:
+    """Header text as compared with aliases: NFKC, lower case, no unit suffix, no spaces or punctuation."""
+    text = unicodedata.normalize("NFKC", str(header)).strip().lower()
+    text = _UNIT_PATTERN.sub("", text)
+    return _STRIP_PATTERN.sub("", text)
+
+
+def header_unit(header: object) -> str | None:
+    """The unit written in a header such as ``金融资产(万元)``, or None."""
+    match = _UNIT_PATTERN.search(unicodedata.normalize("NFKC", str(header)))
+    return match.group(1) if match else None
+
+
+ALIAS_INDEX: dict[str, str] = {}
+for _field in FIELDS:
+    for _alias in (_field.key, _field.zh, _field.en, *_field.aliases):
+        ALIAS_INDEX.setdefault(normalise_header(_alias), _field.key)
+
+
+def match_header(header: object) -> str | None:
+    """The canonical key a source header maps to by alias, or None."""
+    return ALIAS_INDEX.get(normalise_header(header))
+
+
+def field_label(key: str, lang: str) -> str:
+    field = FIELD_BY_KEY.get(key)
+    if field is None:
+        return key
+    return field.zh if lang == "zh" else field.en

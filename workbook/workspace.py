@@ -1,0 +1,94 @@
+"""A trainee's work: one versioned, JSON-serialisable object that every page edits.
+
+Shape (plain data, so the store, the export and the importer share it)::
+
+    {
+      "version": 1,
+      "trainee": {"name": "", "group": "", "workshop": ""},
+      "modules": {"<page id>": {"<input>": value, ..., "_done": bool}},
+    }
+
+Module values are JSON types only (str, int, float, bool, None, lists and dicts of them; tables as lists of
+row dicts). Reading a module merges its defaults first, then what the trainee entered, so a new default
+never overwrites their work and an old saved workspace still opens.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+SCHEMA_VERSION = 1
+
+Workspace = dict[str, Any]
+
+
+class WorkspaceError(ValueError):
+    """A saved workspace could not be read; the message is for the trainee."""
+
+
+def new_workspace() -> Workspace:
+    return {
+        "version": SCHEMA_VERSION,
+        "trainee": {"name": "", "group": "", "workshop": ""},
+        "modules": {},
+    }
+
+
+def module_values(workspace: Workspace, module_id: str, defaults: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """The module's inputs: defaults first, then the trainee's own values (a copy; edit with set_values)."""
+    merged: dict[str, Any] = copy.deepcopy(dict(defaults or {}))
+    merged.update(copy.deepcopy(workspace.get("modules", {}).get(module_id, {})))
+    return merged
+
+
+def set_values(workspace: Workspace, module_id: str, **values: Any) -> None:
+    """Store inputs for a module. Values must be JSON-serialisable."""
+    for name, value in values.items():
+        try:
+            json.dumps(value, allow_nan=False)
+        except (TypeError, ValueError) as err:
+            raise TypeError(f"workspace value {module_id}.{name} is not plain JSON data: {err}") from err
+    workspace.setdefault("modules", {}).setdefault(module_id, {}).update(copy.deepcopy(values))
+
+
+def mark_done(workspace: Workspace, module_id: str, done: bool = True) -> None:
+    workspace.setdefault("modules", {}).setdefault(module_id, {})["_done"] = bool(done)
+
+
+def is_done(workspace: Workspace, module_id: str) -> bool:
+    return bool(workspace.get("modules", {}).get(module_id, {}).get("_done"))
+
+
+def is_started(workspace: Workspace, module_id: str) -> bool:
+    values = workspace.get("modules", {}).get(module_id, {})
+    return any(k != "_done" for k in values) or bool(values.get("_done"))
+
+
+def progress(workspace: Workspace, module_ids: Iterable[str]) -> tuple[int, int]:
+    """(modules done, modules in total) for the given worksheet modules."""
+    ids = list(module_ids)
+    return sum(is_done(workspace, m) for m in ids), len(ids)
+
+
+def to_json(workspace: Workspace) -> str:
+    return json.dumps(workspace, ensure_ascii=False, sort_keys=True, allow_nan=False)
+
+
+def from_json(text: str | bytes) -> Workspace:
+    """Read a saved workspace, upgrading older versions; unknown newer versions are refused."""
+    try:
+        data = json.loads(text)
+    except (ValueError, UnicodeDecodeError) as err:
+        raise WorkspaceError("保存的工作记录无法读取（不是有效的 JSON）。") from err
+    if not isinstance(data, dict) or not isinstance(data.get("modules", {}), dict):
+        raise WorkspaceError("保存的工作记录格式不正确。")
+    version = data.get("version", 0)
+    if not isinstance(version, int) or version > SCHEMA_VERSION:
+        raise WorkspaceError(f"保存的工作记录版本为 {version}，比本程序支持的版本 {SCHEMA_VERSION} 新，请升级程序。")
+    workspace = new_workspace()
+    workspace["trainee"].update({k: str(v) for k, v in dict(data.get("trainee", {})).items()})
+    workspace["modules"] = {str(k): dict(v) for k, v in data.get("modules", {}).items() if isinstance(v, dict)}
+    return workspace
