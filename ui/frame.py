@@ -28,7 +28,8 @@ def footer(page_id: str) -> None:
         st.checkbox(t("frame.mark_done"), key=key, on_change=_toggle_done, args=(page_id, key))
     following = _next_page(page_id)
     if following is not None:
-        st.page_link(following.file, label=t("frame.next", title=t(following.title_key)), icon=":material/arrow_forward:")
+        label = t("frame.next", title=t(following.title_key))
+        st.page_link(following.file, label=label, icon=":material/arrow_forward:")
 
 
 def _toggle_done(page_id: str, key: str) -> None:

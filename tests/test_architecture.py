@@ -1,0 +1,89 @@
+"""The project's structural rules, checked rather than trusted."""
+
+from __future__ import annotations
+
+import ast
+import re
+from pathlib import Path
+
+import workbook
+from workbook import course, i18n
+
+ROOT = Path(__file__).resolve().parent.parent
+KEY_CALL = re.compile(r"""\bt\(\s*["']([A-Za-z0-9_.]+)["']""")
+
+
+def _imports(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.update(alias.name.split(".")[0] for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            names.add(node.module.split(".")[0])
+    return names
+
+
+def test_workbook_never_imports_streamlit() -> None:
+    offenders = [p.name for p in (ROOT / "workbook").rglob("*.py") if "streamlit" in _imports(p)]
+    assert offenders == []
+
+
+def test_pages_never_import_each_other() -> None:
+    offenders = [p.name for p in (ROOT / "pages").glob("*.py") if "pages" in _imports(p)]
+    assert offenders == []
+
+
+def test_registry_lists_only_existing_pages_and_every_page_is_registered() -> None:
+    registered = {entry.file for entry in course.PAGES}
+    assert all((ROOT / file).is_file() for file in registered)
+    on_disk = {f"pages/{p.name}" for p in (ROOT / "pages").glob("*.py")}
+    assert on_disk == registered
+    assert len({entry.id for entry in course.PAGES}) == len(course.PAGES)
+    assert sum(entry.default for entry in course.PAGES) == 1
+    assert {entry.section for entry in course.PAGES} <= {s.id for s in course.SECTIONS}
+
+
+def test_agenda_is_six_hours() -> None:
+    assert course.total_minutes() == 360
+
+
+def test_catalogue_is_complete_in_both_languages() -> None:
+    assert i18n.incomplete_keys() == []
+
+
+def test_every_literal_key_used_in_code_exists() -> None:
+    used: dict[str, str] = {}
+    for folder in ("pages", "ui", "app.py"):
+        paths = [ROOT / folder] if folder.endswith(".py") else list((ROOT / folder).rglob("*.py"))
+        for path in paths:
+            for key in KEY_CALL.findall(path.read_text(encoding="utf-8")):
+                used.setdefault(key, path.name)
+    missing = {key: where for key, where in used.items() if not i18n.has_key(key)}
+    assert missing == {}
+
+
+def test_every_page_has_its_nav_title_and_course_text() -> None:
+    for entry in course.PAGES:
+        assert i18n.has_key(entry.title_key), entry.id
+        if entry.id != "home":
+            assert i18n.has_key(f"lecture.{entry.id}"), entry.id
+            assert i18n.has_key(f"summary.{entry.id}"), entry.id
+    for section in course.SECTIONS:
+        assert i18n.has_key(f"section.{section.id}")
+
+
+def test_facade_names_resolve() -> None:
+    for name in workbook.__all__:
+        assert getattr(workbook, name) is not None, name
+
+
+def test_no_streamlit_cache_resource_anywhere() -> None:
+    # st.cache_resource is shared by every session: per-user data must never go there.
+    offenders = [
+        p.name
+        for folder in ("pages", "ui")
+        for p in (ROOT / folder).rglob("*.py")
+        if re.search(r"@st\.cache_resource|cache_resource\(", p.read_text(encoding="utf-8"))
+    ]
+    assert offenders == []

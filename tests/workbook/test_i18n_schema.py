@@ -1,0 +1,51 @@
+from __future__ import annotations
+
+import pytest
+
+from workbook import i18n, schema
+
+
+def test_t_fills_placeholders_and_marks_missing_keys() -> None:
+    assert i18n.t("sidebar.progress", "zh", done=2, total=9) == "学习进度：2 / 9 个练习"
+    assert i18n.t("sidebar.progress", "en", done=2, total=9) == "Progress: 2 / 9 worksheets"
+    assert i18n.t("no.such.key", "en") == "⟦no.such.key⟧"
+
+
+@pytest.mark.parametrize("value, expected", [("en", "en"), ("EN-us", "en"), ("zh", "zh"), (None, "zh"), ("fr", "zh")])
+def test_language_from_url(value: object, expected: str) -> None:
+    assert i18n.normalise_language(value) == expected
+
+
+@pytest.mark.parametrize(
+    "header, key",
+    [
+        ("客户号", "customer_id"),
+        (" CustomerId ", "customer_id"),
+        ("金融资产(万元)", "aum"),
+        ("金融资产（万元）", "aum"),
+        ("月日均资产", "aum"),
+        ("AUM", "aum"),
+        ("手机号码", "phone"),
+        ("近12月中间业务收入", "fee_income_12m"),
+        ("服务时长(小时)", "service_hours_12m"),
+        ("返佣/让利", "rebate_cost_12m"),
+        ("手机银行登录次数(30天)", "app_logins_30d"),
+        ("balance", None),
+    ],
+)
+def test_header_aliases(header: str, key: str | None) -> None:
+    assert schema.match_header(header) == key
+
+
+def test_header_unit() -> None:
+    assert schema.header_unit("金融资产(万元)") == "万元"
+    assert schema.header_unit("金融资产（亿元）") == "亿元"
+    assert schema.header_unit("金融资产") is None
+
+
+def test_aliases_are_unambiguous() -> None:
+    seen: dict[str, str] = {}
+    for field in schema.FIELDS:
+        for alias in (field.key, field.zh, field.en, *field.aliases):
+            normal = schema.normalise_header(alias)
+            assert seen.setdefault(normal, field.key) == field.key, (alias, seen[normal], field.key)

@@ -1,0 +1,71 @@
+from __future__ import annotations
+
+import json
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from workbook import workspace as ws
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers(-10**9, 10**9) | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(max_size=20),
+    lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=8), children, max_size=4),
+    max_leaves=12,
+)
+
+
+@given(
+    modules=st.dictionaries(
+        st.sampled_from(["s1_1", "s1_2", "s3_2", "s3_5"]),
+        st.dictionaries(st.text(min_size=1, max_size=10).filter(lambda k: k != "_done"), json_values, max_size=4),
+        max_size=4,
+    ),
+    name=st.text(max_size=12),
+)
+def test_round_trip(modules: dict, name: str) -> None:
+    original = ws.new_workspace()
+    original["trainee"]["name"] = name
+    for module_id, values in modules.items():
+        ws.set_values(original, module_id, **values)
+    assert ws.from_json(ws.to_json(original)) == original
+
+
+def test_defaults_first_then_trainee_values() -> None:
+    work = ws.new_workspace()
+    ws.set_values(work, "s1_2", target=2_000_000)
+    merged = ws.module_values(work, "s1_2", {"target": 1_000_000, "period": "month"})
+    assert merged == {"target": 2_000_000, "period": "month"}
+    merged["target"] = 5  # a copy: editing it does not touch the workspace
+    assert work["modules"]["s1_2"]["target"] == 2_000_000
+
+
+def test_progress_counts_done_modules() -> None:
+    work = ws.new_workspace()
+    ws.mark_done(work, "book")
+    ws.set_values(work, "s1_1", q1=3)
+    assert ws.progress(work, ["book", "s1_1", "s1_2"]) == (1, 3)
+    assert ws.is_started(work, "s1_1") and not ws.is_done(work, "s1_1")
+
+
+def test_rejects_non_json_values() -> None:
+    with pytest.raises(TypeError):
+        ws.set_values(ws.new_workspace(), "s1_1", when=object())
+
+
+@pytest.mark.parametrize(
+    "text, fragment",
+    [("not json", "JSON"), (json.dumps({"version": 99, "modules": {}}), "99"), (json.dumps([1, 2]), "格式")],
+)
+def test_bad_saved_workspace_gets_a_chinese_message(text: str, fragment: str) -> None:
+    with pytest.raises(ws.WorkspaceError, match=fragment):
+        ws.from_json(text)
+
+
+def test_older_version_opens_with_new_defaults() -> None:
+    old = {"version": 0, "modules": {"s1_2": {"target": 3}}}
+    work = ws.from_json(json.dumps(old))
+    assert work["version"] == ws.SCHEMA_VERSION
+    assert work["trainee"] == {"name": "", "group": "", "workshop": ""}
+    assert ws.module_values(work, "s1_2", {"period": "month"}) == {"target": 3, "period": "month"}
