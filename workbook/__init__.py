@@ -17,6 +17,9 @@ _FACADE: dict[str, str] = {
     "BookError": "intake",
     "profitability": "profitability",
     "whale_curve": "profitability",
+    "whale_summary": "profitability",
+    "ProfitParams": "profitability",
+    "service_review": "profitability",
     "SCHEMES": "segmentation",
     "segment": "segmentation",
 }
