@@ -4,6 +4,7 @@ projector, and money/percent formats per language. Presentation only; no domain 
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 
 import plotly.graph_objects as go
 
@@ -51,3 +52,198 @@ def percent(value: float | None, digits: int = 1) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "—"
     return f"{value * 100:.{digits}f}%"
+
+
+# ---- figure builders (section 一 and any page that needs the same shapes) ---------------------------------
+# They only draw what they are given: numbers come computed from ``workbook``, labels translated.
+
+ACCENT = PALETTE[0]  # bank red: what the page wants the eye on (constraint, liabilities)
+GOOD = PALETTE[3]
+NEUTRAL = PALETTE[5]
+HIGHLIGHT = PALETTE[2]  # targets and reference lines
+MUTED = "#B8C2CC"
+GRID = "#E6EAEE"
+
+
+def _axes(figure: go.Figure) -> go.Figure:
+    figure.update_layout(plot_bgcolor="white", paper_bgcolor="white")
+    figure.update_xaxes(gridcolor=GRID, zerolinecolor=MUTED, automargin=True)
+    figure.update_yaxes(gridcolor=GRID, zerolinecolor=MUTED, automargin=True)
+    return figure
+
+
+def radar(
+    categories: Sequence[str],
+    series: Sequence[tuple[str, Sequence[float]]],
+    *,
+    value_range: tuple[float, float] = (0, 5),
+    title: str | None = None,
+    height: int = CHART_HEIGHT + 80,
+) -> go.Figure:
+    """A filled radar chart; ``series`` is (trace name, values in category order)."""
+    figure = go.Figure()
+    for index, (name, values) in enumerate(series):
+        colour = PALETTE[index % len(PALETTE)]
+        figure.add_trace(
+            go.Scatterpolar(
+                r=[*values, values[0]] if values else [],
+                theta=[*categories, categories[0]] if categories else [],
+                name=name,
+                fill="toself",
+                line={"color": colour, "width": 3},
+                opacity=0.8,
+            )
+        )
+    style(figure, height=height)
+    figure.update_layout(
+        title={"text": title} if title else None,
+        showlegend=len(series) > 1,
+        polar={
+            "radialaxis": {"range": list(value_range), "dtick": 1, "tickfont": {"size": 12}},
+            "angularaxis": {"tickfont": {"size": 15}},
+        },
+        margin={"l": 70, "r": 70, "t": 56 if title else 36, "b": 36},
+    )
+    return figure
+
+
+def waterfall(
+    labels: Sequence[str],
+    measures: Sequence[str],
+    values: Sequence[float],
+    texts: Sequence[str],
+    *,
+    target: float | None = None,
+    target_label: str | None = None,
+    title: str | None = None,
+    y_title: str | None = None,
+) -> go.Figure:
+    """A waterfall chart; ``measures`` are Plotly's "absolute" / "relative" / "total", one per bar."""
+    figure = go.Figure(
+        go.Waterfall(
+            x=list(labels),
+            measure=list(measures),
+            y=list(values),
+            text=list(texts),
+            textposition="outside",
+            cliponaxis=False,
+            connector={"line": {"color": MUTED}},
+            increasing={"marker": {"color": GOOD}},
+            decreasing={"marker": {"color": ACCENT}},
+            totals={"marker": {"color": PALETTE[1]}},
+        )
+    )
+    if target is not None:
+        figure.add_hline(
+            y=target,
+            line={"color": HIGHLIGHT, "width": 3, "dash": "dash"},
+            annotation_text=target_label,
+            annotation_position="top left",
+            annotation_font={"color": HIGHLIGHT},
+        )
+    style(figure)
+    figure.update_layout(title={"text": title} if title else None, showlegend=False)
+    figure.update_yaxes(title=y_title, rangemode="tozero")
+    return _axes(figure)
+
+
+def bars(
+    labels: Sequence[str],
+    values: Sequence[float],
+    texts: Sequence[str],
+    *,
+    highlight: Sequence[bool] | None = None,
+    line: float | None = None,
+    line_label: str | None = None,
+    title: str | None = None,
+    value_title: str | None = None,
+    horizontal: bool = True,
+    height: int | None = None,
+) -> go.Figure:
+    """Bars, the highlighted ones in the accent colour, with an optional reference line (e.g. throughput).
+
+    Horizontal bars list the first label on top, the way a sales funnel reads.
+    """
+    flags = list(highlight) if highlight is not None else [False] * len(values)
+    colours = [ACCENT if flag else NEUTRAL for flag in flags]
+    common = {"text": list(texts), "marker_color": colours, "textposition": "outside", "cliponaxis": False}
+    if horizontal:
+        figure = go.Figure(go.Bar(y=list(labels), x=list(values), orientation="h", **common))
+    else:
+        figure = go.Figure(go.Bar(x=list(labels), y=list(values), **common))
+    if line is not None:
+        line_style = {"line": {"color": HIGHLIGHT, "width": 3, "dash": "dash"}, "annotation_text": line_label,
+                      "annotation_font": {"color": HIGHLIGHT}}
+        if horizontal:
+            figure.add_vline(x=line, annotation_position="top right", **line_style)
+        else:
+            figure.add_hline(y=line, annotation_position="top left", **line_style)
+    style(figure, height=height if height is not None else max(CHART_HEIGHT, 62 * len(values) + 110))
+    figure.update_layout(title={"text": title} if title else None, showlegend=False)
+    if horizontal:
+        figure.update_yaxes(autorange="reversed")
+        figure.update_xaxes(title=value_title, rangemode="tozero")
+    else:
+        figure.update_yaxes(title=value_title, rangemode="tozero")
+    return _axes(figure)
+
+
+def curve_with_marks(
+    x: Sequence[float],
+    y: Sequence[float],
+    *,
+    name: str,
+    marks: Sequence[tuple[float, float, str]] = (),
+    reference_y: float | None = None,
+    reference_label: str | None = None,
+    x_title: str | None = None,
+    y_title: str | None = None,
+    percent_axes: bool = True,
+    title: str | None = None,
+) -> go.Figure:
+    """A curve (e.g. the whale curve) with annotated points ``(x, y, text)`` and a horizontal reference line."""
+    figure = go.Figure(go.Scatter(x=list(x), y=list(y), mode="lines", name=name,
+                                  line={"color": PALETTE[1], "width": 4}))
+    for index, (mark_x, mark_y, text) in enumerate(marks):
+        figure.add_trace(go.Scatter(x=[mark_x], y=[mark_y], mode="markers", showlegend=False, hoverinfo="skip",
+                                    marker={"size": 14, "color": ACCENT}))
+        figure.add_annotation(x=mark_x, y=mark_y, text=text, showarrow=True, arrowhead=2,
+                              ax=50, ay=-45 if index % 2 == 0 else 45,
+                              font={"color": ACCENT}, bgcolor="rgba(255,255,255,0.9)")
+    if reference_y is not None:
+        figure.add_hline(y=reference_y, line={"color": HIGHLIGHT, "width": 2, "dash": "dash"},
+                         annotation_text=reference_label, annotation_position="bottom right",
+                         annotation_font={"color": HIGHLIGHT})
+    style(figure)
+    figure.update_layout(title={"text": title} if title else None, showlegend=False)
+    figure.update_xaxes(title=x_title, tickformat=".0%" if percent_axes else None)
+    figure.update_yaxes(title=y_title, tickformat=".0%" if percent_axes else None)
+    return _axes(figure)
+
+
+def scatter_groups(
+    groups: Sequence[tuple[str, Sequence[float], Sequence[float], Sequence[str], str]],
+    *,
+    diagonal: tuple[float, float] | None = None,
+    diagonal_label: str | None = None,
+    x_title: str | None = None,
+    y_title: str | None = None,
+    log_axes: bool = False,
+    title: str | None = None,
+) -> go.Figure:
+    """Scatter of groups ``(name, xs, ys, hover texts, colour)``; ``diagonal=(low, high)`` draws y = x."""
+    figure = go.Figure()
+    for name, xs, ys, hovers, colour in groups:
+        figure.add_trace(go.Scatter(x=list(xs), y=list(ys), mode="markers", name=name, text=list(hovers),
+                                    hovertemplate="%{text}<extra></extra>",
+                                    marker={"size": 10, "color": colour, "opacity": 0.75,
+                                            "line": {"width": 1, "color": "white"}}))
+    if diagonal is not None:
+        low, high = diagonal
+        figure.add_trace(go.Scatter(x=[low, high], y=[low, high], mode="lines", name=diagonal_label,
+                                    line={"color": HIGHLIGHT, "width": 2, "dash": "dash"}, hoverinfo="skip"))
+    style(figure, height=CHART_HEIGHT + 80)
+    figure.update_layout(title={"text": title} if title else None, showlegend=True)
+    figure.update_xaxes(title=x_title, type="log" if log_axes else None)
+    figure.update_yaxes(title=y_title, type="log" if log_axes else None)
+    return _axes(figure)
