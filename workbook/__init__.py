@@ -22,6 +22,14 @@ _FACADE: dict[str, str] = {
     "service_review": "profitability",
     "SCHEMES": "segmentation",
     "segment": "segmentation",
+    "segment_detail": "segmentation",
+    "Segmentation": "segmentation",
+    "SegmentWarning": "segmentation",
+    "SchemeParamError": "segmentation",
+    "INSUFFICIENT": "segmentation",
+    "tier_summary": "segmentation",
+    "crosstab": "segmentation",
+    "migration": "segmentation",
 }
 
 __all__ = sorted(_FACADE)
