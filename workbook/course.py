@@ -45,6 +45,8 @@ SECTIONS: tuple[Section, ...] = (
 PAGES: tuple[PageEntry, ...] = (
     PageEntry("home", "pages/home.py", ":material/map:", "start", worksheet=False, default=True),
     PageEntry("book", "pages/book.py", ":material/group:", "start"),
+    PageEntry("s1_1", "pages/s1_1_self_check.py", ":material/quiz:", "s1"),
+    PageEntry("s1_2", "pages/s1_2_performance_formula.py", ":material/functions:", "s1"),
 )
 
 

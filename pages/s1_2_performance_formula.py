@@ -1,0 +1,289 @@
+"""1.2 核心业绩公式: P = N × c × v from the trainee's book, a target, each lever's uplift, the plan's waterfall."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import streamlit as st
+
+from ui import charts
+from ui.frame import footer, header
+from ui.state import book_memo, lang, module_values, save_values, t
+from workbook import performance as perf
+from workbook.schema import field_label
+
+PAGE = "s1_2"
+DEFAULTS: dict[str, Any] = {
+    "period": "month",
+    "n_month": None,
+    "n_year": None,
+    "c_pct": None,
+    "v": None,
+    "repurchase": False,
+    "r_pct": None,
+    "target_month": None,
+    "target_year": None,
+    "plan_pct": None,
+    "order": None,
+    "lesson_pct": perf.LESSON_UPLIFT * 100,
+}
+LEVER_INPUT = {"n": "n", "c": "c_pct", "v": "v", "r": "r_pct"}  # lever -> worksheet input name
+
+
+def _values() -> dict[str, Any]:
+    return module_values(PAGE, DEFAULTS)
+
+
+def _key(name: str) -> str:
+    return f"{PAGE}_{name}"
+
+
+def _save_from_widget(name: str, widget_key: str) -> None:
+    save_values(PAGE, **{name: st.session_state.get(widget_key)})
+
+
+def _reset_levers() -> None:
+    save_values(PAGE, n_month=None, n_year=None, c_pct=None, v=None, r_pct=None, plan_pct=None)
+    for name in ("n_month", "n_year", "c_pct", "v", "r_pct"):
+        st.session_state.pop(_key(name), None)
+    _forget_plan_widgets()
+
+
+def _forget_plan_widgets() -> None:
+    for lever in perf.ALL_LEVERS:
+        st.session_state.pop(_key(f"plan_{lever}"), None)
+
+
+def _save_plan(names: tuple[str, ...]) -> None:
+    save_values(PAGE, plan_pct={lever: float(st.session_state[_key(f"plan_{lever}")]) for lever in names})
+
+
+def _use_balanced(pcts: dict[str, float]) -> None:
+    save_values(PAGE, plan_pct=pcts)
+    _forget_plan_widgets()
+
+
+def _count(value: float) -> str:
+    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.1f}"
+
+
+def _lever_text(lever: str, value: float, language: str) -> str:
+    """A lever's value for display: N a count, c and r a percentage, v money."""
+    if lever == "n":
+        return _count(value)
+    if lever == "v":
+        return charts.money(value, language)
+    return charts.percent(value)
+
+
+def _init_widget(widget_key: str, value: Any, *, follow: bool = False) -> None:
+    """Start a widget from the workspace (or the book), so entries survive leaving the page.
+
+    ``follow``: the trainee has not entered their own value, so the widget tracks the computed one (the book's
+    value, the balanced plan, the default target) as the inputs it depends on change.
+    """
+    if follow or widget_key not in st.session_state:
+        st.session_state[widget_key] = value
+
+
+def _times(ratio: float) -> str:
+    return f"{ratio:.2f}".rstrip("0").rstrip(".")
+
+
+header(PAGE)
+language = lang()
+values = _values()
+
+# ---- step 1: today's formula --------------------------------------------------------------------------------
+st.header(t("s1.formula.step1"))
+_init_widget(_key("period"), values["period"])
+period = st.radio(
+    t("s1.formula.period"),
+    options=perf.PERIODS,
+    format_func=lambda code: t(f"s1.formula.period_option.{code}"),
+    key=_key("period"),
+    horizontal=True,
+    on_change=_save_from_widget,
+    args=("period", _key("period")),
+)
+period_word = t(f"s1.formula.period_word.{period}")
+
+book_levers: perf.BookLevers = book_memo("s1_2.derive", perf.derive_from_book, period)
+resolved = perf.resolve_levers(
+    book_levers,
+    n=values[f"n_{period}"],
+    c_pct=values["c_pct"],
+    v=values["v"],
+    repurchase=bool(values["repurchase"]),
+    r_pct=values["r_pct"],
+)
+shown = resolved.inputs
+
+_init_widget(_key("repurchase"), bool(values["repurchase"]))
+repurchase = st.toggle(t("s1.formula.repurchase_toggle"), key=_key("repurchase"),
+                       on_change=_save_from_widget, args=("repurchase", _key("repurchase")))
+lever_names = perf.ALL_LEVERS if repurchase else perf.BASE_LEVERS
+input_columns = st.columns(len(lever_names))
+
+
+def _source_caption(lever: str) -> str:
+    derived = {"n": book_levers.n, "c": book_levers.c, "v": book_levers.v}.get(lever)
+    if lever in resolved.overridden:
+        book_value = perf.DEFAULT_REPURCHASE if derived is None else derived.value
+        return t("s1.formula.source.override", value=_lever_text(lever, book_value, language))
+    if lever == "r":
+        return t("s1.formula.source.repurchase", value=charts.percent(perf.DEFAULT_REPURCHASE))
+    assert derived is not None
+    if derived.source == perf.SOURCE_GROWTH:
+        text = t(f"s1.formula.source.aum_growth_{lever}", threshold=charts.percent(perf.DEAL_GROWTH_MIN, 0),
+                 **{k: _count(v) for k, v in derived.detail.items()})
+    else:
+        text = t(f"s1.formula.source.{derived.source}", **{k: _count(v) for k, v in derived.detail.items()})
+    if lever == "n" and period == "month":
+        text += " " + t("s1.formula.source.per_month")
+    return text
+
+
+widget_specs = {
+    "n": {"name": f"n_{period}", "min_value": 0.0, "step": 1.0, "format": "%.1f"},
+    "c": {"name": "c_pct", "min_value": 0.0, "max_value": 100.0, "step": 0.5, "format": "%.1f"},
+    "v": {"name": "v", "min_value": 0.0, "step": 10_000.0, "format": "%.0f"},
+    "r": {"name": "r_pct", "min_value": 0.0, "max_value": 100.0, "step": 1.0, "format": "%.1f"},
+}
+for lever, column in zip(lever_names, input_columns, strict=True):
+    spec = dict(widget_specs[lever])
+    name = spec.pop("name")
+    widget_key = _key(name)
+    entered = values[name]
+    _init_widget(widget_key, float(shown[LEVER_INPUT[lever]]), follow=entered is None)
+    with column:
+        st.number_input(
+            t(f"s1.formula.lever.{lever}", period=period_word),
+            key=widget_key,
+            help=t(f"s1.formula.help.{lever}"),
+            on_change=_save_from_widget,
+            args=(name, widget_key),
+            **spec,
+        )
+        st.caption(_source_caption(lever))
+if book_levers.missing:
+    st.caption(t("frame.missing_fields",
+                 fields=t("s1.list_sep").join(field_label(key, language) for key in book_levers.missing),
+                 what=t("s1.formula.missing_what")))
+st.button(t("s1.formula.reset"), on_click=_reset_levers, icon=":material/restart_alt:")
+
+current = resolved.levers
+p_now = current.performance
+terms = " × ".join(
+    f"(1 + {charts.percent(current.r)})" if lever == "r" else _lever_text(lever, current.factor(lever), language)
+    for lever in lever_names
+)
+metric_column, equation_column = st.columns([1, 2])
+metric_column.metric(t("s1.formula.current_p", period=period_word), charts.money(p_now, language))
+equation_column.markdown(t("s1.formula.equation", terms=terms, p=charts.money(p_now, language)))
+
+# ---- step 2: target and what each lever must do -----------------------------------------------------------
+st.header(t("s1.formula.step2"))
+target_name = f"target_{period}"
+target_entered = values[target_name] is not None
+_init_widget(_key(target_name), float(values[target_name] if target_entered else perf.default_target(current)),
+             follow=not target_entered)
+target = st.number_input(t("s1.formula.target", period=period_word), key=_key(target_name), min_value=0.0,
+                         step=100_000.0, format="%.0f", on_change=_save_from_widget,
+                         args=(target_name, _key(target_name)))
+plan = perf.target_plan(current, float(target))
+if plan is None:
+    st.warning(t("s1.formula.zero_p"))
+else:
+    st.markdown(t("s1.formula.ratio", ratio=_times(plan.ratio), alone=charts.percent(plan.alone_uplift),
+                  balanced=charts.percent(plan.balanced_uplift), k=len(lever_names)))
+
+    def _need_text(lever: str, value: float, feasible: bool) -> str:
+        text = _lever_text(lever, value, language)
+        return text if feasible else t("s1.formula.impossible", value=text)
+
+    rows = [
+        {
+            t("s1.formula.col.lever"): t(f"s1.formula.lever_short.{need.lever}"),
+            t("s1.formula.col.current"): _lever_text(need.lever, need.current, language),
+            t("s1.formula.col.alone"): _need_text(need.lever, need.alone, need.alone_feasible),
+            t("s1.formula.col.balanced"): _need_text(need.lever, need.balanced, need.balanced_feasible),
+        }
+        for need in plan.needs
+    ]
+    st.dataframe(rows, hide_index=True, width="stretch")
+
+with st.container(border=True):
+    st.subheader(t("s1.formula.lesson_title"))
+    _init_widget(_key("lesson_pct"), float(values["lesson_pct"]))
+    lesson_pct = st.slider(t("s1.formula.lesson_slider"), min_value=1.0, max_value=50.0, step=1.0,
+                           key=_key("lesson_pct"), format="%.0f%%", on_change=_save_from_widget,
+                           args=("lesson_pct", _key("lesson_pct")))
+    compound, additive = perf.lesson_pct(lesson_pct, len(lever_names))
+    st.markdown(t("s1.formula.lesson_result", k=len(lever_names), u=f"{lesson_pct:.0f}%",
+                  total=charts.percent(compound), additive=charts.percent(additive, 0)))
+
+# ---- step 3: my plan and its waterfall -------------------------------------------------------------------
+if plan is not None:
+    st.header(t("s1.formula.step3"))
+    st.caption(t("s1.formula.plan_help"))
+    balanced = perf.balanced_pcts(plan, lever_names)
+    saved_plan = values["plan_pct"] or {}
+    plan_columns = st.columns(len(lever_names))
+    for lever, column in zip(lever_names, plan_columns, strict=True):
+        _init_widget(_key(f"plan_{lever}"), float(saved_plan.get(lever, balanced[lever])),
+                     follow=lever not in saved_plan)
+        column.number_input(t("s1.formula.plan_uplift", lever=t(f"s1.formula.lever_short.{lever}")),
+                            key=_key(f"plan_{lever}"), min_value=-90.0, max_value=1000.0, step=1.0, format="%.1f",
+                            on_change=_save_plan, args=(lever_names,))
+    st.button(t("s1.formula.plan_balanced"), on_click=_use_balanced, args=(balanced,), icon=":material/balance:")
+    planned = perf.plan_from_pcts(current, {lever: st.session_state[_key(f"plan_{lever}")] for lever in lever_names})
+
+    orders = perf.attribution_orders(lever_names)
+    order_codes = [",".join(order) for order in orders]
+    saved_order = values["order"] if values["order"] in order_codes else order_codes[0]
+    _init_widget(_key("order"), saved_order)
+    if st.session_state[_key("order")] not in order_codes:  # the lever count changed since
+        st.session_state[_key("order")] = order_codes[0]
+
+    def _order_label(code: str) -> str:
+        return " → ".join(t(f"s1.formula.lever_short.{lever}") for lever in code.split(","))
+
+    result_column, order_column = st.columns([1, 1])
+    order_code = order_column.selectbox(t("s1.formula.order"), order_codes, format_func=_order_label,
+                                        key=_key("order"), on_change=_save_from_widget, args=("order", _key("order")))
+    flow = perf.waterfall(current, planned, order_code.split(","))
+    gap = perf.gap_to_target(flow.end, plan.target)
+    result_column.metric(t("s1.formula.plan_p", period=period_word), charts.money(flow.end, language),
+                         delta=None if gap is None else charts.percent(gap), help=t("s1.formula.plan_vs_target"))
+    labels = [t("s1.formula.wf_current")] + [t(f"s1.formula.lever_short.{step.lever}") for step in flow.steps]
+    labels.append(t("s1.formula.wf_plan"))
+    measures = ["absolute"] + ["relative"] * len(flow.steps) + ["total"]
+    amounts = [flow.start] + [step.delta for step in flow.steps] + [flow.end]
+    texts = [charts.money(flow.start, language)]
+    texts += [("+" if step.delta >= 0 else "") + charts.money(step.delta, language) for step in flow.steps]
+    texts.append(charts.money(flow.end, language))
+    figure = charts.waterfall(labels, measures, amounts, texts, target=plan.target,
+                              target_label=f"{t('s1.formula.wf_target')} {charts.money(plan.target, language)}",
+                              title=t("s1.formula.wf_title"), y_title=t("s1.formula.wf_axis", period=period_word))
+    st.plotly_chart(figure, width="stretch")
+    st.caption(t("s1.formula.order_note", order=_order_label(order_code)))
+
+# ---- case cards ------------------------------------------------------------------------------------------
+case_columns = st.columns(2, gap="large")
+for (case_id, text_id), column in zip((("spdb_champion", "spdb"), ("ten_x", "tenx")), case_columns, strict=True):
+    result = perf.case_result(perf.CASES[case_id])
+    before, after = result.before, result.after
+    with column, st.container(border=True):
+        st.subheader(t(f"s1.formula.case.{text_id}.title"))
+        st.markdown(t(
+            f"s1.formula.case.{text_id}.body",
+            n0=_count(before.n), n1=_count(after.n), c0=charts.percent(before.c), c1=charts.percent(after.c),
+            v0=charts.money(before.v, language), v1=charts.money(after.v, language),
+            p0=charts.money(before.performance, language), p1=charts.money(after.performance, language),
+            uplift=charts.percent(result.per_lever_uplift), ratio=_times(result.ratio),
+            factor=f"{result.per_lever_factor:.3f}",
+        ))
+        st.caption(t("frame.illustrative"))
+
+footer(PAGE)
