@@ -49,14 +49,14 @@ PRIVATE_PARETO_ALPHA = 1.5
 
 # Median service hours a year per AUM tier; lognormal spread; extra hours of "high-maintenance" customers
 # (branch regulars who call and visit often, mostly older) — the core of the liabilities.
-TIER_MEDIAN_HOURS: tuple[float, ...] = (3.0, 5.5, 9.0, 22.0)
+TIER_MEDIAN_HOURS: tuple[float, ...] = (2.5, 4.5, 7.5, 18.0)
 HOURS_SIGMA = 0.45
 HIGH_MAINTENANCE_SHARE = 0.15
 HIGH_MAINTENANCE_FACTOR = 3.0
 
 # Gifts (节日礼品, 粮油, 专属礼遇): share of customers receiving them and median 元 a year, per tier.
-TIER_GIFT_SHARE: tuple[float, ...] = (0.60, 0.75, 0.85, 0.95)
-TIER_GIFT_MEDIAN: tuple[float, ...] = (250.0, 500.0, 1_000.0, 5_000.0)
+TIER_GIFT_SHARE: tuple[float, ...] = (0.70, 0.80, 0.85, 0.95)
+TIER_GIFT_MEDIAN: tuple[float, ...] = (300.0, 600.0, 1_200.0, 5_000.0)
 # Cost per head of an event attended (沙龙, 讲座 … 高尔夫, 品鉴会), per tier, 元.
 TIER_EVENT_COST: tuple[tuple[float, float], ...] = ((60.0, 180.0), (100.0, 300.0), (300.0, 800.0), (1_500.0, 5_000.0))
 # Rate concessions (高息揽储, 理财返佣): share of customers per tier who get one.
@@ -298,7 +298,7 @@ def sample_book(n: int = 300, seed: int = 7) -> pd.DataFrame:
                   * np.where(high_maintenance, 2.0, 1.0), 10),
         0.0,
     )
-    events = rng.poisson((0.4 + 1.2 * (age >= 55) + 0.6 * tier) * np.where(dormant, 0.2, 1.0)).astype(np.int64)
+    events = rng.poisson((0.5 + 2.0 * (age >= 55) + 0.6 * tier) * np.where(dormant, 0.2, 1.0)).astype(np.int64)
     low, high = (np.array(bounds) for bounds in zip(*TIER_EVENT_COST, strict=True))
     event_cost = _round_to(events * rng.uniform(low[tier], high[tier]), 10)
 
