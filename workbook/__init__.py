@@ -30,6 +30,7 @@ _FACADE: dict[str, str] = {
     "tier_summary": "segmentation",
     "crosstab": "segmentation",
     "migration": "segmentation",
+    "four_degrees": "degrees",
 }
 
 __all__ = sorted(_FACADE)
