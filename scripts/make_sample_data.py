@@ -10,7 +10,11 @@ files against a fresh book).
 from __future__ import annotations
 
 import argparse
+import io
+import re
 import sys
+import zipfile
+from datetime import datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -57,7 +61,28 @@ def write_xlsx(book: pd.DataFrame, path: Path) -> None:
         for (cell,) in sheet.iter_rows(min_row=2, min_col=column, max_col=column):
             cell.number_format = _FORMATS[kind]
     sheet.freeze_panes = "B2"
-    workbook.save(path)
+    # Fixed document and zip timestamps: regenerating unchanged content gives identical bytes (no git churn).
+    stamp = datetime(2026, 11, 30)
+    workbook.properties.creator = "workbook.samples"
+    workbook.properties.created = workbook.properties.modified = stamp
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    path.write_bytes(_fixed_zip_times(buffer.getvalue(), stamp))
+
+
+def _fixed_zip_times(data: bytes, stamp: datetime) -> bytes:
+    source = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            fixed = zipfile.ZipInfo(info.filename, date_time=stamp.timetuple()[:6])
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            content = source.read(info.filename)
+            if info.filename == "docProps/core.xml":  # openpyxl stamps "modified" with the time of saving
+                iso = stamp.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
+                content = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*", rb"\g<1>" + iso, content)
+            target.writestr(fixed, content)
+    return out.getvalue()
 
 
 def write_csv(book: pd.DataFrame, path: Path) -> None:

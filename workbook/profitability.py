@@ -124,7 +124,7 @@ def profitability(book: pd.DataFrame, params: ProfitParams | None = None) -> pd.
         np.nan_to_num(growth, nan=-np.inf) >= p.potential_aum_growth - _GROWTH_TOLERANCE
     )
     codes = np.where(net >= 0, 0, np.where(promising, 1, 2)).astype(np.int8)
-    kind = pd.Categorical.from_codes(codes, categories=list(KINDS))
+    kind = pd.Categorical.from_codes(codes, categories=pd.Index(KINDS))
 
     justified = np.maximum(revenue / hourly, 0.0)
     result = pd.DataFrame(
@@ -344,7 +344,9 @@ class ServiceReview:
     kind, justified/actual hours, hours_gap, ``action`` (primary code) and ``actions`` (all codes, a tuple).
     ``excess_hours``: hours a year spent beyond what over-served customers pay for (the time to win back);
     ``shortfall_hours``: hours under-served customers' revenue would justify beyond what they get.
-    ``hours_known``: False when the book has no service hours (then both lists are empty)."""
+    ``hours_known``: False when the book has no service hours (then both lists are empty).
+    ``shortfall_hours`` is the ceiling the revenue would pay for, not a recommendation: a top customer's
+    revenue can justify hundreds of hours nobody could give; read it as "room to deepen"."""
 
     over: pd.DataFrame
     under: pd.DataFrame
@@ -381,12 +383,17 @@ def _rule_mask(frame: pd.DataFrame, rule: ServiceRule, review: ReviewParams) -> 
 
 def _with_actions(frame: pd.DataFrame, group: str, rules: Sequence[ServiceRule], review: ReviewParams) -> pd.DataFrame:
     applicable = [rule for rule in rules if rule.group == group]
-    masks = [_rule_mask(frame, rule, review) for rule in applicable]
-    actions = [tuple(rule.code for rule, mask in zip(applicable, masks, strict=True) if mask[i])
-               for i in range(len(frame))]
+    # Each customer's set of applicable rules as a bit pattern: few distinct patterns exist, so the tuples are
+    # built once per pattern rather than once per customer (a million-row book stays fast).
+    pattern = np.zeros(len(frame), dtype=np.int64)
+    for bit, rule in enumerate(applicable):
+        pattern |= _rule_mask(frame, rule, review).astype(np.int64) << bit
+    codes = {int(p): tuple(rule.code for bit, rule in enumerate(applicable) if int(p) >> bit & 1)
+             for p in np.unique(pattern)}
     out = frame.copy()
-    out["action"] = pd.Series([a[0] if a else "" for a in actions], index=frame.index, dtype="str")
-    out["actions"] = pd.Series(actions, index=frame.index, dtype=object)
+    patterns = pd.Series(pattern, index=frame.index)
+    out["action"] = patterns.map({p: (a[0] if a else "") for p, a in codes.items()}).astype("str")
+    out["actions"] = patterns.map(codes).astype(object)
     return out
 
 

@@ -80,7 +80,7 @@ _ID_WEIGHTS = np.array([7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2], dt
 _ID_CHECK = np.array(list("10X98765432"))
 
 # The dtype of each kind of field in the canonical frame.
-DTYPE_BY_KIND: dict[Kind, str] = {
+DTYPE_BY_KIND: dict[Kind, Any] = {
     Kind.TEXT: "str",
     Kind.MONEY: "float64",
     Kind.NUMBER: "float64",
@@ -299,8 +299,8 @@ def sample_book(n: int = 300, seed: int = 7) -> pd.DataFrame:
         0.0,
     )
     events = rng.poisson((0.5 + 2.0 * (age >= 55) + 0.6 * tier) * np.where(dormant, 0.2, 1.0)).astype(np.int64)
-    low, high = (np.array(bounds) for bounds in zip(*TIER_EVENT_COST, strict=True))
-    event_cost = _round_to(events * rng.uniform(low[tier], high[tier]), 10)
+    per_head_low, per_head_high = (np.array(bounds) for bounds in zip(*TIER_EVENT_COST, strict=True))
+    event_cost = _round_to(events * rng.uniform(per_head_low[tier], per_head_high[tier]), 10)
 
     # Rate concessions: some customers get a deposit rate above the card rate (paid out of the 1% spread) and a
     # share of the fees back. Large customers negotiate most, which is why some of them are liabilities.
