@@ -194,7 +194,9 @@ def analyse(stages: tuple[Stage, ...]) -> Analysis:
             deals.append(capacities[index] / factor if factor > 0 else math.inf)
         factors.append(factor)
     throughput = min(deals)
-    tolerance = _TIE_TOLERANCE * max(1.0, abs(throughput)) if math.isfinite(throughput) else 0.0
+    # Stages equal up to floating-point rounding (1.8 reached by different products) are a tie; the tolerance
+    # is relative, so a tiny but real capacity never ties with zero.
+    tolerance = _TIE_TOLERANCE * abs(throughput) if math.isfinite(throughput) else 0.0
     tied = tuple(i for i, d in enumerate(deals) if d == throughput or abs(d - throughput) <= tolerance)
     results = []
     for stage, capacity, factor, deal_capacity in zip(stages, capacities, factors, deals, strict=True):
@@ -244,6 +246,11 @@ def elevate(stages: tuple[Stage, ...], uplift: float, index: int | None = None) 
     raised = replace(stage, weekly_hours=stage.weekly_hours * (1.0 + uplift))
     after = analyse((*stages[:target], raised, *stages[target + 1:]))
     return Elevation(before, after, target, uplift, stage.weekly_hours * uplift)
+
+
+def elevate_pct(stages: tuple[Stage, ...], uplift_pct: float, index: int | None = None) -> Elevation:
+    """:func:`elevate` with the uplift in percent, as the worksheet's slider gives it."""
+    return elevate(stages, uplift_pct / 100.0, index)
 
 
 def action_key(kind: str, step: str) -> str:

@@ -47,6 +47,7 @@ PAGES: tuple[PageEntry, ...] = (
     PageEntry("book", "pages/book.py", ":material/group:", "start"),
     PageEntry("s1_1", "pages/s1_1_self_check.py", ":material/quiz:", "s1"),
     PageEntry("s1_2", "pages/s1_2_performance_formula.py", ":material/functions:", "s1"),
+    PageEntry("s1_3", "pages/s1_3_bottleneck.py", ":material/filter_alt:", "s1"),
 )
 
 

@@ -1,0 +1,253 @@
+"""1.3 核心瓶颈突破五步法: the trainee's sales stages, each stage's capacity in deals/week, the constraint,
+the worksheet for steps 2–5 and the elevate what-if (the constraint moves: step 5)."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from ui import charts
+from ui.frame import footer, header
+from ui.state import lang, module_values, save_values, t
+from workbook import bottleneck as neck
+
+PAGE = "s1_3"
+DEFAULTS: dict[str, Any] = {
+    "stages": neck.default_rows(),
+    "actions": {},
+    "elevate_pct": neck.DEFAULT_ELEVATION * 100,
+    "next_focus": "",
+}
+BASE_KEY = f"{PAGE}_editor_base"  # {"lang", "version", "rows"}: the editor's starting data, kept stable
+VERSION_KEY = f"{PAGE}_editor_version"
+ELEVATE_KEY = f"{PAGE}_elevate_pct"
+NEXT_KEY = f"{PAGE}_next_focus"
+
+
+def _values() -> dict[str, Any]:
+    return module_values(PAGE, DEFAULTS)
+
+
+def _kind_label(kind: str) -> str:
+    return t(f"s1.neck.kind.{kind if kind in neck.STAGE_KINDS else 'other'}")
+
+
+def _stage_name(stage: neck.Stage) -> str:
+    return stage.name or _kind_label(stage.kind)
+
+
+def _editor_frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
+    """The rows as the editor shows them: a blank name shows the stage type's name in this language."""
+    frame = pd.DataFrame(rows, columns=list(neck.ROW_FIELDS))
+    frame["name"] = [str(row.get("name") or "") or _kind_label(str(row.get("kind"))) for row in rows]
+    frame["kind"] = frame["kind"].astype("object")
+    for column in ("weekly_hours", "hours_per_customer", "pass_pct"):
+        frame[column] = pd.to_numeric(frame[column], errors="coerce").astype("float64")
+    return frame
+
+
+def _rows_from_editor(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """Plain JSON rows for the workspace; a name equal to its type's label is stored blank (so it translates)."""
+    rows: list[dict[str, Any]] = []
+    for record in frame.to_dict("records"):
+        kind = record.get("kind") if record.get("kind") in neck.STAGE_KINDS else "other"
+        name = record.get("name")
+        name = "" if not isinstance(name, str) or name.strip() in ("", _kind_label(kind)) else name.strip()
+        row: dict[str, Any] = {"kind": kind, "name": name}
+        for column in ("weekly_hours", "hours_per_customer", "pass_pct"):
+            value = record.get(column)
+            row[column] = None if value is None or (isinstance(value, float) and math.isnan(value)) else float(value)
+        rows.append(row)
+    return rows
+
+
+def _reset() -> None:
+    save_values(PAGE, stages=neck.default_rows())
+    st.session_state[VERSION_KEY] = st.session_state.get(VERSION_KEY, 0) + 1
+    st.session_state.pop(BASE_KEY, None)
+
+
+def _save_action(step: str, key: str) -> None:
+    actions = dict(_values()["actions"])
+    actions[step] = str(st.session_state.get(key) or "")
+    save_values(PAGE, actions=actions)
+
+
+def _save_plain(name: str, key: str) -> None:
+    save_values(PAGE, **{name: st.session_state.get(key)})
+
+
+def _init(key: str, value: Any) -> None:
+    if key not in st.session_state:
+        st.session_state[key] = value
+
+
+def _deals(value: float) -> str:
+    return "∞" if math.isinf(value) else f"{value:,.2f}"
+
+
+header(PAGE)
+language = lang()
+values = _values()
+
+step_columns = st.columns(len(neck.STEPS))
+for step, column in zip(neck.STEPS, step_columns, strict=True):
+    with column, st.container(border=True, height="stretch"):
+        st.markdown(f"**{t(f's1.neck.step.{step}.title')}**")
+        st.caption(t(f"s1.neck.step.{step}.body"))
+
+# ---- the stage table -------------------------------------------------------------------------------------
+st.header(t("s1.neck.table_title"))
+st.caption(t("s1.neck.table_help"))
+version = st.session_state.get(VERSION_KEY, 0)
+editor_key = f"{PAGE}_editor_{version}"
+base = st.session_state.get(BASE_KEY)
+# The editor keeps its edits relative to the data it was first given, so that data must stay the same while the
+# editor lives; it is reloaded from the workspace when the editor is new (first visit, back from another page)
+# or the language changed (labels differ, so Streamlit builds a new editor).
+if base is None or base["lang"] != language or editor_key not in st.session_state:
+    if base is not None and base["lang"] != language:
+        version += 1
+        st.session_state[VERSION_KEY] = version
+        editor_key = f"{PAGE}_editor_{version}"
+    base = {"lang": language, "version": version, "rows": values["stages"]}
+    st.session_state[BASE_KEY] = base
+
+edited = st.data_editor(
+    _editor_frame(base["rows"]),
+    key=editor_key,
+    num_rows="dynamic",
+    hide_index=True,
+    width="stretch",
+    column_order=list(neck.ROW_FIELDS[1:2] + neck.ROW_FIELDS[0:1] + neck.ROW_FIELDS[2:]),
+    column_config={
+        "name": st.column_config.TextColumn(t("s1.neck.col.name"), help=t("s1.neck.help.name"), width="medium"),
+        "kind": st.column_config.SelectboxColumn(t("s1.neck.col.kind"), options=list(neck.STAGE_KINDS),
+                                                 format_func=_kind_label, default="other", required=True),
+        "weekly_hours": st.column_config.NumberColumn(t("s1.neck.col.weekly_hours"), min_value=0.0, step=0.5,
+                                                      format="%.1f", help=t("s1.neck.help.weekly_hours")),
+        "hours_per_customer": st.column_config.NumberColumn(t("s1.neck.col.hours_per_customer"), min_value=0.01,
+                                                            step=0.05, format="%.2f",
+                                                            help=t("s1.neck.help.hours_per_customer")),
+        "pass_pct": st.column_config.NumberColumn(t("s1.neck.col.pass_pct"), min_value=0.0, max_value=100.0,
+                                                  step=1.0, format="%.0f%%", help=t("s1.neck.help.pass_pct")),
+    },
+)
+rows = _rows_from_editor(edited)
+if rows != values["stages"]:
+    save_values(PAGE, stages=rows)
+st.button(t("s1.neck.reset"), on_click=_reset, icon=":material/restart_alt:")
+with st.expander(t("s1.neck.convention_title"), icon=":material/info:"):
+    st.markdown(t("s1.neck.convention"))
+
+stages, issues = neck.stages_from_rows(rows)
+for issue in issues:
+    st.warning(t(f"s1.neck.issue.{issue.problem}", row=issue.row + 1))
+if not stages:
+    st.error(t("s1.neck.no_stages"))
+    footer(PAGE)
+    st.stop()
+
+analysis = neck.analyse(stages)
+names = [_stage_name(result.stage) for result in analysis.results]
+constraint_name = names[analysis.constraint]
+if analysis.deal_stage_assumed:
+    st.info(t("s1.neck.deal_assumed", name=names[analysis.deal_index]))
+
+# ---- step 1: identify ------------------------------------------------------------------------------------
+st.header(t("s1.neck.identify_title"))
+metric_columns = st.columns(4)
+metric_columns[0].metric(t("s1.neck.constraint_metric"), constraint_name)
+metric_columns[1].metric(t("s1.neck.throughput_metric"), _deals(analysis.throughput))
+metric_columns[2].metric(t("s1.neck.throughput_month"), f"{analysis.throughput_per_month:,.1f}")
+metric_columns[3].metric(t("s1.neck.idle_metric"), f"{analysis.idle_hours_elsewhere:,.1f}")
+if analysis.is_tie:
+    st.warning(t("s1.neck.tie", n=len(analysis.tied), names=t("s1.list_sep").join(names[i] for i in analysis.tied)))
+st.markdown(t("s1.neck.identify_note", name=constraint_name, value=_deals(analysis.throughput)))
+
+chart_column, table_column = st.columns([1, 1], gap="large")
+with chart_column:
+    plotted = [None if math.isinf(r.deals_capacity) else r.deals_capacity for r in analysis.results]
+    figure = charts.bars(
+        names, plotted, [_deals(r.deals_capacity) for r in analysis.results],
+        highlight=[i == analysis.constraint for i in range(len(names))],
+        line=analysis.throughput, line_label=t("s1.neck.throughput_line", value=_deals(analysis.throughput)),
+        title=t("s1.neck.chart_title"), value_title=t("s1.neck.axis_deals"),
+    )
+    st.plotly_chart(figure, width="stretch")
+with table_column:
+    table = pd.DataFrame({
+        t("s1.neck.col.name"): names,
+        t("s1.neck.col.capacity"): [r.capacity for r in analysis.results],
+        t("s1.neck.col.deals"): [r.deals_capacity for r in analysis.results],
+        t("s1.neck.col.utilisation"): [r.utilisation for r in analysis.results],
+        t("s1.neck.col.idle_hours"): [r.idle_hours for r in analysis.results],
+        t("s1.neck.col.is_constraint"): [i == analysis.constraint for i in range(len(names))],
+    })
+    st.dataframe(
+        table, hide_index=True, width="stretch",
+        column_config={
+            t("s1.neck.col.capacity"): st.column_config.NumberColumn(format="%.1f"),
+            t("s1.neck.col.deals"): st.column_config.NumberColumn(format="%.2f"),
+            t("s1.neck.col.utilisation"): st.column_config.ProgressColumn(format="percent", min_value=0.0,
+                                                                          max_value=1.0),
+            t("s1.neck.col.idle_hours"): st.column_config.NumberColumn(format="%.1f"),
+        },
+    )
+
+# ---- steps 2–5: the worksheet ------------------------------------------------------------------------------
+st.header(t("s1.neck.worksheet_title"))
+saved_actions = values["actions"]
+constraint_kind = analysis.constraint_stage.kind
+for step in neck.ACTION_STEPS:
+    with st.container(border=True):
+        st.subheader(t(f"s1.neck.step.{step}.title"))
+        st.caption(t(f"s1.neck.step.{step}.body"))
+        suggest_column, mine_column = st.columns([1, 1], gap="large")
+        with suggest_column:
+            st.markdown(t("s1.neck.suggest", name=constraint_name))
+            st.markdown(t(neck.action_key(constraint_kind, step)))
+        with mine_column:
+            key = f"{PAGE}_action_{step}"
+            _init(key, str(saved_actions.get(step, "")))
+            st.text_area(t("s1.neck.my_action"), key=key, on_change=_save_action, args=(step, key),
+                         placeholder=t("s1.neck.my_action_placeholder"), height=110)
+        if step == "elevate":
+            _init(ELEVATE_KEY, float(values["elevate_pct"]))
+            pct = st.slider(t("s1.neck.elevate_slider", name=constraint_name), min_value=0.0, max_value=200.0,
+                            step=5.0, format="%.0f%%", key=ELEVATE_KEY, on_change=_save_plain,
+                            args=("elevate_pct", ELEVATE_KEY))
+            lift = neck.elevate_pct(stages, pct)
+            after_names = [_stage_name(result.stage) for result in lift.after.results]
+            st.markdown(t(
+                "s1.neck.elevate_result", before=_deals(lift.before.throughput), after=_deals(lift.after.throughput),
+                gain=("+" if lift.throughput_gain >= 0 else "") + _deals(lift.throughput_gain),
+                hours=f"{lift.extra_hours:,.1f}",
+                per0=f"{lift.before.results[lift.stage_index].stage.hours_per_customer:,.2f}",
+                per1=f"{lift.hours_per_customer_after:,.2f}",
+            ))
+            plotted_after = [None if math.isinf(r.deals_capacity) else r.deals_capacity for r in lift.after.results]
+            st.plotly_chart(charts.bars(
+                after_names, plotted_after, [_deals(r.deals_capacity) for r in lift.after.results],
+                highlight=[i == lift.after.constraint for i in range(len(after_names))],
+                line=lift.after.throughput,
+                line_label=t("s1.neck.throughput_line", value=_deals(lift.after.throughput)),
+                title=t("s1.neck.elevate_chart"), value_title=t("s1.neck.axis_deals"),
+            ), width="stretch")
+
+with st.container(border=True):
+    st.subheader(t("s1.neck.step.repeat.title"))
+    new_name = after_names[lift.after.constraint]
+    if lift.constraint_moved:
+        st.success(t("s1.neck.moved", name=new_name))
+    else:
+        st.info(t("s1.neck.not_moved", name=new_name))
+    _init(NEXT_KEY, str(values["next_focus"]))
+    st.text_area(t("s1.neck.next_focus"), key=NEXT_KEY, on_change=_save_plain, args=("next_focus", NEXT_KEY),
+                 placeholder=t("s1.neck.my_action_placeholder"), height=90)
+st.caption(t("s1.neck.no_book_needed"))
+
+footer(PAGE)

@@ -1,0 +1,208 @@
+"""1.2 核心业绩公式: P = N × c × v, uplifts, the waterfall, derivation from the book (hand-computed)."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from workbook import performance as perf
+
+
+def test_ten_percent_on_three_levers_is_33_1_percent() -> None:
+    # 1.1 × 1.1 × 1.1 = 1.331 → +33.1%
+    assert perf.compound_uplift([0.1, 0.1, 0.1]) == pytest.approx(0.331)
+    assert perf.lesson(0.1, 3) == pytest.approx((0.331, 0.3))
+    assert perf.lesson_pct(10, 3) == pytest.approx((0.331, 0.3))
+    # with the fourth lever: 1.1⁴ − 1 = 0.4641
+    assert perf.lesson_pct(10, 4)[0] == pytest.approx(0.4641)
+
+
+def test_tenfold_is_2_154_on_each_of_three_levers() -> None:
+    # 10^(1/3) = 2.15443…, so each lever +115.4%
+    assert 1 + perf.balanced_uplift(10, 3) == pytest.approx(2.154, abs=5e-4)
+    assert perf.balanced_uplift(10, 3) == pytest.approx(10 ** (1 / 3) - 1)
+    # four levers: 10^(1/4) = 1.778
+    assert 1 + perf.balanced_uplift(10, 4) == pytest.approx(1.778, abs=5e-4)
+    with pytest.raises(ValueError):
+        perf.balanced_uplift(0, 3)
+
+
+def test_performance_worked_example_with_and_without_repurchase() -> None:
+    # 40 × 10% × 500,000 = 2,000,000 (200万); × (1 + 20%) = 2,400,000
+    assert perf.performance(40, 0.10, 500_000) == pytest.approx(2_000_000)
+    assert perf.performance(40, 0.10, 500_000, r=0.20) == pytest.approx(2_400_000)
+    levers = perf.Levers(40, 0.10, 500_000, r=0.20, repurchase=False)
+    assert levers.performance == pytest.approx(2_000_000)  # r ignored while the toggle is off
+
+
+def test_target_plan_worked_example() -> None:
+    # P = 20 × 25% × 100,000 = 500,000; target 1,000,000 → ratio 2
+    current = perf.Levers(20, 0.25, 100_000)
+    plan = perf.target_plan(current, 1_000_000)
+    assert plan is not None
+    assert plan.ratio == pytest.approx(2.0)
+    assert plan.alone_uplift == pytest.approx(1.0)  # one lever alone must double
+    assert plan.balanced_uplift == pytest.approx(2 ** (1 / 3) - 1)  # 0.2599
+    needs = {need.lever: need for need in plan.needs}
+    assert needs["n"].alone == pytest.approx(40)
+    assert needs["c"].alone == pytest.approx(0.5) and needs["c"].alone_feasible
+    assert needs["v"].balanced == pytest.approx(100_000 * 2 ** (1 / 3))  # 125,992
+    # a target of 5× needs c = 125% alone: impossible; balanced c = 0.25 × 5^(1/3) = 42.7%: fine
+    plan5 = perf.target_plan(current, 2_500_000)
+    assert plan5 is not None
+    c5 = next(need for need in plan5.needs if need.lever == "c")
+    assert c5.alone == pytest.approx(1.25) and not c5.alone_feasible
+    assert c5.balanced == pytest.approx(0.25 * 5 ** (1 / 3)) and c5.balanced_feasible
+
+
+def test_target_plan_with_repurchase_works_on_the_factor() -> None:
+    # P = 10 × 50% × 1,000 × (1 + 0.5) = 7,500; target 15,000 → ratio 2
+    current = perf.Levers(10, 0.5, 1_000, r=0.5, repurchase=True)
+    plan = perf.target_plan(current, 15_000)
+    assert plan is not None and len(plan.needs) == 4
+    r_need = plan.needs[-1]
+    # alone: factor 1.5 × 2 = 3 → r = 200%, impossible in this model (each buyer buys again at most once)
+    assert r_need.alone == pytest.approx(2.0) and not r_need.alone_feasible
+    # balanced: factor 1.5 × 2^(1/4) = 1.7838 → r = 78.4%
+    assert r_need.balanced == pytest.approx(1.5 * 2 ** 0.25 - 1)
+
+
+def test_no_plan_when_performance_is_zero() -> None:
+    assert perf.target_plan(perf.Levers(0, 0.1, 100), 1_000) is None
+    assert perf.target_plan(perf.Levers(10, 0.1, 100), 0) is None
+
+
+def test_default_target_is_one_and_a_half_times_rounded() -> None:
+    # 2,000,000 × 1.5 = 3,000,000; 123,456 × 1.5 = 185,184 → 185,000
+    assert perf.default_target(perf.Levers(40, 0.1, 500_000)) == 3_000_000
+    assert perf.default_target(perf.Levers(1, 1.0, 123_456)) == 185_000
+
+
+def test_waterfall_worked_example_in_two_orders() -> None:
+    # current 20 × 25% × 100,000 = 500,000; planned 30 × 30% × 120,000 = 1,080,000
+    current = perf.Levers(20, 0.25, 100_000)
+    planned = perf.Levers(30, 0.30, 120_000)
+    flow = perf.waterfall(current, planned)
+    assert flow.order == ("n", "c", "v")
+    # N first: (30 − 20) × 0.25 × 100,000 = 250,000
+    # then c:  30 × (0.30 − 0.25) × 100,000 = 150,000
+    # then v:  30 × 0.30 × (120,000 − 100,000) = 180,000; total 580,000 = 1,080,000 − 500,000
+    assert [s.delta for s in flow.steps] == pytest.approx([250_000, 150_000, 180_000])
+    assert flow.start == pytest.approx(500_000) and flow.end == pytest.approx(1_080_000)
+    reverse = perf.waterfall(current, planned, ("v", "c", "n"))
+    # v first: 20 × 0.25 × 20,000 = 100,000; c: 20 × 0.05 × 120,000 = 120,000; n: 10 × 0.30 × 120,000 = 360,000
+    assert [s.delta for s in reverse.steps] == pytest.approx([100_000, 120_000, 360_000])
+    with pytest.raises(ValueError):
+        perf.waterfall(current, planned, ("n", "c"))
+
+
+def test_plan_from_pcts_and_gap() -> None:
+    current = perf.Levers(20, 0.25, 100_000)
+    planned = perf.plan_from_pcts(current, {"n": 50, "c": 20, "v": 20})
+    assert (planned.n, planned.c, planned.v) == pytest.approx((30, 0.30, 120_000))
+    assert perf.gap_to_target(1_080_000, 1_200_000) == pytest.approx(-0.1)
+    assert perf.gap_to_target(1.0, 0) is None
+    plan = perf.target_plan(current, 1_000_000)
+    assert plan is not None
+    assert perf.balanced_pcts(plan, ("n", "c", "v")) == {"n": 25.99, "c": 25.99, "v": 25.99}
+
+
+def test_attribution_orders_are_all_permutations() -> None:
+    assert len(perf.attribution_orders(("n", "c", "v"))) == 6
+    assert perf.attribution_orders(("n", "c", "v"))[0] == ("n", "c", "v")
+    assert len(perf.attribution_orders(perf.ALL_LEVERS)) == 24
+
+
+def test_cases_numbers() -> None:
+    # 浦发销冠: 30 × 10% × 300,000 = 900,000; +30% on each → × 1.3³ = 2.197
+    spdb = perf.case_result(perf.CASES["spdb_champion"])
+    assert spdb.before.performance == pytest.approx(900_000)
+    assert spdb.ratio == pytest.approx(2.197)
+    assert spdb.after.performance == pytest.approx(1_977_300)
+    # 200万 → 2000万: 40 × 10% × 500,000 = 2,000,000; each lever × 2.154
+    ten = perf.case_result(perf.CASES["ten_x"])
+    assert ten.before.performance == pytest.approx(2_000_000)
+    assert ten.after.performance == pytest.approx(20_000_000)
+    assert ten.per_lever_factor == pytest.approx(2.154, abs=5e-4)
+    assert ten.after.c == pytest.approx(0.2154, abs=5e-5)
+
+
+def _book() -> pd.DataFrame:
+    # 5 customers. contacts: 3 reached (c1, c2, c4). Growth among the reached with last year's assets:
+    # c1 100k → 150k (+50%: a deal, +50,000); c2 200k → 210k (+5%: below 10%, market drift);
+    # c4 0 → 80k (new money: a deal, +80,000). c3 not reached; c5 not reached.
+    return pd.DataFrame({
+        "customer_id": ["c1", "c2", "c3", "c4", "c5"],
+        "aum": [150_000.0, 210_000.0, 500_000.0, 80_000.0, 10_000.0],
+        "aum_12m_ago": [100_000.0, 200_000.0, 100_000.0, 0.0, np.nan],
+        "contacts_12m": [4, 1, 0, 2, 0],
+    })
+
+
+def test_derive_from_book_worked_example() -> None:
+    derived = perf.derive_from_book(_book(), "year")
+    assert derived.n.value == 3 and derived.n.source == perf.SOURCE_CONTACTS
+    assert derived.n.detail == {"reached": 3, "customers": 5}
+    # deals: c1 and c4 of the 3 reached with known assets → c = 2/3; v = (50,000 + 80,000) / 2 = 65,000
+    assert derived.c.value == pytest.approx(2 / 3) and derived.c.source == perf.SOURCE_GROWTH
+    assert derived.v.value == pytest.approx(65_000)
+    assert derived.missing == ()
+    # P a year = 3 × 2/3 × 65,000 = 130,000 = the growth of the two deals
+    assert derived.levers().performance == pytest.approx(130_000)
+    monthly = perf.derive_from_book(_book(), "month")
+    assert monthly.n.value == pytest.approx(3 / 12)
+    assert monthly.levers().performance == pytest.approx(130_000 / 12)
+
+
+def test_derive_from_a_book_with_only_id_and_aum_uses_stated_defaults() -> None:
+    book = pd.DataFrame({"customer_id": ["a", "b", "c"], "aum": [1.0, 2.0, 3.0]})
+    derived = perf.derive_from_book(book, "year")
+    assert derived.n.value == 3 and derived.n.source == perf.SOURCE_ALL
+    assert derived.c.value == perf.DEFAULT_CONVERSION and derived.c.source == perf.SOURCE_DEFAULT
+    assert derived.v.value == perf.DEFAULT_DEAL_SIZE and derived.v.source == perf.SOURCE_DEFAULT
+    assert derived.missing == ("contacts_12m", "aum_12m_ago")
+    with pytest.raises(ValueError):
+        perf.derive_from_book(book, "week")
+
+
+def test_derive_when_nobody_grew_falls_back_to_defaults_and_says_so() -> None:
+    book = pd.DataFrame({"customer_id": ["a"], "aum": [90.0], "aum_12m_ago": [100.0], "contacts_12m": [3]})
+    derived = perf.derive_from_book(book, "year")
+    assert derived.c.source == perf.SOURCE_NO_GROWTH and derived.c.value == perf.DEFAULT_CONVERSION
+
+
+def test_resolve_levers_applies_only_real_overrides() -> None:
+    book = perf.derive_from_book(_book(), "year")
+    same = perf.resolve_levers(book, n=3.0, c_pct=200 / 3, v=None)
+    assert same.overridden == frozenset()
+    changed = perf.resolve_levers(book, n=10.0, c_pct=20.0, v=None, repurchase=True, r_pct=50.0)
+    assert changed.overridden == {"n", "c", "r"}
+    assert (changed.levers.n, changed.levers.c, changed.levers.v, changed.levers.r) == pytest.approx(
+        (10, 0.2, 65_000, 0.5))
+    assert changed.inputs["c_pct"] == pytest.approx(20.0)
+    # 10 × 0.2 × 65,000 × 1.5 = 195,000
+    assert changed.levers.performance == pytest.approx(195_000)
+
+
+levels = st.floats(min_value=0.01, max_value=1e4, allow_nan=False)
+
+
+@given(levels, st.floats(0.01, 1.0), levels, levels, st.floats(0.01, 1.0), levels,
+       st.permutations(["n", "c", "v"]))
+def test_waterfall_steps_always_add_up_to_the_change(n0, c0, v0, n1, c1, v1, order) -> None:
+    current = perf.Levers(n0, c0, v0)
+    planned = perf.Levers(n1, c1, v1)
+    flow = perf.waterfall(current, planned, order)
+    assert math.isclose(flow.start + sum(s.delta for s in flow.steps), flow.end, rel_tol=1e-9,
+                        abs_tol=1e-9 * max(1.0, abs(flow.start), abs(flow.end)))
+
+
+@given(st.floats(0.01, 1000), st.integers(1, 4))
+def test_balanced_uplift_compounds_back_to_the_ratio(ratio: float, k: int) -> None:
+    u = perf.balanced_uplift(ratio, k)
+    assert math.isclose(perf.compound_uplift([u] * k) + 1, ratio, rel_tol=1e-9)
