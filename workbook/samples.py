@@ -84,9 +84,9 @@ DTYPE_BY_KIND: dict[Kind, Any] = {
     Kind.TEXT: "str",
     Kind.MONEY: "float64",
     Kind.NUMBER: "float64",
-    Kind.COUNT: "int64",
+    Kind.COUNT: "Int64",  # nullable, as intake reads counts (an uploaded copy of the sample is identical)
     Kind.SHARE: "float64",
-    Kind.DATE: "datetime64[us]",
+    Kind.DATE: "datetime64[ns]",  # as intake reads dates
 }
 
 
