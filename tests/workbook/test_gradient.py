@@ -16,7 +16,7 @@ MASS, POTENTIAL, AFFLUENT, PRIVATE = range(4)
 
 def test_rule_equals_the_reference() -> None:
     # 渤海银行: upgrade next month; downgrade after 3 months below, 6 for private banking.
-    assert gradient.BOHAI_RULE == gradient.HysteresisRule(1, 3, 6)
+    assert gradient.HysteresisRule(1, 3, 6) == gradient.BOHAI_RULE
     assert gradient.HYSTERESIS_PROVENANCE.confidence == "H"
 
 

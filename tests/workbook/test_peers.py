@@ -21,7 +21,8 @@ def test_the_ten_banks_in_the_outline_order() -> None:
     # 工农中建交、邮信浦兴招 — the outline names these ten.
     names = [b.zh for b in peers.PEER_BANKS]
     assert sorted(names) == sorted(
-        ["招商银行", "工商银行", "农业银行", "中国银行", "建设银行", "交通银行", "邮储银行", "中信银行", "浦发银行", "兴业银行"]
+        ["招商银行", "工商银行", "农业银行", "中国银行", "建设银行",
+         "交通银行", "邮储银行", "中信银行", "浦发银行", "兴业银行"]
     )
 
 
@@ -86,7 +87,8 @@ def test_presets_are_the_banks_with_two_known_bounds() -> None:
     ("bank_id", "thresholds", "labels"),
     [
         # 招商: 5万 / 50万 / 500万 / 1000万; customers below 金卡 form an unnamed base tier.
-        ("cmb", [5 * WAN, 50 * WAN, 500 * WAN, 1000 * WAN], ["金卡以下（未列名）", "金卡", "金葵花", "钻石", "私人银行"]),
+        ("cmb", [5 * WAN, 50 * WAN, 500 * WAN, 1000 * WAN],
+         ["金卡以下（未列名）", "金卡", "金葵花", "钻石", "私人银行"]),
         # 交通: 交银理财 has no public bound → merged with 普通; 沃德 ≈50万; 私行 600万.
         ("bocom", [50 * WAN, 600 * WAN], ["普通 · 交银理财", "沃德", "私人银行"]),
         # 邮储: VIP ≈10万, 富嘉 ≈50万, 鼎福 600万.

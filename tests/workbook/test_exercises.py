@@ -1,0 +1,172 @@
+"""Exercise 1: completeness cases, problem messages in both languages, and the submission carrying aggregates only
+(no customer row, no customer id)."""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import pytest
+
+from workbook import exercises, i18n, peers
+from workbook import workspace as ws
+from workbook.samples import sample_book
+
+SCHEMES3 = [("aum", None), ("relationship", None), ("behaviour", None)]
+
+
+def _hand_book() -> pd.DataFrame:
+    # Four customers: aum 2万 (大众), 20万 (潜力), 80万 (财富), 900万 (私行).
+    return pd.DataFrame({
+        "customer_id": ["K-ALPHA-1", "K-BRAVO-2", "K-CHARLIE-3", "K-DELTA-4"],
+        "name": ["赵一", "钱二", "孙三", "李四"],
+        "aum": [20_000, 200_000, 800_000, 9_000_000],
+        "tenure_years": [1, 3, 8, 12],
+        "contacts_12m": [0, 2, 6, 20],
+        "app_logins_30d": [0, 5, 12, 2],
+    })
+
+
+def _services_for(payload: dict, text: str = "每月电话一次") -> dict[str, dict[str, str]]:
+    return {entry["scheme"]: {t["code"]: text for t in entry["tiers"]} for entry in payload["schemes"]}
+
+
+def _complete(book: pd.DataFrame) -> dict:
+    draft = exercises.exercise1_submission(book, group="第三组", members=["张", "王"], schemes=SCHEMES3)
+    return exercises.exercise1_submission(
+        book, group="第三组", members=["张", "王"], schemes=SCHEMES3, services=_services_for(draft),
+        reflection="按资产分层看清了集中度，按行为分层找到了可以线上服务的客户。", book_source="sample",
+    )
+
+
+def test_complete_submission_has_no_problem() -> None:
+    payload = _complete(_hand_book())
+    assert exercises.check_exercise1(payload) == []
+    aum = payload["schemes"][0]
+    counts = {t["code"]: t["customers"] for t in aum["tiers"]}
+    assert counts == {"mass": 1, "potential": 1, "affluent": 1, "private": 1, "insufficient": 0}
+    totals = {t["code"]: t["aum"] for t in aum["tiers"]}
+    assert totals["private"] == 9_000_000 and totals["potential"] == 200_000
+    assert aum["params"]["thresholds"] == [50_000, 500_000, 6_000_000]
+    assert payload["book"] == {"source": "sample", "customers": 4, "aum": 10_020_000}
+
+
+def test_empty_submission_lists_every_problem() -> None:
+    codes = [p.code for p in exercises.check_exercise1({})]
+    assert codes == ["group_missing", "members_missing", "too_few_schemes", "reflection_missing"]
+
+
+def test_each_missing_part_is_reported() -> None:
+    book = _hand_book()
+    complete = _complete(book)
+
+    no_group = dict(complete, group="  ")
+    assert [p.code for p in exercises.check_exercise1(no_group)] == ["group_missing"]
+
+    no_members = dict(complete, members=["", " "])
+    assert [p.code for p in exercises.check_exercise1(no_members)] == ["members_missing"]
+
+    two = dict(complete, schemes=complete["schemes"][:2])
+    problems = exercises.check_exercise1(two)
+    assert [p.code for p in problems] == ["too_few_schemes"]
+    assert problems[0].values == {"count": 2, "minimum": 3}
+
+    short = dict(complete, reflection="太短")
+    problems = exercises.check_exercise1(short)
+    assert [(p.code, p.values["count"]) for p in problems] == [("reflection_short", 2)]
+
+    duplicated = dict(complete, schemes=[*complete["schemes"], complete["schemes"][0]])
+    assert [p.code for p in exercises.check_exercise1(duplicated)] == ["duplicate_scheme"]
+
+    unknown = dict(complete, schemes=[*complete["schemes"], {"scheme": "astrology", "params": {}, "tiers": []}])
+    assert [p.code for p in exercises.check_exercise1(unknown)] == ["unknown_scheme"]
+
+
+def test_service_needed_for_tiers_with_customers_only() -> None:
+    book = _hand_book()
+    draft = exercises.exercise1_submission(book, group="G", members=["A"], schemes=SCHEMES3)
+    lines = _services_for(draft)
+    lines["aum"]["affluent"] = "   "  # a blank line for a tier with one customer
+    payload = exercises.exercise1_submission(
+        book, group="G", members=["A"], schemes=SCHEMES3, services=lines, reflection="x" * 30
+    )
+    problems = exercises.check_exercise1(payload, "en")
+    assert [(p.code, p.values) for p in problems] == [
+        ("service_missing", {"scheme": "By assets (AUM)", "tier": "Affluent"})
+    ]
+    # 信息不足 has no customer here: it needs no service line.
+    del lines["aum"]["insufficient"]
+    lines["aum"]["affluent"] = "季度面谈"
+    payload = exercises.exercise1_submission(
+        book, group="G", members=["A"], schemes=SCHEMES3, services=lines, reflection="x" * 30
+    )
+    assert exercises.check_exercise1(payload) == []
+
+
+def test_scheme_without_usable_fields_has_no_tier_counts() -> None:
+    book = _hand_book()[["customer_id", "aum"]]
+    entry = exercises.scheme_entry(book, "aum", None)
+    entry["tiers"] = [dict(t, customers=0) for t in entry["tiers"]]
+    problems = exercises.check_exercise1({"group": "G", "members": ["a"], "schemes": [entry], "reflection": "x" * 30})
+    assert "tiers_missing" in [p.code for p in problems]
+
+
+def test_every_problem_has_text_in_both_languages() -> None:
+    values = {"count": 1, "minimum": 3, "scheme": "S", "tier": "T"}
+    for code in exercises.PROBLEM_CODES:
+        for lang in ("zh", "en"):
+            text = exercises.Problem(code, values).text(lang)
+            assert text.strip() and not text.startswith(i18n.MISSING_MARK[0]), (code, lang)
+
+
+def test_split_members() -> None:
+    assert exercises.split_members("张三\n李四，王五、赵六; 孙七\n\n") == ["张三", "李四", "王五", "赵六", "孙七"]
+
+
+def test_payload_never_carries_customer_ids_or_rows() -> None:
+    book = sample_book()
+    payload = _complete(book)
+    text = json.dumps(payload, ensure_ascii=False, allow_nan=False)
+    for customer_id in book["customer_id"]:
+        assert str(customer_id) not in text
+    for column in ("name", "phone", "id_number", "card_no"):
+        if column in book.columns:
+            for value in book[column].dropna().astype(str):
+                assert value not in text
+    assert "customer_id" not in text
+    # Aggregates: the tier counts add up to the book; the payload is plain JSON the workspace accepts.
+    for entry in payload["schemes"]:
+        assert sum(t["customers"] for t in entry["tiers"]) == len(book)
+    workspace = ws.new_workspace()
+    ws.set_values(workspace, "s3_5", submission=payload)
+    assert ws.from_json(ws.to_json(workspace))["modules"]["s3_5"]["submission"] == payload
+
+
+def test_hand_book_ids_and_names_absent() -> None:
+    book = _hand_book()
+    text = json.dumps(_complete(book), ensure_ascii=False)
+    for value in [*book["customer_id"], *book["name"]]:
+        assert value not in text
+
+
+def test_bank_preset_params_are_kept() -> None:
+    book = _hand_book()
+    preset = peers.aum_preset("cmb")
+    payload = exercises.exercise1_submission(book, group="G", members=["A"], schemes=[("aum", preset)])
+    entry = payload["schemes"][0]
+    assert entry["params"]["thresholds"] == [50_000, 500_000, 5_000_000, 10_000_000]
+    counts = {t["code"]: t["customers"] for t in entry["tiers"]}
+    # 2万 below 金卡; 20万 金卡; 80万 金葵花; 900万 钻石 (below 私行's 1000万).
+    assert counts == {"cmb_below": 1, "cmb_gold": 1, "cmb_sunflower": 1, "cmb_diamond": 1, "cmb_private": 0,
+                      "insufficient": 0}
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_messages_name_schemes_in_the_language(lang: str) -> None:
+    book = _hand_book()
+    payload = exercises.exercise1_submission(book, group="G", members=["A"], schemes=SCHEMES3, reflection="x" * 30)
+    problems = exercises.check_exercise1(payload, lang)
+    assert problems and all(p.code == "service_missing" for p in problems)
+    names = {p.values["scheme"] for p in problems}
+    expected = {"按资产量分层"} if lang == "zh" else {"By assets (AUM)"}
+    assert expected <= names

@@ -1,0 +1,173 @@
+"""Differentiated service matrix: templates as data, the trainee's overrides, and the plan cost of each tier against
+its revenue on hand-computed examples."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from workbook import services
+from workbook.profitability import ProfitParams
+from workbook.segmentation import INSUFFICIENT, SCHEMES, segment
+
+DEFAULT_AUM_CODES = [t.code for t in SCHEMES["aum"].tiers()]
+
+
+def test_dimensions_are_the_seven_of_the_design() -> None:
+    assert services.DIMENSIONS == ("cadence", "channel", "benefits", "shelf", "activities", "response", "owner")
+
+
+def test_every_template_has_every_dimension_in_both_languages() -> None:
+    templates = [*services.GENERIC_TEMPLATES.values()]
+    templates += [tpl for tiers in services.TIER_TEMPLATES.values() for tpl in tiers.values()]
+    assert len(templates) >= 5
+    for template in templates:
+        assert template.hours >= 0 and template.benefits_cost >= 0
+        for dimension in services.DIMENSIONS:
+            assert template.text[dimension]["zh"].strip() and template.text[dimension]["en"].strip(), template.key
+
+
+def test_default_aum_ladder_and_kind_schemes_have_their_own_templates() -> None:
+    for scheme_id in ("aum", "behaviour", "cognition"):
+        ladder = [t.code for t in SCHEMES[scheme_id].tiers() if t.code != INSUFFICIENT]
+        assert set(ladder) == set(services.TIER_TEMPLATES[scheme_id]), scheme_id
+    rows = services.template_rows("aum", DEFAULT_AUM_CODES, "zh")
+    hours = [r["hours"] for r in rows if r["tier"] != INSUFFICIENT]
+    assert hours == sorted(hours)  # more time for higher tiers
+    assert rows[-1]["tier"] == INSUFFICIENT and rows[-1]["shelf"] == services.GENERIC_TEMPLATES["insufficient"].row(
+        "zh")["shelf"]
+
+
+def test_generic_templates_by_rank() -> None:
+    # Lowest → base, highest → top; 3 tiers: 0 → base, 1 → position 1.5 rounds to high, 2 → top.
+    assert [services.generic_level(r, 3) for r in range(3)] == ["base", "high", "top"]
+    assert [services.generic_level(r, 5) for r in range(5)] == ["base", "mid", "high", "high", "top"]
+    assert services.generic_level(0, 1) == "mid"
+    rows = services.template_rows("contribution", ["C", "B", "A"], "en")
+    assert rows[0]["owner"] == services.GENERIC_TEMPLATES["base"].row("en")["owner"]
+    assert rows[2]["hours"] == services.GENERIC_TEMPLATES["top"].hours
+    # A bank preset's codes on the aum scheme take the generic templates too.
+    preset_rows = services.template_rows("aum", ["cmb_below", "cmb_gold", "cmb_private"], "zh")
+    assert preset_rows[0]["hours"] == services.GENERIC_TEMPLATES["base"].hours
+
+
+def test_overrides_round_trip() -> None:
+    codes = ["mass", "potential", "affluent", "private"]
+    rows = services.matrix_rows("aum", codes, "zh")
+    rows[1]["cadence"] = "每两周一次企业微信"
+    rows[3]["hours"] = 30
+    previous = {"cmb_gold": {"owner": "别的阶梯的修改"}}  # another ladder's edit is kept
+    overrides = services.overrides_from_rows("aum", rows, "zh", previous)
+    assert overrides == {
+        "potential": {"cadence": "每两周一次企业微信"},
+        "private": {"hours": 30.0},
+        "cmb_gold": {"owner": "别的阶梯的修改"},
+    }
+    again = services.matrix_rows("aum", codes, "zh", overrides)
+    assert again[1]["cadence"] == "每两周一次企业微信" and again[3]["hours"] == 30.0
+    # Untouched cells follow the language.
+    english = services.matrix_rows("aum", codes, "en", overrides)
+    assert english[0]["cadence"] == services.TIER_TEMPLATES["aum"]["mass"].text["cadence"]["en"]
+    # A cleared cell is an override too (blank), and junk numbers count as 0.
+    rows[0]["channel"] = None
+    rows[0]["benefits_cost"] = "abc"
+    cleared = services.overrides_from_rows("aum", rows, "zh")
+    assert cleared["mass"] == {"channel": ""}  # "abc" → 0, which is the 大众 template's benefits cost
+    assert services.matrix_rows("aum", codes, "zh", cleared)[0]["channel"] == ""
+
+
+def test_plan_cost_worked_example() -> None:
+    # Tier 财富: 40 customers, revenue 100,000 元; plan 8 h and 1,500 元 benefits per customer; 200 元/h.
+    #   time cost = 8 × 40 × 200 = 64,000; benefits = 1,500 × 40 = 60,000; plan = 124,000 > 100,000 → over,
+    #   margin = 100,000 − 124,000 = −24,000; cost share = 124,000 ÷ 100,000 = 1.24.
+    # Tier 私行: 10 customers, revenue 200,000; 24 h and 8,000 元 → 24 × 10 × 200 = 48,000 + 80,000 = 128,000,
+    #   margin 72,000, not over.
+    # Tier 大众: no customers → costs nothing, not over.
+    stats = pd.DataFrame({"customers": [0, 40, 10], "revenue": [0.0, 100_000.0, 200_000.0]},
+                         index=pd.Index(["mass", "affluent", "private"], name="tier"))
+    rows = [
+        {"tier": "mass", "hours": 0.5, "benefits_cost": 0},
+        {"tier": "affluent", "hours": 8, "benefits_cost": 1_500},
+        {"tier": "private", "hours": 24, "benefits_cost": 8_000},
+    ]
+    costs = services.plan_costs(rows, stats, hourly_cost=200)
+    assert costs.loc["affluent", "time_cost"] == 64_000
+    assert costs.loc["affluent", "benefits_total"] == 60_000
+    assert costs.loc["affluent", "plan_cost"] == 124_000
+    assert costs.loc["affluent", "margin"] == -24_000
+    assert costs.loc["affluent", "cost_share"] == pytest.approx(1.24)
+    assert bool(costs.loc["affluent", "over"]) is True
+    assert costs.loc["private", "plan_cost"] == 128_000
+    assert costs.loc["private", "margin"] == 72_000
+    assert bool(costs.loc["private", "over"]) is False
+    assert costs.loc["mass", "plan_cost"] == 0 and math.isnan(costs.loc["mass", "cost_share"])
+    # Plan hours: 8 × 40 + 24 × 10 = 560 > 500 available → over capacity.
+    summary = services.plan_summary(costs, available_hours=500)
+    assert summary.hours == 560
+    assert summary.plan_cost == 252_000
+    assert summary.over_tiers == ("affluent",)
+    assert summary.over_capacity
+    assert not services.plan_summary(costs, available_hours=1_800).over_capacity
+
+
+def test_tier_revenue_on_a_hand_book() -> None:
+    # revenue = fee + deposits × 1% + loans × 1.5% (1.4 defaults)
+    #   a: 1,000 + 100,000 × 1% = 2,000          (aum 100,000 → 潜力)
+    #   b: 0 + 0 + 200,000 × 1.5% = 3,000        (aum 20,000 → 大众)
+    #   c: 5,000 + 1,000,000 × 1% = 15,000       (aum 1,000,000 → 财富)
+    book = pd.DataFrame({
+        "customer_id": ["a", "b", "c"],
+        "aum": [100_000, 20_000, 1_000_000],
+        "fee_income_12m": [1_000, 0, 5_000],
+        "deposit_balance": [100_000, 0, 1_000_000],
+        "loan_balance": [0, 200_000, 0],
+    })
+    stats = services.tier_revenue(book, segment(book, "aum"))
+    assert stats.index.tolist() == DEFAULT_AUM_CODES
+    assert stats.loc["potential", "revenue"] == pytest.approx(2_000)
+    assert stats.loc["mass", "revenue"] == pytest.approx(3_000)
+    assert stats.loc["affluent", "revenue"] == pytest.approx(15_000)
+    assert stats.loc["private", "customers"] == 0
+    assert stats.loc["affluent", "aum"] == 1_000_000
+
+
+def test_hourly_cost_from_page_1_4() -> None:
+    params, from_page = services.profit_params_from({"annual_cost": 450_000, "effective_hours": 1_500})
+    assert from_page and params.hourly_cost == 300  # 450,000 ÷ 1,500
+    params, from_page = services.profit_params_from({})
+    assert not from_page and params.hourly_cost == 200  # 360,000 ÷ 1,800
+    params, from_page = services.profit_params_from({"effective_hours": 0, "annual_cost": 1})
+    assert not from_page and params == ProfitParams()
+    params, from_page = services.profit_params_from({"deposit_spread": 0.02, "_done": True})
+    assert not from_page and params.deposit_spread == 0.02
+
+
+def test_service_line() -> None:
+    labels = {"cadence": "联系频率", "channel": "服务渠道", "benefits": "专属权益"}
+    row = {"cadence": "每月", "channel": "电话", "benefits": ""}
+    assert services.service_line(row, labels, "zh") == "联系频率：每月；服务渠道：电话"
+    english = {"cadence": "Monthly", "channel": "Phone", "benefits": " "}
+    names = {"cadence": "Cadence", "channel": "Channel", "benefits": "Benefits"}
+    assert services.service_line(english, names, "en") == "Cadence: Monthly; Channel: Phone"
+
+
+@given(
+    customers=st.lists(st.integers(min_value=0, max_value=10_000), min_size=1, max_size=6),
+    hours=st.floats(min_value=0, max_value=100),
+    benefits=st.floats(min_value=0, max_value=50_000),
+    hourly=st.floats(min_value=0, max_value=2_000),
+)
+def test_plan_cost_is_hours_times_customers_times_rate_plus_benefits(
+    customers: list[int], hours: float, benefits: float, hourly: float
+) -> None:
+    codes = [f"t{i}" for i in range(len(customers))]
+    stats = pd.DataFrame({"customers": customers, "revenue": [0.0] * len(customers)}, index=codes)
+    rows = [{"tier": c, "hours": hours, "benefits_cost": benefits} for c in codes]
+    costs = services.plan_costs(rows, stats, hourly)
+    for code, n in zip(codes, customers, strict=True):
+        assert costs.loc[code, "plan_cost"] == pytest.approx(hours * n * hourly + benefits * n)
+        assert costs.loc[code, "plan_cost"] >= 0

@@ -1,0 +1,201 @@
+"""练习一：三种分层与差异化服务 — the group worksheet, its completeness check and the payload it submits.
+
+The exercise (outline 三.6, DESIGN §4.14): a group segments its book in at least three ways (parameters kept),
+records the tier counts, writes at least one differentiated-service line per tier of each segmentation, and
+reflects on what it learnt. The finish button stays blocked, with the list of what is missing, until
+:func:`check_exercise1` returns no problem.
+
+Privacy: :func:`exercise1_submission` builds the payload from aggregates only — scheme ids, parameters, tier
+labels with customer counts and AUM per tier, the book's size — plus the trainees' own text. It never carries a
+customer row or a customer id; the classroom issue sends exactly this payload to the instructor.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+from workbook import i18n
+
+EXERCISE_ID = "exercise1"
+PAYLOAD_VERSION = 1
+MIN_SCHEMES = 3
+MIN_MEMBERS = 1
+MIN_REFLECTION_CHARS = 20  # a sentence or two, not a placeholder
+
+# Problem codes, in the order the page lists them. Text: catalogue ``ex1.problem.<code>``.
+PROBLEM_CODES: tuple[str, ...] = (
+    "group_missing",
+    "members_missing",
+    "too_few_schemes",
+    "duplicate_scheme",
+    "unknown_scheme",
+    "params_missing",
+    "tiers_missing",
+    "service_missing",
+    "reflection_missing",
+    "reflection_short",
+)
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One reason the exercise is not complete: a code and the values its message needs."""
+
+    code: str
+    values: Mapping[str, Any] = field(default_factory=dict)
+
+    def text(self, lang: str) -> str:
+        return i18n.t(f"ex1.problem.{self.code}", lang, **self.values)
+
+
+def _blank(value: Any) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value)) or not str(value).strip()
+
+
+def split_members(text: str) -> list[str]:
+    """Member names from free text: one per line, or separated by commas / 、 / ；."""
+    for separator in ("\n", "，", ",", "、", "；", ";"):
+        text = text.replace(separator, "\n")
+    return [name.strip() for name in text.split("\n") if name.strip()]
+
+
+def _name(entry: Mapping[str, Any], lang: str) -> str:
+    names = entry.get("name") or {}
+    return str(names.get(lang) or names.get("zh") or entry.get("scheme", "?"))
+
+
+def check_exercise1(submission: Mapping[str, Any], lang: str = "zh") -> list[Problem]:
+    """What is still missing from an exercise-1 payload (empty list: complete).
+
+    Message values carry display names (scheme and tier labels in ``lang``) so the page shows them as they are.
+    """
+    from workbook.segmentation import SCHEMES
+
+    problems: list[Problem] = []
+    if _blank(submission.get("group")):
+        problems.append(Problem("group_missing"))
+    members = [m for m in submission.get("members") or () if not _blank(m)]
+    if len(members) < MIN_MEMBERS:
+        problems.append(Problem("members_missing", {"minimum": MIN_MEMBERS}))
+    schemes = list(submission.get("schemes") or ())
+    ids = [str(s.get("scheme", "")) for s in schemes]
+    if len(set(ids)) < MIN_SCHEMES:
+        problems.append(Problem("too_few_schemes", {"count": len(set(ids)), "minimum": MIN_SCHEMES}))
+    seen: set[str] = set()
+    for entry, scheme_id in zip(schemes, ids, strict=True):
+        name = _name(entry, lang)
+        if scheme_id in seen:
+            problems.append(Problem("duplicate_scheme", {"scheme": name}))
+            continue
+        seen.add(scheme_id)
+        if scheme_id not in SCHEMES:
+            problems.append(Problem("unknown_scheme", {"scheme": scheme_id}))
+            continue
+        if not isinstance(entry.get("params"), Mapping) or not entry.get("params"):
+            problems.append(Problem("params_missing", {"scheme": name}))
+        tiers = list(entry.get("tiers") or ())
+        if not tiers or sum(int(t.get("customers", 0) or 0) for t in tiers) <= 0:
+            problems.append(Problem("tiers_missing", {"scheme": name}))
+            continue
+        for tier in tiers:
+            # A tier with no customer in this book needs no service line; every tier with customers does.
+            if int(tier.get("customers", 0) or 0) > 0 and _blank(tier.get("service")):
+                label = str(tier.get(lang) or tier.get("zh") or tier.get("code"))
+                problems.append(Problem("service_missing", {"scheme": name, "tier": label}))
+    reflection = submission.get("reflection")
+    if _blank(reflection):
+        problems.append(Problem("reflection_missing", {"minimum": MIN_REFLECTION_CHARS}))
+    elif len(str(reflection).strip()) < MIN_REFLECTION_CHARS:
+        problems.append(
+            Problem("reflection_short", {"count": len(str(reflection).strip()), "minimum": MIN_REFLECTION_CHARS})
+        )
+    return problems
+
+
+def _json_safe(value: Any) -> Any:
+    """Parameters as plain JSON data (numpy numbers and tuples from the scheme code become int/float/list)."""
+    if isinstance(value, Mapping):
+        return {str(k): _json_safe(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_json_safe(v) for v in value]
+    if isinstance(value, bool) or value is None or isinstance(value, str):
+        return value
+    if isinstance(value, int):
+        return int(value)
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return str(value)
+    if not math.isfinite(number):
+        return None
+    return int(number) if number.is_integer() and not isinstance(value, float) else number
+
+
+def scheme_entry(
+    book: pd.DataFrame,
+    scheme_id: str,
+    params: Mapping[str, Any] | None,
+    services: Mapping[str, str] | None = None,
+) -> dict[str, Any]:
+    """One configured scheme, aggregates only: params, tiers with counts, AUM, shares and the service line."""
+    from workbook.segmentation import SCHEMES, segment_detail, tier_summary
+
+    detail = segment_detail(book, scheme_id, params or {})
+    summary = tier_summary(book, detail)
+    scheme = SCHEMES[scheme_id]
+    tiers = []
+    for tier in detail.tier_list:
+        row = summary.loc[tier.code]
+        tiers.append(
+            {
+                "code": tier.code,
+                "zh": tier.zh,
+                "en": tier.en,
+                "customers": int(row["customers"]),
+                "aum": round(float(row["aum"]), 2),
+                "customer_share": round(float(row["customer_share"]), 6),
+                "aum_share": round(float(row["aum_share"]), 6),
+                "service": str((services or {}).get(tier.code, "")).strip(),
+            }
+        )
+    return {
+        "scheme": scheme_id,
+        "name": {"zh": scheme.name("zh"), "en": scheme.name("en")},
+        # The resolved parameters (defaults merged with the trainee's), so the segmentation can be rebuilt.
+        "params": _json_safe(detail.params),
+        "tiers": tiers,
+    }
+
+
+def exercise1_submission(
+    book: pd.DataFrame,
+    *,
+    group: str,
+    members: Sequence[str],
+    schemes: Sequence[tuple[str, Mapping[str, Any] | None]],
+    services: Mapping[str, Mapping[str, str]] | None = None,
+    reflection: str = "",
+    book_source: str = "",
+) -> dict[str, Any]:
+    """The exercise-1 payload: aggregates and the trainees' own text only, never customer rows or ids.
+
+    ``schemes``: (scheme id, params) in the group's order; ``services``: scheme id → tier code → service line.
+    ``book_source`` says which kind of book ("sample" or "upload"; not a file name, which may name a person).
+    """
+    aum = pd.to_numeric(book["aum"], errors="coerce").fillna(0.0)
+    return {
+        "exercise": EXERCISE_ID,
+        "version": PAYLOAD_VERSION,
+        "group": str(group or "").strip(),
+        "members": [str(m).strip() for m in members if str(m).strip()],
+        "book": {"source": str(book_source), "customers": len(book), "aum": round(float(aum.sum()), 2)},
+        "schemes": [
+            scheme_entry(book, scheme_id, params, (services or {}).get(scheme_id)) for scheme_id, params in schemes
+        ],
+        "reflection": str(reflection or "").strip(),
+    }
