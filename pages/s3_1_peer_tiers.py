@@ -1,0 +1,281 @@
+"""3.1 梯度等级与同业分层: the ten banks' published tiers, each as a preset for the aum scheme applied to the
+trainee's book, the up/down-grade hysteresis simulator and 工商银行's star-points calculator."""
+
+import plotly.graph_objects as go
+import streamlit as st
+from plotly.subplots import make_subplots
+
+from ui import charts
+from ui.frame import footer, header
+from ui.state import active_book, book_memo, lang, module_values, save_values, t
+from ui.tier_views import grouped_bars, params_key, tier_table
+from workbook import gradient, peers
+from workbook.segmentation import INSUFFICIENT, SCHEMES, segment_detail, tier_summary, warning_text
+
+PAGE = "s3_1"
+COURSE = "course"  # the course's default ladder, offered beside the bank presets
+PRESET_KEY = "s3_1_preset"
+
+header(PAGE)
+language = lang()
+book = active_book()
+saved = module_values(
+    PAGE,
+    {
+        "preset": "cmb",
+        "monthly_aum_wan": list(gradient.DEFAULT_MONTHLY_AUM_WAN),
+        "stars": {a.code: 0.0 for a in gradient.STAR_ASSETS} | {"short_term": 50.0},
+    },
+)
+
+# ---- the ten banks -----------------------------------------------------------------------------------------
+st.subheader(t("s3_1.peers_title"))
+st.warning(peers.caveat(language), icon=":material/info:")
+anchor = peers.ANCHOR
+st.info(
+    t("s3_1.anchor", text=anchor.text(language), detail=anchor.detail(language),
+      source=anchor.provenance.source(language), year=anchor.provenance.year,
+      confidence=peers.confidence_text(anchor.provenance.confidence, language)),
+    icon=":material/gavel:",
+)
+overview = peers.overview_table(language)
+st.dataframe(
+    overview,
+    hide_index=True,
+    width="stretch",
+    column_config={
+        "bank": st.column_config.TextColumn(t("peers.col.bank"), pinned=True, width="small"),
+        "tiers": st.column_config.TextColumn(t("peers.col.tiers"), width="large"),
+        "private_banking": st.column_config.TextColumn(t("peers.col.private_banking"), width="medium"),
+        "basis": st.column_config.TextColumn(t("peers.col.basis")),
+        "source": st.column_config.TextColumn(t("peers.col.source")),
+        "year": st.column_config.TextColumn(t("peers.col.year"), width="small"),
+        "confidence": st.column_config.TextColumn(t("peers.col.confidence"), width="small"),
+        "preset": st.column_config.TextColumn(t("peers.col.preset"), width="small"),
+        "note": st.column_config.TextColumn(t("peers.col.note"), width="large"),
+    },
+)
+st.caption(t("s3_1.confidence_legend"))
+bands = peers.MARKET_BANDS_PROVENANCE
+st.caption(
+    t("s3_1.market_bands", source=bands.source(language), year=bands.year,
+      confidence=peers.confidence_text(bands.confidence, language),
+      bands=peers.market_bands_text(language))
+)
+with st.expander(t("s3_1.figures_title"), icon=":material/fact_check:"):
+    figures = peers.figures_table(language)
+    st.dataframe(
+        figures,
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "bank": t("peers.col.bank"),
+            "item": t("peers.col.item"),
+            "value": t("peers.col.value"),
+            "source": t("peers.col.source"),
+            "year": t("peers.col.year"),
+            "confidence": t("peers.col.confidence"),
+            "flagged": st.column_config.CheckboxColumn(t("peers.col.flagged")),
+        },
+    )
+
+# ---- a bank's ladder on my book -----------------------------------------------------------------------------
+st.subheader(t("s3_1.preset_title"))
+st.markdown(t("s3_1.preset_intro", banks=peers.names_text(peers.PRESET_BANKS, language),
+              others=peers.names_text([b.id for b in peers.PEER_BANKS if b.id not in peers.PRESET_BANKS], language),
+              minimum=peers.MIN_KNOWN_BOUNDS))
+options = [*peers.PRESET_BANKS, COURSE]
+if st.session_state.get(PRESET_KEY) not in options:
+    st.session_state[PRESET_KEY] = saved["preset"] if saved["preset"] in options else options[0]
+
+
+def _preset_label(option: str) -> str:
+    return t("s3_1.course_ladder") if option == COURSE else peers.BANK_BY_ID[option].name(language)
+
+
+choice = st.selectbox(t("s3_1.preset_label"), options, format_func=_preset_label, key=PRESET_KEY)
+if choice != saved["preset"]:
+    save_values(PAGE, preset=choice)
+params = SCHEMES["aum"].default_params() if choice == COURSE else peers.aum_preset(choice)
+if choice != COURSE:
+    st.caption(peers.BANK_BY_ID[choice].note(language))
+ladder = peers.ladder_text(params, language)
+st.markdown(t("s3_1.ladder", ladder=ladder))
+
+key = params_key(params)
+detail = book_memo("s3_1.segment", lambda frame, _k: segment_detail(frame, "aum", params), key)
+summary = book_memo("s3_1.summary", lambda frame, _k: tier_summary(frame, detail), key)
+labels = detail.labels(language)
+table_col, chart_col = st.columns([2, 3], gap="large")
+with table_col:
+    st.dataframe(tier_table(summary, labels, language, hide_empty=(INSUFFICIENT,)), hide_index=True, width="stretch")
+    for warning in detail.warnings:
+        st.caption(warning_text(warning, language))
+with chart_col:
+    shown = [c for c in summary.index if not (c == INSUFFICIENT and summary.loc[c, "customers"] == 0)]
+    st.plotly_chart(
+        grouped_bars(
+            [labels[c] for c in shown],
+            [
+                (t("tiers.col.customer_share"), summary.loc[shown, "customer_share"].tolist(),
+                 [charts.percent(v, 0) for v in summary.loc[shown, "customer_share"]]),
+                (t("tiers.col.aum_share"), summary.loc[shown, "aum_share"].tolist(),
+                 [charts.percent(v, 0) for v in summary.loc[shown, "aum_share"]]),
+            ],
+            y_title=t("s3_1.share_axis"),
+            percent_axis=True,
+        ),
+        width="stretch",
+        key="s3_1_tier_chart",
+    )
+
+applied = module_values("s3_2", {"params": {}}).get("params", {}).get("aum")
+if st.button(t("s3_1.apply"), key="s3_1_apply", type="primary", icon=":material/done_all:"):
+    s3_2 = module_values("s3_2", {"params": {}})
+    all_params = dict(s3_2.get("params") or {})
+    all_params["aum"] = params
+    save_values("s3_2", params=all_params)
+    save_values(PAGE, applied=choice)
+    applied = params
+if applied == params:
+    st.success(t("s3_1.applied", name=_preset_label(choice)), icon=":material/check_circle:")
+else:
+    st.caption(t("s3_1.apply_help"))
+
+with st.expander(t("s3_1.reach_title"), icon=":material/diamond:"):
+    reach = book_memo("s3_1.reach", lambda frame, lang_: peers.private_banking_reach(frame, lang_), language)
+    st.dataframe(
+        reach.assign(
+            threshold=[peers.amount_text(v, language) for v in reach["threshold"]],
+            customer_share=[charts.percent(v) for v in reach["customer_share"]],
+            aum_share=[charts.percent(v) for v in reach["aum_share"]],
+        ),
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "threshold": t("peers.col.private_banking"),
+            "banks": t("peers.col.bank"),
+            "customers": t("tiers.col.customers"),
+            "customer_share": t("tiers.col.customer_share"),
+            "aum_share": t("tiers.col.aum_share"),
+        },
+    )
+
+# ---- hysteresis ---------------------------------------------------------------------------------------------
+st.subheader(t("s3_1.hysteresis_title"))
+rule = gradient.BOHAI_RULE
+st.markdown(
+    t("s3_1.hysteresis_intro", up=rule.upgrade_after_months, down=rule.downgrade_after_months,
+      private=rule.private_downgrade_after_months, source=gradient.HYSTERESIS_PROVENANCE.source(language),
+      confidence=peers.confidence_text(gradient.HYSTERESIS_PROVENANCE.confidence, language),
+      anchor=peers.amount_text(peers.PRIVATE_BANKING_ANCHOR, language), ladder=_preset_label(choice))
+)
+months = list(saved["monthly_aum_wan"])[: gradient.MONTHS]
+months += [0.0] * (gradient.MONTHS - len(months))
+grid = st.columns(6)
+values: list[float] = []
+for index in range(gradient.MONTHS):
+    widget = f"s3_1_month_{index}"
+    if widget not in st.session_state:
+        st.session_state[widget] = float(months[index])
+    with grid[index % 6]:
+        values.append(
+            st.number_input(t("s3_1.month_label", month=index + 1), min_value=0.0, step=5.0, format="%.1f", key=widget)
+        )
+if values != [float(v) for v in months]:
+    save_values(PAGE, monthly_aum_wan=values)
+
+result = gradient.simulate_hysteresis(gradient.from_wan(values), params["thresholds"], rule=rule)
+tier_names = [label[language] for label in params["labels"]]
+left, right = st.columns(2)
+left.metric(t("s3_1.changes_without"), result.changes_without_buffer)
+right.metric(t("s3_1.changes_with"), result.changes_with_buffer)
+
+month_axis = [t("s3_1.month_tick", month=m) for m in range(1, gradient.MONTHS + 1)]
+figure = make_subplots(rows=2, cols=1, shared_xaxes=True, row_heights=[0.45, 0.55], vertical_spacing=0.08)
+figure.add_trace(
+    go.Bar(x=month_axis, y=values, name=t("s3_1.series_aum"), marker_color=charts.PALETTE[5], opacity=0.55,
+           text=[f"{v:g}" for v in values], textposition="outside", cliponaxis=False),
+    row=1, col=1,
+)
+for bound, label in zip(gradient.to_wan(params["thresholds"]), params["labels"][1:], strict=True):
+    if bound <= max([*values, 0.0]) * 1.5:  # a far-off line would squash the bars: show the nearby ones
+        figure.add_hline(y=bound, line_dash="dot", line_color=charts.PALETTE[2], row=1, col=1,
+                         annotation_text=label[language], annotation_position="top left")
+figure.add_trace(
+    go.Scatter(x=month_axis, y=list(result.qualifies), name=t("s3_1.series_qualifies"), mode="markers",
+               marker={"size": 12, "symbol": "circle-open", "color": charts.PALETTE[5]}),
+    row=2, col=1,
+)
+figure.add_trace(
+    go.Scatter(x=month_axis, y=list(result.without_buffer), name=t("s3_1.series_without"), mode="lines+markers",
+               line={"shape": "hv", "width": 3, "dash": "dash", "color": charts.PALETTE[0]}),
+    row=2, col=1,
+)
+figure.add_trace(
+    go.Scatter(x=month_axis, y=list(result.with_buffer), name=t("s3_1.series_with"), mode="lines+markers",
+               line={"shape": "hv", "width": 4, "color": charts.PALETTE[1]}),
+    row=2, col=1,
+)
+charts.style(figure, height=560)
+figure.update_layout(legend={"orientation": "h", "yanchor": "bottom", "y": -0.18, "x": 0})
+figure.update_yaxes(title=t("s3_1.axis_aum"), rangemode="tozero", row=1, col=1)
+figure.update_yaxes(title=t("s3_1.axis_tier"), tickvals=list(range(len(tier_names))), ticktext=tier_names,
+                    range=[-0.4, len(tier_names) - 0.6], row=2, col=1)
+st.plotly_chart(figure, width="stretch", key="s3_1_hysteresis_chart")
+with st.expander(t("s3_1.hysteresis_table"), icon=":material/table:"):
+    st.dataframe(
+        result.frame(tier_names).assign(aum=values),
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "month": t("s3_1.col.month"),
+            "aum": st.column_config.NumberColumn(t("s3_1.axis_aum"), format="%.1f"),
+            "qualifies": t("s3_1.series_qualifies"),
+            "without_buffer": t("s3_1.series_without"),
+            "with_buffer": t("s3_1.series_with"),
+            "months_below": t("s3_1.col.months_below"),
+        },
+    )
+
+# ---- 工商银行 star points -----------------------------------------------------------------------------------------
+st.subheader(t("s3_1.stars_title"))
+stars = gradient.STAR_PROVENANCE
+st.markdown(
+    t("s3_1.stars_intro", review=gradient.STAR_REVIEW["en" if language == "en" else "zh"],
+      source=stars.source(language), year=stars.year, confidence=peers.confidence_text(stars.confidence, language))
+)
+inputs, outcome = st.columns([3, 2], gap="large")
+amounts: dict[str, float] = {}
+with inputs:
+    for asset in gradient.STAR_ASSETS:
+        widget = f"s3_1_star_{asset.code}"
+        if widget not in st.session_state:
+            st.session_state[widget] = float(saved["stars"].get(asset.code, 0.0))
+        amounts[asset.code] = st.number_input(
+            t("s3_1.star_input", asset=asset.label(language), points=f"{asset.points_per_wan:g}"),
+            min_value=0.0, step=10.0, format="%.1f", key=widget,
+        )
+if amounts != {k: float(v) for k, v in saved["stars"].items() if k in amounts}:
+    save_values(PAGE, stars=amounts)
+star = gradient.star_result(amounts)
+with outcome:
+    st.metric(t("s3_1.star_points"), f"{star.points:,.0f}")
+    st.metric(t("s3_1.star_level"), star.level.label(language))
+    if star.next_level is not None:
+        st.caption(
+            t("s3_1.star_next", level=star.next_level.label(language), points=f"{star.points_to_next:,.0f}",
+              wan=f"{star.wan_to_next('short_term'):,.1f}")
+        )
+    else:
+        st.caption(t("s3_1.star_top"))
+    st.dataframe(
+        [
+            {t("s3_1.col.level"): lv.label(language), t("s3_1.col.min_points"): f"≥ {lv.min_points:,.0f}"}
+            for lv in gradient.STAR_LEVELS
+        ],
+        hide_index=True,
+        width="stretch",
+    )
+
+footer(PAGE)

@@ -1,0 +1,190 @@
+"""3.4 差异化服务矩阵: tiers × service dimensions from templates (editable, kept per scheme in the workspace), and each
+tier's plan cost (hours × hourly cost + benefits) against the revenue the tier brings."""
+
+import pandas as pd
+import streamlit as st
+
+from ui import charts
+from ui.frame import footer, header
+from ui.state import book_memo, lang, module_values, save_values, t
+from ui.tier_views import grouped_bars, params_key
+from workbook import services
+from workbook.segmentation import INSUFFICIENT, SCHEME_IDS, SCHEMES, SchemeParamError, segment_detail
+
+PAGE = "s3_4"
+SCHEME_KEY = "s3_4_scheme"
+
+header(PAGE)
+language = lang()
+saved = module_values(PAGE, {"scheme": None, "overrides": {}})
+chosen = module_values("s3_2", {"scheme": "aum", "params": {}})
+
+# ---- which segmentation ------------------------------------------------------------------------------------
+if st.session_state.get(SCHEME_KEY) not in SCHEME_IDS:
+    default = saved["scheme"] or chosen.get("scheme") or "aum"
+    st.session_state[SCHEME_KEY] = default if default in SCHEME_IDS else "aum"
+scheme_id = st.selectbox(
+    t("s3_4.scheme_label"), SCHEME_IDS, format_func=lambda s: SCHEMES[s].name(language), key=SCHEME_KEY
+)
+if scheme_id != saved["scheme"]:
+    save_values(PAGE, scheme=scheme_id)
+params = (chosen.get("params") or {}).get(scheme_id) or {}
+try:
+    detail = book_memo("s3_4.segment", lambda frame, s, _k: segment_detail(frame, s, params), scheme_id,
+                       params_key(params))
+    st.caption(t("s3_4.params_from_s3_2" if params else "s3_4.params_default"))
+except SchemeParamError as err:
+    st.warning(t("s3_4.params_invalid", error=err.text(language)), icon=":material/warning:")
+    params = {}
+    detail = book_memo("s3_4.segment", lambda frame, s, _k: segment_detail(frame, s, None), scheme_id, "{}")
+
+profit_params, from_s1_4 = services.profit_params_from(module_values("s1_4"))
+hourly = profit_params.hourly_cost
+st.caption(
+    t("s3_4.hourly_from_s1_4" if from_s1_4 else "s3_4.hourly_default", hourly=f"{hourly:,.0f}",
+      annual=f"{profit_params.annual_cost:,.0f}", hours=f"{profit_params.effective_hours:,.0f}")
+)
+stats = book_memo(
+    "s3_4.revenue", lambda frame, _s, _k, _p: services.tier_revenue(frame, detail.tiers, profit_params),
+    scheme_id, params_key(params), repr(profit_params),
+)
+labels = detail.labels(language)
+# The 信息不足 tier needs a plan only when some customers are in it.
+codes = [
+    tier.code for tier in detail.tier_list if tier.code != INSUFFICIENT or int(stats["customers"].get(tier.code, 0))
+]
+overrides = dict(saved["overrides"].get(scheme_id, {}))
+rows = services.matrix_rows(scheme_id, codes, language, overrides)
+editor_suffix = f"{scheme_id}_{'-'.join(codes)}_{language}"
+
+# ---- the matrix -------------------------------------------------------------------------------------------
+st.subheader(t("s3_4.matrix_title"))
+st.caption(t("s3_4.matrix_help"))
+matrix = pd.DataFrame(
+    [{"label": labels[r["tier"]], **{d: r[d] for d in services.DIMENSIONS}} for r in rows],
+    index=pd.Index(codes, name="tier"),
+)
+edited_matrix = st.data_editor(
+    matrix,
+    hide_index=True,
+    width="stretch",
+    num_rows="fixed",
+    disabled=["label"],
+    key=f"s3_4_matrix_{editor_suffix}",
+    column_config={
+        "label": st.column_config.TextColumn(t("tiers.col.tier"), pinned=True, width="small"),
+        **{d: st.column_config.TextColumn(t(f"service.dim.{d}"), help=t(f"service.dim_help.{d}"), width="medium")
+           for d in services.DIMENSIONS},
+    },
+)
+
+# ---- plan cost ------------------------------------------------------------------------------------------------
+st.subheader(t("s3_4.cost_title"))
+st.caption(t("s3_4.cost_help", hourly=f"{hourly:,.0f}"))
+numbers = pd.DataFrame(
+    [
+        {
+            "label": labels[r["tier"]],
+            "customers": int(stats["customers"].get(r["tier"], 0)),
+            "hours": float(r["hours"]),
+            "benefits_cost": float(r["benefits_cost"]),
+        }
+        for r in rows
+    ],
+    index=pd.Index(codes, name="tier"),
+)
+edited_numbers = st.data_editor(
+    numbers,
+    hide_index=True,
+    width="stretch",
+    num_rows="fixed",
+    disabled=["label", "customers"],
+    key=f"s3_4_numbers_{editor_suffix}",
+    column_config={
+        "label": st.column_config.TextColumn(t("tiers.col.tier"), pinned=True),
+        "customers": st.column_config.NumberColumn(t("tiers.col.customers"), format="%d"),
+        "hours": st.column_config.NumberColumn(t("service.col.hours"), min_value=0.0, step=0.5, format="%.1f"),
+        "benefits_cost": st.column_config.NumberColumn(t("service.col.benefits_cost"), min_value=0.0, step=50.0,
+                                                       format="%.0f"),
+    },
+)
+
+# The trainee's edits → overrides kept in the workspace (only cells that differ from the templates).
+edited_rows = [
+    {"tier": code, **{d: edited_matrix.at[code, d] for d in services.DIMENSIONS},
+     "hours": edited_numbers.at[code, "hours"], "benefits_cost": edited_numbers.at[code, "benefits_cost"]}
+    for code in codes
+]
+new_overrides = services.overrides_from_rows(scheme_id, edited_rows, language, overrides)
+if new_overrides != overrides:
+    all_overrides = dict(saved["overrides"])
+    all_overrides[scheme_id] = new_overrides
+    save_values(PAGE, overrides=all_overrides)
+plan_rows = services.matrix_rows(scheme_id, codes, language, new_overrides)
+
+costs = services.plan_costs(plan_rows, stats, hourly)
+summary = services.plan_summary(costs, profit_params.effective_hours)
+first, second, third = st.columns(3)
+first.metric(t("s3_4.total_hours"), f"{summary.hours:,.0f}",
+             delta=t("s3_4.of_available", hours=f"{summary.available_hours:,.0f}"), delta_color="off")
+second.metric(t("s3_4.total_cost"), charts.money(summary.plan_cost, language))
+third.metric(t("s3_4.total_revenue"), charts.money(summary.revenue, language))
+
+table = pd.DataFrame(
+    {
+        t("tiers.col.tier"): [labels[c] for c in costs.index],
+        t("tiers.col.customers"): costs["customers"].tolist(),
+        t("s3_4.col.revenue"): [charts.money(v, language) for v in costs["revenue"]],
+        t("s3_4.col.plan_hours"): [f"{v:,.0f}" for v in costs["plan_hours"]],
+        t("s3_4.col.time_cost"): [charts.money(v, language) for v in costs["time_cost"]],
+        t("s3_4.col.benefits_total"): [charts.money(v, language) for v in costs["benefits_total"]],
+        t("s3_4.col.plan_cost"): [charts.money(v, language) for v in costs["plan_cost"]],
+        t("s3_4.col.margin"): [charts.money(v, language) for v in costs["margin"]],
+        t("s3_4.col.cost_share"): [charts.percent(v) for v in costs["cost_share"]],
+        t("s3_4.col.status"): [
+            t("s3_4.status_over") if over and n > 0 else t("s3_4.status_ok") if n > 0 else "—"
+            for over, n in zip(costs["over"], costs["customers"], strict=True)
+        ],
+    }
+)
+st.dataframe(table, hide_index=True, width="stretch")
+
+for code in summary.over_tiers:
+    row = costs.loc[code]
+    st.warning(
+        t("s3_4.warning_over", tier=labels[code], cost=charts.money(row["plan_cost"], language),
+          revenue=charts.money(row["revenue"], language)),
+        icon=":material/warning:",
+    )
+if summary.over_capacity:
+    st.warning(
+        t("s3_4.warning_capacity", hours=f"{summary.hours:,.0f}", available=f"{summary.available_hours:,.0f}"),
+        icon=":material/schedule:",
+    )
+if not summary.over_tiers and not summary.over_capacity:
+    st.success(t("s3_4.all_covered"), icon=":material/check_circle:")
+
+st.plotly_chart(
+    grouped_bars(
+        [labels[c] for c in costs.index],
+        [
+            (t("s3_4.col.revenue"), costs["revenue"].tolist(), [charts.money(v, language) for v in costs["revenue"]]),
+            (t("s3_4.col.plan_cost"), costs["plan_cost"].tolist(),
+             [charts.money(v, language) for v in costs["plan_cost"]]),
+        ],
+        y_title=t("s3_4.axis_money"),
+        height=420,
+    ),
+    width="stretch",
+    key="s3_4_cost_chart",
+)
+
+if st.button(t("s3_4.reset"), key="s3_4_reset", icon=":material/restart_alt:"):
+    all_overrides = dict(module_values(PAGE, {"overrides": {}})["overrides"])
+    all_overrides.pop(scheme_id, None)
+    save_values(PAGE, overrides=all_overrides)
+    for key in (f"s3_4_matrix_{editor_suffix}", f"s3_4_numbers_{editor_suffix}"):
+        st.session_state.pop(key, None)
+    st.rerun()
+
+footer(PAGE)

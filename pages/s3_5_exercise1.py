@@ -1,0 +1,176 @@
+"""3.5 练习一：三种分层与差异化服务 — the group worksheet: group and members, at least three segmentations (parameters
+from 3.2), their tier counts, a service line per tier (prefilled from 3.4), a reflection; finishing is blocked
+with the list of what is missing until the exercise is complete, then the aggregates-only payload is kept."""
+
+import json
+from datetime import UTC, datetime
+
+import pandas as pd
+import streamlit as st
+
+from ui import charts
+from ui.frame import footer, header
+from ui.state import active_book, book_memo, lang, module_values, save_values, t, workspace
+from workbook import course, exercises, peers, services
+from workbook import workspace as ws
+from workbook.segmentation import INSUFFICIENT, SCHEME_IDS, SCHEMES, SchemeParamError, segment_detail, tier_summary
+
+PAGE = "s3_5"
+
+header(PAGE)
+language = lang()
+book = active_book()
+saved = module_values(
+    PAGE,
+    {"group": "", "members": "", "schemes": None, "services": {}, "reflection": "", "submission": None,
+     "submitted_at": None},
+)
+chosen = module_values("s3_2", {"scheme": None, "params": {}})
+service_overrides = module_values("s3_4", {"overrides": {}})["overrides"]
+
+
+def _keep(widget: str, field: str) -> None:
+    save_values(PAGE, **{field: st.session_state[widget]})
+
+
+def _segment(frame: pd.DataFrame, scheme_id: str, params_json: str) -> tuple:
+    detail = segment_detail(frame, scheme_id, json.loads(params_json))
+    return detail, tier_summary(frame, detail)
+
+
+def _init(widget: str, value: object) -> None:
+    if widget not in st.session_state:
+        st.session_state[widget] = value
+
+
+# ---- group ------------------------------------------------------------------------------------------------------
+st.subheader(t("s3_5.group_title"))
+left, right = st.columns([1, 2], gap="large")
+with left:
+    _init("s3_5_group", saved["group"])
+    st.text_input(t("s3_5.group_label"), key="s3_5_group", on_change=_keep, args=("s3_5_group", "group"),
+                  placeholder=t("s3_5.group_placeholder"))
+with right:
+    _init("s3_5_members", saved["members"])
+    st.text_area(t("s3_5.members_label"), key="s3_5_members", on_change=_keep, args=("s3_5_members", "members"),
+                 height=100, help=t("s3_5.members_help"))
+
+# ---- segmentations ---------------------------------------------------------------------------------------------
+st.subheader(t("s3_5.schemes_title"))
+st.caption(t("s3_5.schemes_help", minimum=exercises.MIN_SCHEMES))
+initial = saved["schemes"]
+if initial is None:
+    initial = [chosen["scheme"]] if chosen.get("scheme") in SCHEME_IDS else []
+_init("s3_5_schemes", [s for s in initial if s in SCHEME_IDS])
+selected = st.multiselect(
+    t("s3_5.schemes_label"), SCHEME_IDS, format_func=lambda s: SCHEMES[s].name(language), key="s3_5_schemes",
+    on_change=_keep, args=("s3_5_schemes", "schemes"),
+)
+dimension_labels = {d: t(f"service.dim.{d}") for d in services.DIMENSIONS}
+service_edits: dict[str, dict[str, str]] = {k: dict(v) for k, v in saved["services"].items()}
+configured: list[tuple[str, dict]] = []
+lines_by_scheme: dict[str, dict[str, str]] = {}
+for scheme_id in selected:
+    scheme = SCHEMES[scheme_id]
+    params = dict((chosen.get("params") or {}).get(scheme_id) or {})
+    try:
+        resolved = scheme.resolve(params)
+    except SchemeParamError as err:
+        st.warning(t("s3_5.params_invalid", scheme=scheme.name(language), error=err.text(language)))
+        params, resolved = {}, scheme.resolve({})
+    configured.append((scheme_id, params))
+    params_json = json.dumps(params, sort_keys=True, default=str)
+    detail, summary = book_memo("s3_5.segment", _segment, scheme_id, params_json)
+    with st.container(border=True):
+        st.markdown(f"**{scheme.name(language)}** — {scheme.why(language)}")
+        if scheme_id == "aum":
+            st.caption(t("s3_5.params_ladder", ladder=peers.ladder_text(resolved, language)))
+        st.caption(t("s3_5.params_source" if params else "s3_5.params_default"))
+        codes = [c.code for c in detail.tier_list
+                 if c.code != INSUFFICIENT or int(summary.loc[c.code, "customers"])]
+        matrix = services.matrix_rows(scheme_id, codes, language, service_overrides.get(scheme_id, {}))
+        prefill = {row["tier"]: services.service_line(row, dimension_labels, language) for row in matrix}
+        edits = service_edits.get(scheme_id, {})
+        labels = detail.labels(language)
+        frame = pd.DataFrame(
+            {
+                "label": [labels[c] for c in codes],
+                "customers": [int(summary.loc[c, "customers"]) for c in codes],
+                "aum": [charts.money(float(summary.loc[c, "aum"]), language) for c in codes],
+                "service": [edits.get(c, prefill[c]) for c in codes],
+            },
+            index=pd.Index(codes, name="tier"),
+        )
+        edited = st.data_editor(
+            frame,
+            hide_index=True,
+            width="stretch",
+            num_rows="fixed",
+            disabled=["label", "customers", "aum"],
+            key=f"s3_5_services_{scheme_id}_{'-'.join(codes)}_{language}",
+            column_config={
+                "label": st.column_config.TextColumn(t("tiers.col.tier"), width="small"),
+                "customers": st.column_config.NumberColumn(t("tiers.col.customers"), format="%d", width="small"),
+                "aum": st.column_config.TextColumn(t("tiers.col.aum"), width="small"),
+                "service": st.column_config.TextColumn(t("s3_5.col.service"), width="large"),
+            },
+        )
+        # Keep only lines that differ from the 3.4 prefill: an untouched line follows the matrix.
+        lines = {c: ("" if pd.isna(edited.at[c, "service"]) else str(edited.at[c, "service"]).strip()) for c in codes}
+        kept = {c: v for c, v in lines.items() if v != prefill[c]}
+        kept.update({c: v for c, v in edits.items() if c not in codes})
+        service_edits[scheme_id] = kept
+        lines_by_scheme[scheme_id] = lines
+        if any(p.id == "s3_2" for p in course.PAGES):
+            st.page_link("pages/s3_2_segmentation.py", label=t("s3_5.edit_params"), icon=":material/tune:")
+if service_edits != saved["services"]:
+    save_values(PAGE, services=service_edits)
+
+# ---- reflection ------------------------------------------------------------------------------------------------
+st.subheader(t("s3_5.reflection_title"))
+_init("s3_5_reflection", saved["reflection"])
+st.text_area(t("s3_5.reflection_label"), key="s3_5_reflection", on_change=_keep,
+             args=("s3_5_reflection", "reflection"), height=140, placeholder=t("s3_5.reflection_placeholder"))
+
+# ---- completeness and finishing -------------------------------------------------------------------------------
+group = st.session_state["s3_5_group"]
+members = exercises.split_members(st.session_state["s3_5_members"])
+reflection = st.session_state["s3_5_reflection"]
+inputs_key = json.dumps([group, members, configured, lines_by_scheme, reflection], sort_keys=True, default=str)
+payload = book_memo(
+    "s3_5.payload",
+    lambda frame, _k: exercises.exercise1_submission(
+        frame, group=group, members=members, schemes=configured, services=lines_by_scheme, reflection=reflection,
+        book_source=book.source,
+    ),
+    inputs_key,
+)
+problems = exercises.check_exercise1(payload, language)
+
+st.subheader(t("s3_5.check_title"))
+if problems:
+    st.warning(t("s3_5.incomplete", count=len(problems)), icon=":material/pending_actions:")
+    st.markdown("\n".join(f"- {p.text(language)}" for p in problems))
+else:
+    st.success(t("s3_5.complete"), icon=":material/task_alt:")
+
+if st.button(t("s3_5.finish"), key="s3_5_finish", type="primary", icon=":material/send:"):
+    if problems:
+        st.error(t("s3_5.blocked") + "\n\n" + "\n".join(f"- {p.text(language)}" for p in problems),
+                 icon=":material/block:")
+    else:
+        stamp = datetime.now(UTC).isoformat(timespec="seconds")
+        save_values(PAGE, submission=payload, submitted_at=stamp)
+        ws.mark_done(workspace(), PAGE, True)
+        saved = module_values(PAGE, saved)
+
+if saved.get("submission"):
+    if saved["submission"] == payload:
+        st.success(t("s3_5.finished", time=saved["submitted_at"]), icon=":material/verified:")
+    else:
+        st.info(t("s3_5.changed_since", time=saved["submitted_at"]), icon=":material/edit_note:")
+with st.expander(t("s3_5.payload_title"), icon=":material/data_object:"):
+    st.caption(t("s3_5.payload_help"))
+    st.json(payload, expanded=False)
+
+footer(PAGE)
