@@ -110,6 +110,7 @@ class ParamSpec:
     step: float | None = None
     unit: str | None = None
     advanced: bool = False
+    first_tier: int | None = None  # cut lists: index of the tier the first cut opens (the cut is its floor)
 
     def label(self, lang: str) -> str:
         return self.zh if lang == "zh" else self.en
@@ -149,9 +150,13 @@ class Scheme:
     def default_params(self) -> dict[str, Any]:
         return copy.deepcopy(_thaw(self.defaults))
 
+    def merge(self, params: Mapping[str, Any] | None = None) -> dict[str, Any]:
+        """Defaults merged with ``params`` (nested tables key by key), not validated: what a form shows."""
+        return _merge(self.default_params(), params or {})
+
     def resolve(self, params: Mapping[str, Any] | None = None) -> dict[str, Any]:
         """Defaults merged with ``params`` (nested tables merged key by key), validated."""
-        merged = _merge(self.default_params(), params or {})
+        merged = self.merge(params)
         _validate(self, merged)
         return merged
 
@@ -880,6 +885,25 @@ def migration_detail(book: pd.DataFrame, params: Mapping[str, Any] | None = None
 def migration(book: pd.DataFrame, params: Mapping[str, Any] | None = None) -> pd.DataFrame:
     """The Sankey's flows: ``from`` tier a year ago, ``to`` tier now, ``customers`` and ``aum`` (all pairs)."""
     return migration_detail(book, params).flows
+
+
+def tier_members(
+    book: pd.DataFrame, segmentation: Segmentation, code: str, columns: Sequence[str] = (), limit: int | None = None
+) -> pd.DataFrame:
+    """The customers of one tier, largest AUM first: ``customer_id``, ``name`` if any, ``aum``, the scheme's
+    fields and ``columns`` present in the book, then the rule's scores. ``limit`` keeps the first rows only.
+    Not masked: pass the result through ``privacy.mask_frame`` before showing it."""
+    scheme = segmentation.scheme
+    wanted = ["customer_id", "name", "aum", *scheme.all_fields, *columns]
+    keep = [c for c in dict.fromkeys(wanted) if c in book.columns]
+    mask = (segmentation.tiers == code).to_numpy()
+    members = book.loc[mask, keep]
+    if segmentation.scores is not None:
+        scores = segmentation.scores.loc[mask]
+        members = members.join(scores.add_prefix("score_"))
+    if "aum" in members.columns:
+        members = members.sort_values("aum", ascending=False, kind="stable", na_position="last")
+    return members.head(limit) if limit is not None else members
 
 
 # ---- text -------------------------------------------------------------------------------------------------

@@ -1,0 +1,226 @@
+"""3.2 多维分层工作台: choose one of the seven schemes, tune its parameters (widgets generated from the scheme's
+data), see tier counts and AUM shares, the masked customers of a tier, a cross-tab of any two schemes and the
+AUM migration of the last year. The choices are kept in the workspace for 3.3–3.5 (see ui/segment_views.py)."""
+
+import streamlit as st
+
+from ui import charts
+from ui import segment_views as views
+from ui.frame import footer, header
+from ui.state import active_book, book_memo, lang, save_values, t
+from ui.tier_views import grouped_bars, params_key, tier_table
+from workbook import privacy
+from workbook.schema import FIELD_BY_KEY, Kind, field_label
+from workbook.segmentation import (
+    INSUFFICIENT,
+    SCHEME_IDS,
+    SCHEMES,
+    SchemeParamError,
+    crosstab,
+    migration_detail,
+    scheme_fields_text,
+    segment_detail,
+    tier_members,
+    tier_summary,
+    warning_text,
+)
+
+PAGE = views.MODULE
+SCHEME_KEY = "s3_2_scheme"
+MEMBERS_LIMIT = 500
+# How each computed detail of a rule is shown (presentation only).
+DETAIL_FORMAT = {"value_cut": "money", "urgency_cut": "number", "as_of": "text", "total_revenue": "money"}
+MONEY_SCORES = ("score_value", "score_revenue")
+
+header(PAGE)
+language = lang()
+book = active_book()
+saved = views.saved()
+
+
+def _segment(scheme_id: str, overrides: dict) -> tuple:
+    """The segmentation with the trainee's parameters; on invalid parameters the defaults and the error."""
+    try:
+        detail = book_memo("s3_2.segment", lambda frame, s, _k: segment_detail(frame, s, overrides), scheme_id,
+                           params_key(overrides))
+        return detail, None
+    except SchemeParamError as err:
+        detail = book_memo("s3_2.segment", lambda frame, s, _k: segment_detail(frame, s, None), scheme_id, "{}")
+        return detail, err
+
+
+def _column_label(column: str) -> str:
+    if column.startswith("score_"):
+        return t(f"s3_2.score.{column[6:]}")
+    return field_label(column, language)
+
+
+def _on_scheme_change() -> None:
+    save_values(PAGE, scheme=st.session_state[SCHEME_KEY])
+
+
+# ---- the scheme and its parameters -------------------------------------------------------------------------
+st.session_state[SCHEME_KEY] = saved["scheme"] if saved["scheme"] in SCHEME_IDS else "aum"
+scheme_id = st.selectbox(t("s3_2.scheme_label"), SCHEME_IDS, format_func=lambda s: SCHEMES[s].name(language),
+                         key=SCHEME_KEY, on_change=_on_scheme_change)
+scheme = SCHEMES[scheme_id]
+
+why, how = st.columns(2)
+with why:
+    st.markdown(f"**{t('s3_2.why_title')}**")
+    st.markdown(scheme.why(language))
+with how:
+    st.markdown(f"**{t('s3_2.how_title')}**")
+    st.markdown(scheme.how(language))
+fields = scheme_fields_text(scheme, language)
+st.caption(" · ".join(
+    t(f"s3_2.fields_{kind}", fields=fields[kind]) for kind in ("required", "any", "optional") if fields[kind]
+))
+
+st.subheader(t("s3_2.params_title"))
+views.param_widgets(scheme, language)
+overrides = views.overrides_for(scheme_id)
+if overrides:
+    st.button(t("s3_2.reset"), key="s3_2_reset", icon=":material/restart_alt:", on_click=views.reset_params,
+              args=(scheme_id,))
+detail, error = _segment(scheme_id, overrides)
+if error is not None:
+    st.error(t("s3_2.params_error", error=error.text(language)), icon=":material/error:")
+
+# ---- tiers ------------------------------------------------------------------------------------------------
+st.subheader(t("s3_2.tiers_title", scheme=scheme.name(language)))
+for warning in detail.warnings:
+    st.warning(warning_text(warning, language), icon=":material/warning:")
+shown_details = [
+    t(f"s3_2.detail.{key}", value=charts.money(value, language) if DETAIL_FORMAT.get(key) == "money"
+      else (f"{value:,.1f}" if DETAIL_FORMAT.get(key) == "number" else str(value)))
+    for key, value in detail.details.items() if key in DETAIL_FORMAT and value is not None
+]
+if shown_details:
+    st.caption(" · ".join(shown_details))
+
+summary = book_memo("s3_2.summary", lambda frame, s, _k: tier_summary(frame, detail), scheme_id,
+                    params_key(dict(detail.params)))
+labels = detail.labels(language)
+table_column, chart_column = st.columns([2, 3])
+with table_column:
+    st.dataframe(tier_table(summary, labels, language, hide_empty=(INSUFFICIENT,)), hide_index=True, width="stretch",
+                 key="s3_2_tier_table")
+with chart_column:
+    codes = [c for c in summary.index if c != INSUFFICIENT or int(summary.loc[c, "customers"])]
+    st.plotly_chart(
+        grouped_bars(
+            [labels[c] for c in codes],
+            [
+                (t("tiers.col.customer_share"), summary.loc[codes, "customer_share"].tolist(),
+                 [charts.percent(v, 0) for v in summary.loc[codes, "customer_share"]]),
+                (t("tiers.col.aum_share"), summary.loc[codes, "aum_share"].tolist(),
+                 [charts.percent(v, 0) for v in summary.loc[codes, "aum_share"]]),
+            ],
+            y_title=t("s3_2.share_axis"),
+            percent_axis=True,
+        ),
+        width="stretch",
+        key="s3_2_tier_chart",
+    )
+
+# ---- the customers of one tier ----------------------------------------------------------------------------
+st.subheader(t("s3_2.members_title"))
+non_empty = [c for c in summary.index if int(summary.loc[c, "customers"])]
+if non_empty:
+    member_key = f"s3_2_members_{scheme_id}"
+    if st.session_state.get(member_key) not in non_empty:
+        st.session_state[member_key] = non_empty[-1] if non_empty[-1] != INSUFFICIENT or len(non_empty) == 1 \
+            else non_empty[-2]
+    tier_code = st.selectbox(
+        t("s3_2.members_tier"), non_empty, key=member_key,
+        format_func=lambda c: t("s3_2.members_option", tier=labels[c], n=int(summary.loc[c, "customers"])),
+    )
+    members = book_memo(
+        "s3_2.members",
+        lambda frame, s, _k, c: privacy.mask_frame(
+            tier_members(frame, detail, c, columns=("aum_12m_ago",), limit=MEMBERS_LIMIT)),
+        scheme_id, params_key(dict(detail.params)), tier_code,
+    )
+    total = int(summary.loc[tier_code, "customers"])
+    if total > len(members):
+        st.caption(t("s3_2.members_limited", shown=len(members), total=total))
+    money_columns = [c for c in members.columns
+                     if (c in FIELD_BY_KEY and FIELD_BY_KEY[c].kind == Kind.MONEY) or c in MONEY_SCORES]
+    st.dataframe(
+        members,
+        hide_index=True, width="stretch", key="s3_2_members_table",
+        column_config={
+            c: (st.column_config.NumberColumn(_column_label(c), format="localized", step=1) if c in money_columns
+                else _column_label(c))
+            for c in members.columns
+        },
+    )
+
+# ---- cross-tab of two schemes -----------------------------------------------------------------------------
+st.subheader(t("s3_2.crosstab_title"))
+st.caption(t("s3_2.crosstab_help"))
+cross = dict(views.DEFAULTS["crosstab"]) | dict(saved.get("crosstab") or {})
+for part in ("a", "b", "value"):
+    st.session_state[f"s3_2_cross_{part}"] = cross[part]
+
+
+def _on_cross_change() -> None:
+    save_values(PAGE, crosstab={part: st.session_state[f"s3_2_cross_{part}"] for part in ("a", "b", "value")})
+
+
+left, right, kind = st.columns([2, 2, 1])
+with left:
+    scheme_a = st.selectbox(t("s3_2.crosstab_rows"), SCHEME_IDS, format_func=lambda s: SCHEMES[s].name(language),
+                            key="s3_2_cross_a", on_change=_on_cross_change)
+with right:
+    scheme_b = st.selectbox(t("s3_2.crosstab_columns"), SCHEME_IDS,
+                            format_func=lambda s: SCHEMES[s].name(language), key="s3_2_cross_b",
+                            on_change=_on_cross_change)
+with kind:
+    value_kind = st.radio(t("s3_2.crosstab_value"), ["count", "aum"], key="s3_2_cross_value",
+                          format_func=lambda v: t(f"s3_2.crosstab_{v}"), on_change=_on_cross_change)
+seg_a, _ = _segment(scheme_a, views.overrides_for(scheme_a))
+seg_b, _ = _segment(scheme_b, views.overrides_for(scheme_b))
+table = book_memo("s3_2.crosstab", lambda frame, a, b, v, _ka, _kb: crosstab(frame, seg_a, seg_b, v),
+                  scheme_a, scheme_b, value_kind, params_key(dict(seg_a.params)), params_key(dict(seg_b.params)))
+rows = [c for c in table.index if c != INSUFFICIENT or table.loc[c].sum() > 0]
+columns = [c for c in table.columns if c != INSUFFICIENT or table[c].sum() > 0]
+if value_kind == "aum":
+    texts = [[charts.money(float(table.loc[r, c]), language) for c in columns] for r in rows]
+else:
+    texts = [[f"{int(table.loc[r, c]):,}" for c in columns] for r in rows]
+labels_a, labels_b = seg_a.labels(language), seg_b.labels(language)
+st.plotly_chart(
+    views.heatmap(table.loc[rows, columns], [labels_a[r] for r in rows], [labels_b[c] for c in columns], texts,
+                  x_title=SCHEMES[scheme_b].name(language), y_title=SCHEMES[scheme_a].name(language)),
+    width="stretch", key="s3_2_heatmap",
+)
+
+# ---- migration a year ago → now ---------------------------------------------------------------------------
+st.subheader(t("s3_2.migration_title"))
+aum_overrides = views.overrides_for("aum")
+try:
+    moved = book_memo("s3_2.migration", lambda frame, _k: migration_detail(frame, aum_overrides),
+                      params_key(aum_overrides))
+except SchemeParamError:
+    moved = book_memo("s3_2.migration", lambda frame, _k: migration_detail(frame, None), "{}")
+for warning in moved.warnings:
+    st.warning(warning_text(warning, language), icon=":material/warning:")
+metrics = st.columns(4)
+for column, move in zip(metrics, ("up", "same", "down", "unknown"), strict=True):
+    column.metric(t(f"s3_2.moves.{move}"), f"{moved.moves[move]:,}")
+aum_labels = {tier.code: tier.label(language) for tier in moved.tier_list}
+if int(moved.flows["customers"].sum()):
+    st.plotly_chart(
+        views.sankey(moved.flows, [tier.code for tier in moved.tier_list], aum_labels,
+                     left_title=t("s3_2.migration_before"), right_title=t("s3_2.migration_now"),
+                     count_unit=t("unit.customers")),
+        width="stretch", key="s3_2_sankey",
+    )
+st.caption(t("s3_2.migration_help"))
+
+# ---- the lesson -------------------------------------------------------------------------------------------
+st.info(t("s3_2.lesson"), icon=":material/set_meal:")
+
+footer(PAGE)
