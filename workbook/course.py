@@ -48,6 +48,7 @@ PAGES: tuple[PageEntry, ...] = (
     PageEntry("s1_1", "pages/s1_1_self_check.py", ":material/quiz:", "s1"),
     PageEntry("s1_2", "pages/s1_2_performance_formula.py", ":material/functions:", "s1"),
     PageEntry("s1_3", "pages/s1_3_bottleneck.py", ":material/filter_alt:", "s1"),
+    PageEntry("s1_4", "pages/s1_4_asset_liability.py", ":material/balance:", "s1"),
     PageEntry("s3_1", "pages/s3_1_peer_tiers.py", ":material/stairs:", "s3"),
     PageEntry("s3_2", "pages/s3_2_segmentation.py", ":material/layers:", "s3"),
     PageEntry("s3_4", "pages/s3_4_service_matrix.py", ":material/table_view:", "s3"),
