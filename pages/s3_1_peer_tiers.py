@@ -89,10 +89,9 @@ if st.session_state.get(PRESET_KEY) not in options:
     st.session_state[PRESET_KEY] = saved["preset"] if saved["preset"] in options else options[0]
 
 
-def _preset_label(option: str) -> str:
-    return t("s3_1.course_ladder") if option == COURSE else peers.BANK_BY_ID[option].name(language)
-
-
+# Labels resolved now (a format function may be called outside the script run, where the language is unknown).
+preset_labels = {o: t("s3_1.course_ladder") if o == COURSE else peers.BANK_BY_ID[o].name(language) for o in options}
+_preset_label = preset_labels.__getitem__
 choice = st.selectbox(t("s3_1.preset_label"), options, format_func=_preset_label, key=PRESET_KEY)
 if choice != saved["preset"]:
     save_values(PAGE, preset=choice)

@@ -25,7 +25,7 @@ saved = module_values(
     {"group": "", "members": "", "schemes": None, "services": {}, "reflection": "", "submission": None,
      "submitted_at": None},
 )
-chosen = module_values("s3_2", {"scheme": None, "params": {}})
+chosen = module_values("s3_2", {"scheme": "aum", "params": {}})  # 3.2 opens on the AUM scheme
 service_overrides = module_values("s3_4", {"overrides": {}})["overrides"]
 
 
