@@ -266,24 +266,28 @@ def plan_summary(costs: pd.DataFrame, available_hours: float) -> PlanSummary:
 
 # ---- the hourly cost, from 1.4 when the trainee set it there ------------------------------------------------
 
-# Keys page 1.4 may keep in the workspace module "s1_4" (ProfitParams field names).
+# Page 1.4 keeps its entries in the workspace module "s1_4" in the units a trainee types
+# (``asset_review.ReviewInputs``: annual_cost, effective_hours, deposit_spread_pct, …). These two set the hourly cost.
 HOURLY_COST_KEYS: tuple[str, ...] = ("annual_cost", "effective_hours")
 
 
 def profit_params_from(values: Mapping[str, Any] | None) -> tuple[ProfitParams, bool]:
-    """ProfitParams from the trainee's 1.4 inputs, and whether any came from there (else the defaults)."""
-    if not values:
-        return DEFAULT_PARAMS, False
-    fields = {f for f in ProfitParams.__dataclass_fields__}
+    """ProfitParams from the trainee's 1.4 entries, and whether the hourly cost came from there (else defaults).
+
+    Revenue per tier then uses the same spreads as 1.4, so 3.4's "tier revenue" matches 1.4's figures.
+    """
+    from workbook.asset_review import ReviewInputs
+
+    names = set(ReviewInputs.__dataclass_fields__)
     chosen: dict[str, float] = {}
-    for key, value in values.items():
-        if key in fields:
+    for key, value in (values or {}).items():
+        if key in names:
             try:
                 number = float(value)
             except (TypeError, ValueError):
                 continue
             if math.isfinite(number):
                 chosen[key] = number
-    if not chosen or chosen.get("effective_hours", 1.0) <= 0:
+    if not chosen:
         return DEFAULT_PARAMS, False
-    return ProfitParams(**chosen), any(k in chosen for k in HOURLY_COST_KEYS)
+    return ReviewInputs(**chosen).params(), any(k in chosen for k in HOURLY_COST_KEYS)

@@ -136,14 +136,15 @@ def test_tier_revenue_on_a_hand_book() -> None:
 
 
 def test_hourly_cost_from_page_1_4() -> None:
+    # Page 1.4 keeps asset_review.ReviewInputs entries (spreads in percent).
     params, from_page = services.profit_params_from({"annual_cost": 450_000, "effective_hours": 1_500})
     assert from_page and params.hourly_cost == 300  # 450,000 ÷ 1,500
     params, from_page = services.profit_params_from({})
     assert not from_page and params.hourly_cost == 200  # 360,000 ÷ 1,800
-    params, from_page = services.profit_params_from({"effective_hours": 0, "annual_cost": 1})
+    params, from_page = services.profit_params_from({"_done": True, "my_action": "text"})
     assert not from_page and params == ProfitParams()
-    params, from_page = services.profit_params_from({"deposit_spread": 0.02, "_done": True})
-    assert not from_page and params.deposit_spread == 0.02
+    params, from_page = services.profit_params_from({"deposit_spread_pct": 2.0, "effective_hours": "junk"})
+    assert not from_page and params.deposit_spread == pytest.approx(0.02) and params.hourly_cost == 200
 
 
 def test_service_line() -> None:
