@@ -1,0 +1,200 @@
+"""Personal data (PII) in a customer book: finding it and masking it for display (DESIGN §5).
+
+Four kinds are personal: a customer's name, ID number (证件号码), mobile number and card number. A column
+holds one of them when its header says so (the schema's PII fields and their aliases) or when most of its
+values look like one (an 18-digit PRC ID, an 11-digit mobile, a 16–19 digit card number, a column of 2–4
+character Chinese names with common surnames). Every screen, export and submission shows them masked:
+
+    name 段**        phone 138****1234        id 1101**********1234        card 622202******1234
+
+Masking keeps the length of numbers (the trainee can still tell a card from a phone) and only a name's first
+character; it is one-way. The book itself keeps the raw values in the trainee's session memory, so that the
+trainee's own export can be unmasked if they choose; nothing here stores anything.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+
+import numpy as np
+import pandas as pd
+
+from workbook import schema
+
+PII_KINDS: tuple[str, ...] = ("name", "id_number", "phone", "card_no")
+
+# A column is taken for a PII kind when at least this share of its non-empty sampled values match the pattern.
+MATCH_SHARE = 0.6
+# Values looked at per column when detecting by pattern (detection runs on every masked display).
+SAMPLE_SIZE = 500
+
+# Characters kept visible at the start and the end of each kind (DESIGN §5). A value too short to hide at
+# least MIN_HIDDEN characters between them is masked whole: a short value shown half would show most of it.
+_KEEP: dict[str, tuple[int, int]] = {"phone": (3, 4), "id_number": (4, 4), "card_no": (6, 4)}
+MIN_HIDDEN = 4
+NAME_STARS = "**"  # a fixed count, so the mask does not tell the length of the name either
+
+# Plain strings (not compiled patterns) so that pandas hands them to Arrow's vectorised regex engine.
+_SEPARATORS = r"[\s\-]+"
+_ID_PATTERN = re.compile(r"^\d{6}(?:18|19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\d{3}[\dXx]$")
+_PHONE_PATTERN = re.compile(r"^(?:\+?86|0086)?1[3-9]\d{9}$")
+_COUNTRY_CODE = r"^(?:0086|86)(1[3-9]\d{9})$"
+_CARD_PATTERN = re.compile(r"^\d{16,19}$")
+_NAME_PATTERN = re.compile(r"^[\u4e00-\u9fff][\u4e00-\u9fff·]{1,3}$")
+
+# The hundred commonest Chinese surnames (about 85 % of the population). A column of 2–4 character values is
+# taken for names only when most values start with one of them: occupations and places do not.
+COMMON_SURNAMES = frozenset(
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢"
+    "姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤常温康施文"
+    "牛樊葛邢安齐易乔伍庞颜倪庄聂章鲁岳翟殷詹申欧耿关兰焦俞左柳甘祝包宁尚符舒阮柯纪梅童凌毕单季裴霍涂成苗谷盛曲翁"
+    "冉骆蓝路游辛靳管柴蒙鲍华喻祁蒲房滕屈饶解牟艾尤阳时穆农司卓古吉缪简车项连芦麦褚娄窦戚岑景党宫费卜冷晏席卫米柏"
+    "宗瞿桂全佟应臧闵苟邬边卞姬师和仇栾隋商刁沙荣巫寇桑郎甄丛仲虞敖巩明佘池查麻苑迟邝欧阳司马上官诸葛东方皇甫"
+)
+NAME_SURNAME_SHARE = 0.5
+# Names rarely repeat; a column whose values repeat a lot (occupations, branches) is not a name column.
+NAME_MIN_DISTINCT_SHARE = 0.5
+
+
+def _header_kind(column: object) -> str | None:
+    """The PII kind a header names: a canonical PII key itself, or an alias of one."""
+    key = str(column) if str(column) in schema.PII_KEYS else schema.match_header(column)
+    return key if key in schema.PII_KEYS else None
+
+
+def _text_sample(series: pd.Series) -> pd.Series:
+    """Up to SAMPLE_SIZE non-empty values as stripped text (integers written without a decimal point)."""
+    values = series.dropna()
+    if values.empty:
+        return pd.Series([], dtype="str")
+    values = values.iloc[:SAMPLE_SIZE]
+    if pd.api.types.is_integer_dtype(values.dtype):
+        return values.astype("int64").astype("str")
+    if not (pd.api.types.is_string_dtype(values.dtype) or values.dtype == object):
+        return pd.Series([], dtype="str")
+    text = values.map(_as_text, na_action="ignore").dropna().astype("str").str.strip()
+    return text[text != ""]
+
+
+def _as_text(value: object) -> str | None:
+    """Text of a value that may be personal: strings, and whole numbers (a phone typed as a number)."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, (int, np.integer)) and not isinstance(value, bool):
+        return str(value)
+    if isinstance(value, (float, np.floating)) and np.isfinite(value) and float(value).is_integer():
+        return str(int(value))
+    return None
+
+
+def value_kind(values: pd.Series) -> str | None:
+    """The PII kind most of these text values have (see MATCH_SHARE), or None."""
+    if values.empty:
+        return None
+    compact = values.str.replace(_SEPARATORS, "", regex=True)
+    shares = {
+        "id_number": compact.str.match(_ID_PATTERN).mean(),
+        "phone": compact.str.match(_PHONE_PATTERN).mean(),
+    }
+    is_card = compact.str.match(_CARD_PATTERN) & ~compact.str.match(_ID_PATTERN)
+    shares["card_no"] = is_card.mean()
+    kind, share = max(shares.items(), key=lambda item: item[1])
+    if share >= MATCH_SHARE:
+        return kind
+    is_name = values.str.match(_NAME_PATTERN)
+    if is_name.mean() >= MATCH_SHARE:
+        names = values[is_name]
+        surname_share = names.str[0].isin(COMMON_SURNAMES).mean()
+        distinct_share = names.nunique() / len(names)
+        if surname_share >= NAME_SURNAME_SHARE and (len(names) < 10 or distinct_share >= NAME_MIN_DISTINCT_SHARE):
+            return "name"
+    return None
+
+
+def detect_pii(frame: pd.DataFrame) -> dict[str, str]:
+    """Columns of ``frame`` that hold personal data → their kind (one of PII_KINDS).
+
+    By header first (a canonical PII key or any alias of one), then by the values of text and integer columns
+    whose header is not a known non-personal field of a numeric kind (an AUM column is never a phone column).
+    """
+    found: dict[str, str] = {}
+    for column in frame.columns:
+        kind = _header_kind(column)
+        if kind is None:
+            known = str(column) if str(column) in schema.FIELD_BY_KEY else schema.match_header(column)
+            if known is not None and schema.FIELD_BY_KEY[known].kind is not schema.Kind.TEXT:
+                continue
+            kind = value_kind(_text_sample(frame[column]))
+        if kind is not None:
+            found[column] = kind
+    return found
+
+
+# ---- masking ------------------------------------------------------------------------------------------------
+
+
+def mask_value(value: object, kind: str) -> object:
+    """One value masked as ``kind``. NaN/None stay as they are; integers are masked as their digits."""
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return value
+    masked = mask_series(pd.Series([value], dtype=object), kind)
+    return masked.iloc[0]
+
+
+def mask_series(series: pd.Series, kind: str) -> pd.Series:
+    """A copy of ``series`` with every text (or integer) value masked as ``kind``; missing values untouched.
+
+    Vectorised with pandas string methods: a 300,000-cell book masks in a fraction of a second.
+    """
+    if kind not in PII_KINDS:
+        raise ValueError(f"unknown PII kind {kind!r}")
+    if pd.api.types.is_string_dtype(series.dtype) and series.dtype != object:
+        text = series
+    elif series.dtype == object or pd.api.types.is_numeric_dtype(series.dtype):
+        text = series.map(_as_text, na_action="ignore")
+    else:
+        return series.copy()  # dates and the like: nothing a person could be identified by
+    present = text.notna()
+    if not present.any():
+        return series.copy()
+    values = text[present].astype("str").str.strip()
+    if kind == "name":
+        masked = values.str[:1] + NAME_STARS
+        masked = masked.where(values.str.len() > 1, "*")
+    else:
+        if kind == "id_number":
+            values = values.str.replace(_SEPARATORS, "", regex=True).str.upper()
+        elif kind == "phone":
+            values = values.str.replace(r"\D", "", regex=True).str.replace(_COUNTRY_CODE, r"\1", regex=True)
+        else:
+            values = values.str.replace(_SEPARATORS, "", regex=True)
+        head, tail = _KEEP[kind]
+        lengths = values.str.len()
+        hidden = (lengths - head - tail).clip(lower=0)
+        masked = values.str[:head] + _stars(hidden) + values.str[-tail:]
+        masked = masked.where(hidden >= MIN_HIDDEN, _stars(lengths.clip(lower=1)))
+    out = series.astype(object).copy()
+    out[present] = masked.astype(object)
+    if pd.api.types.is_string_dtype(series.dtype) and series.dtype != object:
+        return out.astype(series.dtype)
+    return out
+
+
+def _stars(counts: pd.Series) -> pd.Series:
+    """A run of ``*`` per count. Lengths repeat (every phone has 11 digits), so map the few distinct ones."""
+    runs = {int(n): "*" * int(n) for n in counts.unique()}
+    return counts.map(runs).astype("str")
+
+
+def mask_frame(frame: pd.DataFrame, kinds: Mapping[str, str] | None = None) -> pd.DataFrame:
+    """A copy of ``frame`` fit to show: canonical PII columns and every column detected as PII masked.
+
+    ``kinds`` (column → kind) replaces detection when the caller already knows, e.g. from a larger sample.
+    """
+    found = dict(detect_pii(frame) if kinds is None else kinds)
+    out = frame.copy()
+    for column, kind in found.items():
+        if column in out.columns:
+            out[column] = mask_series(out[column], kind)
+    return out
