@@ -132,10 +132,9 @@ if non_empty:
     if st.session_state.get(member_key) not in non_empty:
         st.session_state[member_key] = non_empty[-1] if non_empty[-1] != INSUFFICIENT or len(non_empty) == 1 \
             else non_empty[-2]
-    tier_code = st.selectbox(
-        t("s3_2.members_tier"), non_empty, key=member_key,
-        format_func=lambda c: t("s3_2.members_option", tier=labels[c], n=int(summary.loc[c, "customers"])),
-    )
+    # Labels computed now, so the options do not depend on session state when formatted later.
+    option_labels = {c: t("s3_2.members_option", tier=labels[c], n=int(summary.loc[c, "customers"])) for c in non_empty}
+    tier_code = st.selectbox(t("s3_2.members_tier"), non_empty, key=member_key, format_func=option_labels.__getitem__)
     members = book_memo(
         "s3_2.members",
         lambda frame, s, _k, c: privacy.mask_frame(
@@ -178,8 +177,9 @@ with right:
                             format_func=lambda s: SCHEMES[s].name(language), key="s3_2_cross_b",
                             on_change=_on_cross_change)
 with kind:
-    value_kind = st.radio(t("s3_2.crosstab_value"), ["count", "aum"], key="s3_2_cross_value",
-                          format_func=lambda v: t(f"s3_2.crosstab_{v}"), on_change=_on_cross_change)
+    value_labels = {v: t(f"s3_2.crosstab_{v}") for v in ("count", "aum")}
+    value_kind = st.radio(t("s3_2.crosstab_value"), list(value_labels), key="s3_2_cross_value",
+                          format_func=value_labels.__getitem__, on_change=_on_cross_change)
 seg_a, _ = _segment(scheme_a, views.overrides_for(scheme_a))
 seg_b, _ = _segment(scheme_b, views.overrides_for(scheme_b))
 table = book_memo("s3_2.crosstab", lambda frame, a, b, v, _ka, _kb: crosstab(frame, seg_a, seg_b, v),

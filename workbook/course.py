@@ -51,6 +51,7 @@ PAGES: tuple[PageEntry, ...] = (
     PageEntry("s1_4", "pages/s1_4_asset_liability.py", ":material/balance:", "s1"),
     PageEntry("s3_1", "pages/s3_1_peer_tiers.py", ":material/stairs:", "s3"),
     PageEntry("s3_2", "pages/s3_2_segmentation.py", ":material/layers:", "s3"),
+    PageEntry("s3_3", "pages/s3_3_four_degrees.py", ":material/radar:", "s3"),
     PageEntry("s3_4", "pages/s3_4_service_matrix.py", ":material/table_view:", "s3"),
     PageEntry("s3_5", "pages/s3_5_exercise1.py", ":material/assignment:", "s3"),
 )

@@ -1,0 +1,148 @@
+"""3.3 客户四度: satisfaction, loyalty, stickiness and contribution per tier of a chosen scheme (by default the one
+chosen on 3.2, with its parameters): a radar on 0–100 scales and the raw figures beside it."""
+
+import math
+
+import streamlit as st
+
+from ui import charts
+from ui import segment_views as views
+from ui.frame import footer, header
+from ui.state import book_memo, lang, module_values, save_values, t
+from ui.tier_views import params_key
+from workbook import services
+from workbook.degrees import ALL, DEGREES, FIGURES, four_degrees
+from workbook.schema import field_label
+from workbook.segmentation import INSUFFICIENT, SCHEME_IDS, SCHEMES, SchemeParamError, segment_detail
+
+PAGE = "s3_3"
+SCHEME_KEY = "s3_3_scheme"
+TIERS_KEY = "s3_3_tiers"
+
+header(PAGE)
+language = lang()
+saved = module_values(PAGE, {"scheme": None, "tiers": {}})
+chosen = views.saved()
+
+
+def _on_scheme_change() -> None:
+    save_values(PAGE, scheme=st.session_state[SCHEME_KEY])
+
+
+def _format(unit: str, value: float) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "—"
+    if unit == "count":
+        return f"{int(value):,}"
+    if unit == "score":
+        return f"{value:+.0f}"
+    if unit == "points":
+        return f"{value:.0f}"
+    if unit == "years":
+        return t("s3_3.fmt.years", value=f"{value:.1f}")
+    if unit in ("ratio", "share"):
+        return charts.percent(value)
+    if unit == "money":
+        return charts.money(value, language)
+    return f"{value:,.2f}"
+
+
+# ---- which segmentation ------------------------------------------------------------------------------------
+default = saved["scheme"] or chosen.get("scheme") or "aum"
+st.session_state[SCHEME_KEY] = default if default in SCHEME_IDS else "aum"
+scheme_id = st.selectbox(t("s3_3.scheme_label"), SCHEME_IDS, format_func=lambda s: SCHEMES[s].name(language),
+                         key=SCHEME_KEY, on_change=_on_scheme_change)
+overrides = views.overrides_for(scheme_id)
+try:
+    detail = book_memo("s3_2.segment", lambda frame, s, _k: segment_detail(frame, s, overrides), scheme_id,
+                       params_key(overrides))
+    st.caption(t("s3_3.params_from_s3_2" if overrides else "s3_3.params_default"))
+except SchemeParamError as err:
+    st.warning(t("s3_3.params_invalid", error=err.text(language)), icon=":material/warning:")
+    detail = book_memo("s3_2.segment", lambda frame, s, _k: segment_detail(frame, s, None), scheme_id, "{}")
+
+profit_params, from_s1_4 = services.profit_params_from(module_values("s1_4"))
+result = book_memo(
+    "s3_3.degrees", lambda frame, _s, _k, _p: four_degrees(frame, detail.tiers, profit_params=profit_params),
+    scheme_id, params_key(dict(detail.params)), repr(profit_params),
+)
+labels = detail.labels(language) | {ALL: t("s3_3.all_customers")}
+sizes = result.figures["customers"]
+
+# ---- what the book cannot show ----------------------------------------------------------------------------
+for degree in DEGREES:
+    missing = result.missing_by_degree[degree]
+    if missing:
+        separator = "、" if language == "zh" else ", "
+        st.info(t("s3_3.missing", degree=t(f"deg.name.{degree}"),
+                  fields=separator.join(field_label(f, language) for f in missing)), icon=":material/info:")
+
+# ---- radar and raw figures --------------------------------------------------------------------------------
+tier_codes = [c for c in result.figures.index if c != ALL and int(sizes[c]) > 0]
+real_tiers = [c for c in tier_codes if c != INSUFFICIENT]
+options = [*tier_codes, ALL]
+remembered = [c for c in (saved["tiers"] or {}).get(scheme_id, []) if c in options]
+st.session_state[TIERS_KEY] = remembered or [*real_tiers, ALL]
+
+
+def _on_tiers_change() -> None:
+    kept = dict(saved["tiers"] or {})
+    kept[scheme_id] = list(st.session_state[TIERS_KEY])
+    save_values(PAGE, tiers=kept)
+
+
+picked = st.multiselect(t("s3_3.tiers_label"), options, key=TIERS_KEY, format_func=lambda c: labels[c],
+                        on_change=_on_tiers_change)
+
+scores = result.scores
+axes = [d for d in DEGREES if scores.loc[picked, d].notna().any()] if picked else []
+drawable = [c for c in picked if axes and scores.loc[c, axes].notna().all()]
+radar_column, score_column = st.columns([6, 5])
+with radar_column:
+    st.markdown(f"**{t('s3_3.radar_title')}**")
+    if len(axes) >= 3 and drawable:
+        figure = charts.radar(
+            [t(f"deg.name.{d}") for d in axes],
+            [(labels[c], [float(scores.loc[c, d]) for d in axes]) for c in drawable],
+            value_range=(0, 100),
+        )
+        # 0–100 ticks every 25, drawn between two axes so they do not sit on a degree's spoke; the first degree on top
+        figure.update_polars(radialaxis_dtick=25, radialaxis_angle=45, radialaxis_tickfont_size=11,
+                             angularaxis_rotation=90, angularaxis_direction="clockwise")
+        figure.update_layout(margin={"l": 90, "r": 90, "t": 40, "b": 30})
+        st.plotly_chart(figure, width="stretch", key="s3_3_radar")
+    else:
+        st.info(t("s3_3.radar_unavailable"), icon=":material/radar:")
+    skipped = [labels[c] for c in picked if c not in drawable]
+    if skipped and axes:
+        st.caption(t("s3_3.radar_skipped", tiers="、".join(skipped) if language == "zh" else ", ".join(skipped)))
+columns = [c for c in options if c in picked] or options
+with score_column:
+    st.markdown(f"**{t('s3_3.scores_title')}**")
+    score_rows = [
+        {t("s3_3.tier_column"): labels[c], t("s3_3.customers_row"): f"{int(sizes[c]):,}",
+         **{t(f"deg.name.{d}"): _format("points", scores.loc[c, d]) for d in DEGREES}}
+        for c in columns
+    ]
+    st.dataframe(score_rows, hide_index=True, width="stretch", key="s3_3_scores")
+    st.caption(t("s3_3.scores_help"))
+
+st.markdown(f"**{t('s3_3.table_title')}**")
+rows = [{"": t("s3_3.customers_row"), **{labels[c]: f"{int(sizes[c]):,}" for c in columns}}]
+for degree in DEGREES:
+    for figure_def in FIGURES:
+        if figure_def.degree == degree:
+            rows.append({"": f"{t(f'deg.name.{degree}')} · {t(f'deg.figure.{figure_def.key}')}",
+                         **{labels[c]: _format(figure_def.unit, result.figures.loc[c, figure_def.key])
+                            for c in columns}})
+st.dataframe(rows, hide_index=True, width="stretch", height=35 * (len(rows) + 1) + 3, key="s3_3_table",
+             column_config={"": st.column_config.TextColumn(t("s3_3.figure_column"), pinned=True)})
+st.caption(t("s3_3.revenue_source" if not from_s1_4 else "s3_3.revenue_from_s1_4"))
+
+with st.expander(t("s3_3.scales_title"), icon=":material/straighten:"):
+    st.markdown("\n".join(f"- {t(f'deg.scale.{f.key}')}" for f in FIGURES if f.scale is not None))
+    st.markdown(t("s3_3.scales_note"))
+
+st.info(t("s3_3.lesson"), icon=":material/lightbulb:")
+
+footer(PAGE)

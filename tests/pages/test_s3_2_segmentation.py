@@ -1,0 +1,141 @@
+"""3.2 behaviour on the hand-made book (tests/fixtures/hand_book.py): change the scheme and a threshold, the tier
+counts shown move as the answer key says; parameters persist in the workspace; the cross-tab, the migration
+metrics and the masked members; Chinese and English."""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import pytest
+
+from tests.fixtures.hand_book import hand_book
+from tests.pages.apptest import all_text, open_app
+from ui.state import ActiveBook
+
+PAGE = "pages/s3_2_segmentation.py"
+COLUMNS = {"zh": ("层级", "客户数"), "en": ("Tier", "Customers")}
+
+
+def _book() -> ActiveBook:
+    frame = hand_book()
+    frame.insert(1, "name", pd.array(["张三丰", "李四光"] + ["王五"] * 10, dtype="str"))
+    return ActiveBook(frame=frame, source="upload", label="hand.xlsx", token="hand-book")
+
+
+def _counts(at, lang: str) -> dict[str, int]:
+    tier, customers = COLUMNS[lang]
+    table = next(df.value for df in at.dataframe if {tier, customers} <= set(df.value.columns))
+    return dict(zip(table[tier], (int(n) for n in table[customers]), strict=True))
+
+
+def _figure(at, key: str) -> dict:
+    chart = next(c for c in at.get("plotly_chart") if key in c.proto.id)
+    return json.loads(chart.proto.spec)
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_aum_tiers_and_a_threshold_change(lang: str) -> None:
+    at = open_app(lang, PAGE, book=_book())
+    assert not at.exception, [e.value for e in at.exception]
+    # answer key: mass H01 H10 · potential H02 H03 H04 · affluent H05 H06 H07 H11 · private H08 H09 · H12 blank
+    expected = {"zh": {"大众客户": 2, "潜力客户": 3, "财富客户": 4, "私行客户": 2, "信息不足": 1},
+                "en": {"Mass": 2, "Potential": 3, "Affluent": 4, "Private banking": 2, "Insufficient data": 1}}
+    assert _counts(at, lang) == expected[lang]
+    threshold = at.number_input(key="s3_2_param_aum_thresholds_0")
+    assert threshold.value == 5.0  # 万元
+    threshold.set_value(3.0).run()
+    assert not at.exception
+    # 3万: H10 (30,000, on the cut → up) and H01 (49,999) join 潜力
+    counts = _counts(at, lang)
+    assert counts["潜力客户" if lang == "zh" else "Potential"] == 5
+    assert counts["大众客户" if lang == "zh" else "Mass"] == 0
+    saved = at.session_state["workspace"]["modules"]["s3_2"]["params"]["aum"]
+    assert saved["thresholds"] == [30_000, 500_000, 6_000_000]
+
+
+def test_change_scheme_shows_its_tiers_and_warnings() -> None:
+    at = open_app("zh", PAGE, book=_book())
+    at.selectbox(key="s3_2_scheme").set_value("relationship").run()
+    assert not at.exception
+    # answer key: stranger H01 H09 H10 · acquainted H02 H03 · familiar H04 H11 · trusted H05 H06 ·
+    # close friend H07 H08 · insufficient H12
+    assert _counts(at, "zh") == {"陌生": 3, "认识": 2, "熟悉": 2, "信任": 2, "挚友": 2, "信息不足": 1}
+    assert at.session_state["workspace"]["modules"]["s3_2"]["scheme"] == "relationship"
+    warnings = " ".join(w.value for w in at.warning)
+    assert "1 位客户的“参加活动次数”为空" in warnings  # H11
+    # the cut widgets are labelled by the tier they open
+    assert [n.label for n in at.number_input][:4] == ["认识 起点", "熟悉 起点", "信任 起点", "挚友 起点"]
+
+    at.selectbox(key="s3_2_scheme").set_value("priority").run()
+    assert not at.exception
+    assert _counts(at, "zh") == {"批量低成本服务": 1, "快速标准化": 4, "重点培育": 2, "立即成交": 3, "信息不足": 2}
+    text = all_text(at)
+    assert "4 位客户的成交紧迫度恰好等于切分点 25" in text
+    assert "价值潜力切分点：100.0 万元" in text
+
+
+def test_parameters_persist_when_leaving_and_coming_back() -> None:
+    at = open_app("en", PAGE, book=_book())
+    at.selectbox(key="s3_2_scheme").set_value("relationship").run()
+    at.number_input(key="s3_2_param_relationship_cuts_1").set_value(45.0).run()
+    # 熟悉 from 45: H04 (40) and H11 (43) fall back to 认识 beside H02 (26) and H03 (32); 熟悉 is empty
+    counts = _counts(at, "en")
+    assert counts["Acquainted"] == 4 and counts["Familiar"] == 0
+    at.switch_page("pages/s3_3_four_degrees.py").run()
+    assert not at.exception
+    at.switch_page(PAGE).run()
+    assert at.selectbox(key="s3_2_scheme").value == "relationship"
+    assert at.number_input(key="s3_2_param_relationship_cuts_1").value == 45.0
+    assert _counts(at, "en")["Acquainted"] == 4
+    at.button(key="s3_2_reset").click().run()
+    assert at.number_input(key="s3_2_param_relationship_cuts_1").value == 40.0
+    assert _counts(at, "en")["Acquainted"] == 2
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_invalid_thresholds_show_a_clear_error(lang: str) -> None:
+    at = open_app(lang, PAGE, book=_book())
+    at.number_input(key="s3_2_param_aum_thresholds_1").set_value(1.0).run()  # 1万 below 5万
+    assert not at.exception
+    errors = " ".join(e.value for e in at.error)
+    assert ("严格递增" if lang == "zh" else "strictly increasing") in errors
+    # the defaults are shown meanwhile
+    assert _counts(at, lang)["大众客户" if lang == "zh" else "Mass"] == 2
+
+
+def test_members_are_masked_and_sorted() -> None:
+    at = open_app("zh", PAGE, book=_book())
+    member_box = at.selectbox(key="s3_2_members_aum")
+    assert member_box.value == "private"  # the highest tier with customers
+    member_box.set_value("mass").run()
+    # (column labels come from column_config; the frame keeps the canonical keys)
+    table = next(df.value for df in at.dataframe if "customer_id" in df.value.columns)
+    assert table["customer_id"].tolist() == ["H01", "H10"]  # largest AUM first
+    assert "张三丰" not in table["name"].tolist() and table["name"].iloc[0].startswith("张")
+    assert "金融资产" in all_text(at)  # the AUM column's label
+
+
+def test_crosstab_and_migration() -> None:
+    at = open_app("en", PAGE, book=_book())
+    heat = _figure(at, "s3_2_heatmap")["data"][0]
+    assert heat["type"] == "heatmap"
+    # AUM (rows) × contribution (columns): affluent row = C 1 (H11), B 1 (H05), A 2 (H06, H07)
+    row = heat["y"].index("Affluent")
+    assert [heat["text"][row][heat["x"].index(c)] for c in ("C (minor contributors)", "B (important contributors)",
+                                                             "A (core contributors)")] == ["1", "1", "2"]
+    at.radio(key="s3_2_cross_value").set_value("aum").run()
+    heat = _figure(at, "s3_2_heatmap")["data"][0]
+    row = heat["y"].index("Affluent")
+    assert heat["text"][row][heat["x"].index("A (core contributors)")] == "CNY 7.20m"  # 1,200,000 + 5,999,999
+    assert at.session_state["workspace"]["modules"]["s3_2"]["crosstab"]["value"] == "aum"
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics == {"Moved up": "3", "Stayed": "5", "Moved down": "2", "Insufficient data": "2"}
+    sankey = _figure(at, "s3_2_sankey")["data"][0]
+    assert sum(sankey["link"]["value"]) == 12
+
+
+def test_lesson_is_shown() -> None:
+    at = open_app("zh", PAGE)
+    assert not at.exception
+    assert any("选对池塘钓大鱼，也要选对池塘养大鱼" in i.value for i in at.info)
