@@ -102,7 +102,7 @@ if shown_details:
 summary = book_memo("s3_2.summary", lambda frame, s, _k: tier_summary(frame, detail), scheme_id,
                     params_key(dict(detail.params)))
 labels = detail.labels(language)
-table_column, chart_column = st.columns([2, 3])
+table_column, chart_column = st.columns([1, 1])
 with table_column:
     st.dataframe(tier_table(summary, labels, language, hide_empty=(INSUFFICIENT,)), hide_index=True, width="stretch",
                  key="s3_2_tier_table")
@@ -144,6 +144,7 @@ if non_empty:
     total = int(summary.loc[tier_code, "customers"])
     if total > len(members):
         st.caption(t("s3_2.members_limited", shown=len(members), total=total))
+    date_columns = [c for c in members.columns if c in FIELD_BY_KEY and FIELD_BY_KEY[c].kind == Kind.DATE]
     money_columns = [c for c in members.columns
                      if (c in FIELD_BY_KEY and FIELD_BY_KEY[c].kind == Kind.MONEY) or c in MONEY_SCORES]
     st.dataframe(
@@ -151,6 +152,7 @@ if non_empty:
         hide_index=True, width="stretch", key="s3_2_members_table",
         column_config={
             c: (st.column_config.NumberColumn(_column_label(c), format="localized", step=1) if c in money_columns
+                else st.column_config.DateColumn(_column_label(c), format="YYYY-MM-DD") if c in date_columns
                 else _column_label(c))
             for c in members.columns
         },
