@@ -488,7 +488,7 @@ def _as_of(ctx: _Context, dates: np.ndarray) -> np.datetime64 | None:
     (so a saved book gives the same tiers next year as today)."""
     given = ctx.params.get("as_of")
     if given:
-        return np.datetime64(pd.Timestamp(given).to_datetime64(), "ns")
+        return pd.Timestamp(given).to_datetime64().astype("datetime64[ns]")
     valid = dates[~np.isnat(dates)]
     return valid.max() if len(valid) else None
 
@@ -496,7 +496,8 @@ def _as_of(ctx: _Context, dates: np.ndarray) -> np.datetime64 | None:
 def _days_since(dates: np.ndarray, as_of: np.datetime64 | None) -> np.ndarray:
     if as_of is None:
         return np.full(len(dates), np.nan)
-    days = (as_of - dates) / np.timedelta64(1, "D")
+    delta = np.asarray(as_of - dates, dtype="timedelta64[ns]")
+    days = delta.view(np.int64) / 86_400e9  # NaT's sentinel is masked below
     return np.where(np.isnat(dates), np.nan, np.maximum(days, 0.0))
 
 
@@ -761,7 +762,7 @@ def segment_detail(
             warnings.append(SegmentWarning("blank_required", {
                 "count": blank, "fields": scheme.fields or scheme.needs_any}))
     codes = np.where(result.codes < 0, len(tier_list) - 1, result.codes).astype(np.int16)
-    categorical = pd.Categorical.from_codes(codes, categories=[t.code for t in tier_list], ordered=True)
+    categorical = pd.Categorical.from_codes(codes, categories=pd.Index([t.code for t in tier_list]), ordered=True)
     tiers = pd.Series(categorical, index=book.index, name=scheme_id)
     scores = pd.DataFrame(result.scores, index=book.index) if result.scores else None
     return Segmentation(scheme_id, MappingProxyType(resolved), tiers, tier_list, tuple(warnings), scores,
@@ -859,7 +860,7 @@ def migration_detail(book: pd.DataFrame, params: Mapping[str, Any] | None = None
     else:
         warnings.append(SegmentWarning("missing_fields", {"fields": ("aum_12m_ago",)}))
         before = pd.Series(pd.Categorical.from_codes(np.full(len(book), len(now.tier_list) - 1, dtype=np.int16),
-                                                     categories=list(now.tiers.cat.categories), ordered=True),
+                                                     categories=pd.Index(now.tiers.cat.categories), ordered=True),
                            index=book.index)
     table_counts = crosstab(book, before, now.tiers, "count")
     table_aum = crosstab(book, before, now.tiers, "aum")

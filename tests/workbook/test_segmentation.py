@@ -400,3 +400,12 @@ def test_contribution_classes_are_monotone_in_revenue(fees: list[float]) -> None
     if total > 0:
         a_share = sum(f for f, t in zip(fees, tiers, strict=True) if str(t) == "A") / total
         assert a_share >= 0.8 - 1e-9 or math.isclose(a_share, 0.8)
+
+
+def test_reference_date_can_be_given() -> None:
+    book = hand_book()
+    # 2026-09-30 is 183 days after the latest transaction (2026-03-31): every customer with a date is dormant.
+    seg = segment_detail(book, "behaviour", {"as_of": "2026-09-30"})
+    assert seg.details["as_of"] == "2026-09-30"
+    assert set(seg.tiers[seg.tiers != INSUFFICIENT].astype(str)) == {"dormant"}
+    assert seg.scores is not None and seg.scores["days_since_txn"].iloc[6] == 183
