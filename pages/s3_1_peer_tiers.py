@@ -39,21 +39,12 @@ st.info(
     icon=":material/gavel:",
 )
 overview = peers.overview_table(language)
-st.dataframe(
-    overview,
+# A static table: ten rows whose long cells (the tier ladders) must wrap, not scroll sideways.
+shown_columns = ["bank", "tiers", "private_banking", "source", "year", "confidence", "preset"]
+st.table(
+    overview[shown_columns].rename(columns={c: t(f"peers.col.{c}") for c in shown_columns}),
     hide_index=True,
-    width="stretch",
-    column_config={
-        "bank": st.column_config.TextColumn(t("peers.col.bank"), pinned=True, width="small"),
-        "tiers": st.column_config.TextColumn(t("peers.col.tiers"), width="large"),
-        "private_banking": st.column_config.TextColumn(t("peers.col.private_banking"), width="medium"),
-        "basis": st.column_config.TextColumn(t("peers.col.basis")),
-        "source": st.column_config.TextColumn(t("peers.col.source")),
-        "year": st.column_config.TextColumn(t("peers.col.year"), width="small"),
-        "confidence": st.column_config.TextColumn(t("peers.col.confidence"), width="small"),
-        "preset": st.column_config.TextColumn(t("peers.col.preset"), width="small"),
-        "note": st.column_config.TextColumn(t("peers.col.note"), width="large"),
-    },
+    border="horizontal",
 )
 st.caption(t("s3_1.confidence_legend"))
 bands = peers.MARKET_BANDS_PROVENANCE
@@ -63,6 +54,7 @@ st.caption(
       bands=peers.market_bands_text(language))
 )
 with st.expander(t("s3_1.figures_title"), icon=":material/fact_check:"):
+    st.markdown("\n".join(f"- **{row.bank}** — {row.note}" for row in overview.itertuples()))
     figures = peers.figures_table(language)
     st.dataframe(
         figures,
@@ -105,9 +97,9 @@ key = params_key(params)
 detail = book_memo("s3_1.segment", lambda frame, _k: segment_detail(frame, "aum", params), key)
 summary = book_memo("s3_1.summary", lambda frame, _k: tier_summary(frame, detail), key)
 labels = detail.labels(language)
-table_col, chart_col = st.columns([2, 3], gap="large")
+table_col, chart_col = st.columns([1, 1], gap="large")
 with table_col:
-    st.dataframe(tier_table(summary, labels, language, hide_empty=(INSUFFICIENT,)), hide_index=True, width="stretch")
+    st.table(tier_table(summary, labels, language, hide_empty=(INSUFFICIENT,)), hide_index=True)
     for warning in detail.warnings:
         st.caption(warning_text(warning, language))
 with chart_col:

@@ -78,6 +78,15 @@ edited_matrix = st.data_editor(
     },
 )
 
+with st.expander(t("s3_4.full_text"), icon=":material/article:"):
+    # The editor cuts long cells; this wraps them (dimensions down, tiers across), readable on a projector.
+    st.table(
+        edited_matrix.set_index("label")[list(services.DIMENSIONS)]
+        .rename(columns={d: t(f"service.dim.{d}") for d in services.DIMENSIONS})
+        .rename_axis(None)
+        .T
+    )
+
 # ---- plan cost ------------------------------------------------------------------------------------------------
 st.subheader(t("s3_4.cost_title"))
 st.caption(t("s3_4.cost_help", hourly=f"{hourly:,.0f}"))
@@ -126,7 +135,8 @@ costs = services.plan_costs(plan_rows, stats, hourly)
 summary = services.plan_summary(costs, profit_params.effective_hours)
 first, second, third = st.columns(3)
 first.metric(t("s3_4.total_hours"), f"{summary.hours:,.0f}",
-             delta=t("s3_4.of_available", hours=f"{summary.available_hours:,.0f}"), delta_color="off")
+             delta=t("s3_4.of_available", hours=f"{summary.available_hours:,.0f}"),
+             delta_color="inverse" if summary.over_capacity else "off", delta_arrow="off")
 second.metric(t("s3_4.total_cost"), charts.money(summary.plan_cost, language))
 third.metric(t("s3_4.total_revenue"), charts.money(summary.revenue, language))
 
@@ -174,6 +184,7 @@ st.plotly_chart(
         ],
         y_title=t("s3_4.axis_money"),
         height=420,
+        colours=(charts.PALETTE[1], charts.PALETTE[0]),  # revenue blue, cost red
     ),
     width="stretch",
     key="s3_4_cost_chart",

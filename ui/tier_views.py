@@ -46,9 +46,11 @@ def grouped_bars(
     y_title: str,
     percent_axis: bool = False,
     height: int | None = None,
+    colours: Sequence[str] | None = None,
 ) -> go.Figure:
     """Bars per category, one colour per series (e.g. customer share vs AUM share, or revenue vs plan cost)."""
     figure = go.Figure()
+    palette = list(colours) if colours else list(charts.PALETTE)
     for index, (name, values, texts) in enumerate(series):
         figure.add_trace(
             go.Bar(
@@ -58,7 +60,7 @@ def grouped_bars(
                 text=list(texts),
                 textposition="outside",
                 cliponaxis=False,
-                marker_color=charts.PALETTE[index % len(charts.PALETTE)],
+                marker_color=palette[index % len(palette)],
             )
         )
     charts.style(figure, height=height or charts.CHART_HEIGHT)

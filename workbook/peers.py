@@ -338,8 +338,8 @@ def confidence_text(confidence: str, lang: str) -> str:
 
 
 def bound_text(tier: PeerTier, lang: str) -> str:
-    """A tier's published range: "5万–50万", "≥≈50万", "" (from zero), or why there is none."""
-    about = "≈" if tier.approximate else ""
+    """A tier's published range: "5万–50万", "≥约50万", "" (from zero), or why there is none."""
+    about = ("about " if lang == "en" else "约") if tier.approximate else ""
     if tier.by_points:
         return i18n.t("peers.by_points", lang)
     if tier.minimum is None:

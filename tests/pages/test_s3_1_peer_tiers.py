@@ -8,7 +8,7 @@ import pytest
 
 from tests.pages.apptest import all_text, open_app
 from ui.state import SAMPLE_SEED, SAMPLE_SIZE
-from workbook import gradient, peers
+from workbook import gradient, i18n, peers
 from workbook.samples import sample_book
 from workbook.segmentation import segment_detail, tier_summary
 
@@ -18,7 +18,7 @@ PAGE = "pages/s3_1_peer_tiers.py"
 def _tier_table(at, lang: str) -> pd.DataFrame:
     header = "客户数" if lang == "zh" else "Customers"
     tier = "层级" if lang == "zh" else "Tier"
-    return next(df.value for df in at.dataframe if {header, tier} <= set(df.value.columns))
+    return next(tb.value for tb in at.table if {header, tier} <= set(tb.value.columns))
 
 
 def _expected_counts(bank_id: str, lang: str) -> dict[str, int]:
@@ -37,10 +37,10 @@ def test_peer_table_caveat_and_flags(lang: str) -> None:
     text = all_text(at)
     assert any(w.value == peers.caveat(lang) for w in at.warning)
     assert ("600万" if lang == "zh" else "CNY 6m") in text  # the regulatory anchor
-    overview = at.dataframe[0].value
+    overview = at.table[0].value
     assert len(overview) == 10
-    assert overview["tiers"].str.contains("⚠").any()  # M and L figures are marked
-    assert (overview["confidence"] == "H").sum() == 1  # only 招商 is H as a bank
+    assert overview[i18n.t("peers.col.tiers", lang)].str.contains("⚠").any()  # M and L figures are marked
+    assert (overview[i18n.t("peers.col.confidence", lang)] == "H").sum() == 1  # only 招商 is H as a bank
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
