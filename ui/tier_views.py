@@ -65,5 +65,6 @@ def grouped_bars(
         )
     charts.style(figure, height=height or charts.CHART_HEIGHT)
     figure.update_layout(barmode="group", legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0})
-    figure.update_yaxes(title=y_title, rangemode="tozero", tickformat=".0%" if percent_axis else None)
+    # Full numbers with separators: plotly's SI suffixes ("1M") would leak English into a Chinese chart.
+    figure.update_yaxes(title=y_title, rangemode="tozero", tickformat=".0%" if percent_axis else ",.0f")
     return figure
