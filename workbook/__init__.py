@@ -31,6 +31,13 @@ _FACADE: dict[str, str] = {
     "crosstab": "segmentation",
     "migration": "segmentation",
     "four_degrees": "degrees",
+    "PEER_BANKS": "peers",
+    "aum_preset": "peers",
+    "simulate_hysteresis": "gradient",
+    "star_result": "gradient",
+    "plan_costs": "services",
+    "check_exercise1": "exercises",
+    "exercise1_submission": "exercises",
 }
 
 __all__ = sorted(_FACADE)

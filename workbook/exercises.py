@@ -149,8 +149,9 @@ def scheme_entry(
     summary = tier_summary(book, detail)
     scheme = SCHEMES[scheme_id]
     tiers = []
+    figures = summary.to_dict("index")  # tier code -> {customers, customer_share, aum, aum_share}
     for tier in detail.tier_list:
-        row = summary.loc[tier.code]
+        row = figures[tier.code]
         tiers.append(
             {
                 "code": tier.code,
