@@ -108,6 +108,6 @@ with focus_column:
 
 st.text_area(t("s1.check.note_label"), key=NOTE_KEY, on_change=_save_note,
              placeholder=t("s1.check.note_placeholder"), height=90)
-st.button(t("s1.check.clear"), on_click=_clear, icon=":material/restart_alt:")
+st.button(t("s1.check.clear"), on_click=_clear, icon=":material/restart_alt:", key=f"{PAGE}_clear")
 
 footer(PAGE)

@@ -9,6 +9,7 @@ import streamlit as st
 from ui import charts
 from ui.frame import footer, header
 from ui.state import book_memo, lang, module_values, save_values, t
+from workbook import i18n
 from workbook import performance as perf
 from workbook.schema import field_label
 
@@ -86,8 +87,8 @@ def _init_widget(widget_key: str, value: Any, *, follow: bool = False) -> None:
         st.session_state[widget_key] = value
 
 
-def _times(ratio: float) -> str:
-    return f"{ratio:.2f}".rstrip("0").rstrip(".")
+def _times(ratio: float, digits: int = 2) -> str:
+    return f"{ratio:.{digits}f}".rstrip("0").rstrip(".")
 
 
 header(PAGE)
@@ -100,7 +101,8 @@ _init_widget(_key("period"), values["period"])
 period = st.radio(
     t("s1.formula.period"),
     options=perf.PERIODS,
-    format_func=lambda code: t(f"s1.formula.period_option.{code}"),
+    # Bound to this run's language: AppTest (and any later caller) may call it outside the session.
+    format_func=lambda code, language=language: i18n.t(f"s1.formula.period_option.{code}", language),
     key=_key("period"),
     horizontal=True,
     on_change=_save_from_widget,
@@ -170,7 +172,7 @@ if book_levers.missing:
     st.caption(t("frame.missing_fields",
                  fields=t("s1.list_sep").join(field_label(key, language) for key in book_levers.missing),
                  what=t("s1.formula.missing_what")))
-st.button(t("s1.formula.reset"), on_click=_reset_levers, icon=":material/restart_alt:")
+st.button(t("s1.formula.reset"), on_click=_reset_levers, icon=":material/restart_alt:", key=_key("reset"))
 
 current = resolved.levers
 p_now = current.performance
@@ -246,8 +248,8 @@ if plan is not None:
     if st.session_state[_key("order")] not in order_codes:  # the lever count changed since
         st.session_state[_key("order")] = order_codes[0]
 
-    def _order_label(code: str) -> str:
-        return " → ".join(t(f"s1.formula.lever_short.{lever}") for lever in code.split(","))
+    def _order_label(code: str, language: str = language) -> str:
+        return " → ".join(i18n.t(f"s1.formula.lever_short.{lever}", language) for lever in code.split(","))
 
     result_column, order_column = st.columns([1, 1])
     order_code = order_column.selectbox(t("s1.formula.order"), order_codes, format_func=_order_label,
@@ -281,7 +283,7 @@ for (case_id, text_id), column in zip((("spdb_champion", "spdb"), ("ten_x", "ten
             n0=_count(before.n), n1=_count(after.n), c0=charts.percent(before.c), c1=charts.percent(after.c),
             v0=charts.money(before.v, language), v1=charts.money(after.v, language),
             p0=charts.money(before.performance, language), p1=charts.money(after.performance, language),
-            uplift=charts.percent(result.per_lever_uplift), ratio=_times(result.ratio),
+            uplift=charts.percent(result.per_lever_uplift), ratio=_times(result.ratio, 3),
             factor=f"{result.per_lever_factor:.3f}",
         ))
         st.caption(t("frame.illustrative"))

@@ -139,7 +139,7 @@ edited = st.data_editor(
 rows = _rows_from_editor(edited)
 if rows != values["stages"]:
     save_values(PAGE, stages=rows)
-st.button(t("s1.neck.reset"), on_click=_reset, icon=":material/restart_alt:")
+st.button(t("s1.neck.reset"), on_click=_reset, icon=":material/restart_alt:", key=f"{PAGE}_reset")
 with st.expander(t("s1.neck.convention_title"), icon=":material/info:"):
     st.markdown(t("s1.neck.convention"))
 
@@ -159,7 +159,7 @@ if analysis.deal_stage_assumed:
 
 # ---- step 1: identify ------------------------------------------------------------------------------------
 st.header(t("s1.neck.identify_title"))
-metric_columns = st.columns(4)
+metric_columns = st.columns([3, 2, 2, 2])
 metric_columns[0].metric(t("s1.neck.constraint_metric"), constraint_name)
 metric_columns[1].metric(t("s1.neck.throughput_metric"), _deals(analysis.throughput))
 metric_columns[2].metric(t("s1.neck.throughput_month"), f"{analysis.throughput_per_month:,.1f}")
@@ -168,7 +168,11 @@ if analysis.is_tie:
     st.warning(t("s1.neck.tie", n=len(analysis.tied), names=t("s1.list_sep").join(names[i] for i in analysis.tied)))
 st.markdown(t("s1.neck.identify_note", name=constraint_name, value=_deals(analysis.throughput)))
 
-chart_column, table_column = st.columns([1, 1], gap="large")
+chart_column, note_column = st.columns([3, 2], gap="large")
+with note_column:
+    idle = analysis.results[analysis.most_idle]
+    st.markdown(t("s1.neck.table_note", name=names[analysis.most_idle], hours=f"{idle.idle_hours:,.1f}",
+                  constraint=constraint_name))
 with chart_column:
     plotted = [None if math.isinf(r.deals_capacity) else r.deals_capacity for r in analysis.results]
     figure = charts.bars(
@@ -178,25 +182,25 @@ with chart_column:
         title=t("s1.neck.chart_title"), value_title=t("s1.neck.axis_deals"),
     )
     st.plotly_chart(figure, width="stretch")
-with table_column:
-    table = pd.DataFrame({
-        t("s1.neck.col.name"): names,
-        t("s1.neck.col.capacity"): [r.capacity for r in analysis.results],
-        t("s1.neck.col.deals"): [r.deals_capacity for r in analysis.results],
-        t("s1.neck.col.utilisation"): [r.utilisation for r in analysis.results],
-        t("s1.neck.col.idle_hours"): [r.idle_hours for r in analysis.results],
-        t("s1.neck.col.is_constraint"): [i == analysis.constraint for i in range(len(names))],
-    })
-    st.dataframe(
-        table, hide_index=True, width="stretch",
-        column_config={
-            t("s1.neck.col.capacity"): st.column_config.NumberColumn(format="%.1f"),
-            t("s1.neck.col.deals"): st.column_config.NumberColumn(format="%.2f"),
-            t("s1.neck.col.utilisation"): st.column_config.ProgressColumn(format="percent", min_value=0.0,
-                                                                          max_value=1.0),
-            t("s1.neck.col.idle_hours"): st.column_config.NumberColumn(format="%.1f"),
-        },
-    )
+# The per-stage table, full width so every column reads.
+table = pd.DataFrame({
+    t("s1.neck.col.name"): names,
+    t("s1.neck.col.capacity"): [r.capacity for r in analysis.results],
+    t("s1.neck.col.deals"): [r.deals_capacity for r in analysis.results],
+    t("s1.neck.col.utilisation"): [r.utilisation for r in analysis.results],
+    t("s1.neck.col.idle_hours"): [r.idle_hours for r in analysis.results],
+    t("s1.neck.col.is_constraint"): [i == analysis.constraint for i in range(len(names))],
+})
+st.dataframe(
+    table, hide_index=True, width="stretch",
+    column_config={
+        t("s1.neck.col.capacity"): st.column_config.NumberColumn(format="%.1f"),
+        t("s1.neck.col.deals"): st.column_config.NumberColumn(format="%.2f"),
+        t("s1.neck.col.utilisation"): st.column_config.ProgressColumn(format="percent", min_value=0.0,
+                                                                      max_value=1.0),
+        t("s1.neck.col.idle_hours"): st.column_config.NumberColumn(format="%.1f"),
+    },
+)
 
 # ---- steps 2–5: the worksheet ------------------------------------------------------------------------------
 st.header(t("s1.neck.worksheet_title"))

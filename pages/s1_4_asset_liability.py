@@ -65,10 +65,12 @@ def _show_list(frame: pd.DataFrame, columns: dict[str, str]) -> None:
         return
     table = _customer_table(frame, columns)
     money_format = "%,.0f"
-    config = {
+    config: dict[str, Any] = {
         t(key): st.column_config.NumberColumn(format=money_format if source in MONEY_COLUMNS else "%,.1f")
         for source, key in columns.items() if source not in ("kind", "action")
     }
+    if "action" in columns:
+        config[t(columns["action"])] = st.column_config.TextColumn(width="large")
     st.dataframe(table, hide_index=True, width="stretch", column_config=config)
     st.caption(t("s1.asset.top_note", n=len(table)))
 
@@ -167,7 +169,7 @@ if result.status != ar.STATUS_NOTHING:
             st.plotly_chart(figure, width="stretch")
     with scatter_column:
         _init("log_axes", True)
-        log_axes = st.toggle(t("s1.asset.log_axes"), key=_key("log_axes"))
+        log_axes = bool(st.session_state[_key("log_axes")])
         points = ar.scatter_points(result.result)
         ids = ar.customer_columns(book.frame, points.index)["customer_id"].astype("str")
         groups = []
@@ -182,10 +184,11 @@ if result.status != ar.STATUS_NOTHING:
         figure = charts.scatter_groups(
             groups, diagonal=ar.break_even_range(points, positive_only=log_axes),
             diagonal_label=t("s1.asset.break_even"), x_title=t("s1.asset.scatter_x"),
-            y_title=t("s1.asset.scatter_y"), log_axes=log_axes, title=t("s1.asset.scatter_title"),
+            y_title=t("s1.asset.scatter_y"), log_axes=log_axes, tick_label=_money, title=t("s1.asset.scatter_title"),
         )
         st.plotly_chart(figure, width="stretch")
         st.caption(t("s1.asset.scatter_note"))
+        st.toggle(t("s1.asset.log_axes"), key=_key("log_axes"))
         if len(points) < len(result.result):
             st.caption(t("s1.asset.scatter_sampled", shown=len(points), total=len(result.result)))
 

@@ -4,7 +4,7 @@ projector, and money/percent formats per language. Presentation only; no domain 
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import plotly.graph_objects as go
 
@@ -143,7 +143,8 @@ def waterfall(
         )
     style(figure)
     figure.update_layout(title={"text": title} if title else None, showlegend=False)
-    figure.update_yaxes(title=y_title, rangemode="tozero")
+    # The bars carry their values in the page's money format (万元 / CNY k); axis ticks would say "4M".
+    figure.update_yaxes(title=y_title, rangemode="tozero", showticklabels=False)
     return _axes(figure)
 
 
@@ -172,19 +173,27 @@ def bars(
     else:
         figure = go.Figure(go.Bar(x=list(labels), y=list(values), **common))
     if line is not None:
-        line_style = {"line": {"color": HIGHLIGHT, "width": 3, "dash": "dash"}, "annotation_text": line_label,
-                      "annotation_font": {"color": HIGHLIGHT}}
+        # The line's label sits above the plot area, where it cannot cover a bar's value.
+        line_style = {"color": HIGHLIGHT, "width": 3, "dash": "dash"}
         if horizontal:
-            figure.add_vline(x=line, annotation_position="top right", **line_style)
+            figure.add_vline(x=line, line=line_style)
+            figure.add_annotation(x=line, y=1.0, yref="paper", yanchor="bottom", text=line_label, showarrow=False,
+                                  font={"color": HIGHLIGHT})
         else:
-            figure.add_hline(y=line, annotation_position="top left", **line_style)
+            figure.add_hline(y=line, line=line_style)
+            figure.add_annotation(y=line, x=1.0, xref="paper", xanchor="right", yanchor="bottom", text=line_label,
+                                  showarrow=False, font={"color": HIGHLIGHT})
+    finite = [v for v in values if v is not None]
+    # Room beyond the longest bar for its value label (cliponaxis=False still needs space inside the figure).
+    value_range = [0, max(finite) * 1.18] if finite and max(finite) > 0 else None
     style(figure, height=height if height is not None else max(CHART_HEIGHT, 62 * len(values) + 110))
     figure.update_layout(title={"text": title} if title else None, showlegend=False)
+    figure.update_layout(margin={"t": 80 if title else 40})
     if horizontal:
         figure.update_yaxes(autorange="reversed")
-        figure.update_xaxes(title=value_title, rangemode="tozero")
+        figure.update_xaxes(title=value_title, range=value_range)
     else:
-        figure.update_yaxes(title=value_title, rangemode="tozero")
+        figure.update_yaxes(title=value_title, range=value_range)
     return _axes(figure)
 
 
@@ -229,9 +238,13 @@ def scatter_groups(
     x_title: str | None = None,
     y_title: str | None = None,
     log_axes: bool = False,
+    tick_label: Callable[[float], str] | None = None,
     title: str | None = None,
 ) -> go.Figure:
-    """Scatter of groups ``(name, xs, ys, hover texts, colour)``; ``diagonal=(low, high)`` draws y = x."""
+    """Scatter of groups ``(name, xs, ys, hover texts, colour)``; ``diagonal=(low, high)`` draws y = x.
+
+    On log axes, ``tick_label`` formats the powers of ten (e.g. money in 万元), so ticks read in the page's units.
+    """
     figure = go.Figure()
     for name, xs, ys, hovers, colour in groups:
         figure.add_trace(go.Scatter(x=list(xs), y=list(ys), mode="markers", name=name, text=list(hovers),
@@ -243,7 +256,16 @@ def scatter_groups(
         figure.add_trace(go.Scatter(x=[low, high], y=[low, high], mode="lines", name=diagonal_label,
                                     line={"color": HIGHLIGHT, "width": 2, "dash": "dash"}, hoverinfo="skip"))
     style(figure, height=CHART_HEIGHT + 80)
-    figure.update_layout(title={"text": title} if title else None, showlegend=True)
-    figure.update_xaxes(title=x_title, type="log" if log_axes else None)
-    figure.update_yaxes(title=y_title, type="log" if log_axes else None)
+    # Legend under the axis title: in a half-width column a top legend wraps into the figure's title.
+    figure.update_layout(title={"text": title} if title else None, showlegend=True,
+                         legend={"orientation": "h", "yanchor": "top", "y": -0.2, "x": 0},
+                         margin={"t": 56 if title else 24, "b": 120})
+    axis: dict[str, object] = {"type": "log"} if log_axes else {}
+    if log_axes and tick_label is not None and diagonal is not None and diagonal[0] > 0:
+        low_power = math.floor(math.log10(diagonal[0]))
+        high_power = math.ceil(math.log10(diagonal[1]))
+        ticks = [10.0 ** power for power in range(low_power, high_power + 1)]
+        axis.update(tickvals=ticks, ticktext=[tick_label(tick) for tick in ticks])
+    figure.update_xaxes(title=x_title, **axis)
+    figure.update_yaxes(title=y_title, **axis)
     return _axes(figure)

@@ -165,6 +165,12 @@ class Analysis:
         return self.throughput * WEEKS_PER_MONTH
 
     @property
+    def most_idle(self) -> int:
+        """Index of the stage with the most idle hours (the first on a tie): where to look for time first."""
+        idle = [r.idle_hours for r in self.results]
+        return idle.index(max(idle))
+
+    @property
     def idle_hours_elsewhere(self) -> float:
         """Weekly hours of the other stages not needed at throughput: the first place to find constraint time."""
         return sum(r.idle_hours for i, r in enumerate(self.results) if i != self.constraint)
