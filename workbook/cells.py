@@ -54,6 +54,7 @@ LAST_DATE = pd.Timestamp("2100-12-31")
 DATE_DTYPE: Final = "datetime64[ns]"
 # Below this a number in a date column is a year (2026) or a slip, not an Excel serial (10000 = 1927-05-18).
 FIRST_SERIAL = 10_000
+LAST_SERIAL = (LAST_DATE - EXCEL_EPOCH).days + 1  # 2101-01-01: later serials are slips (and overflow ns)
 
 # Identifier fields: a number of 16+ digits cannot survive Excel's 15 significant digits.
 IDENTIFIER_KEYS = frozenset({"customer_id", "id_number", "card_no", "phone"})
@@ -371,7 +372,7 @@ def _from_serials(serials: pd.Series, values: pd.Series, bad: pd.Series) -> tupl
         stamps = _assemble(parts)
         values[stamps.index] = stamps
     serial = serials[~compact]
-    usable = serial.notna() & np.isfinite(serial) & (serial >= FIRST_SERIAL) & (serial < 2958466)
+    usable = serial.notna() & np.isfinite(serial) & (serial >= FIRST_SERIAL) & (serial < LAST_SERIAL)
     if usable.any():
         days = serial[usable]
         stamps = EXCEL_EPOCH + pd.to_timedelta(np.round(days.to_numpy() * 86400.0), unit="s")
@@ -424,7 +425,8 @@ def read_text(raw: pd.Series, key: str) -> Column:
         scientific = cells.text.str.lower().str.fullmatch(SCIENTIFIC_PATTERN).fillna(False).astype(bool)
         lost[scientific[scientific].index] = True
     if key == "id_number" and not cells.text.empty:
-        values[cells.text.index] = cells.text.str.upper().astype(object)
+        # The check digit of a PRC ID is written X; a lower-case x is the same number.
+        values[cells.text.index] = cells.text.str.replace(r"^(\d{17})x$", r"\1X", regex=True).astype(object)
     return Column(values.astype("str"), cells.blank, {"precision_lost": lost})
 
 

@@ -199,6 +199,8 @@ def decode(data: bytes) -> tuple[str, str]:
         encoding = "utf-16"
     elif data.startswith(codecs.BOM_UTF8):
         encoding = "utf-8-sig"
+    if not encoding and b"\x00" in data[:20_000]:
+        raise SourceError("binary")  # no text but UTF-16 holds NUL bytes: an image, an executable, a database…
     if encoding:
         try:
             text = data.decode(encoding)
@@ -217,7 +219,7 @@ def decode(data: bytes) -> tuple[str, str]:
     sample = text[:20_000]
     controls = sum(1 for char in sample if unicodedata.category(char) == "Cc" and char not in "\t\r\n\f\v")
     if "\x00" in sample or controls > CONTROL_SHARE * max(len(sample), 1):
-        raise SourceError("not_a_table", kind="binary")
+        raise SourceError("binary")
     return text, encoding
 
 
