@@ -99,3 +99,18 @@ def test_star_points_calculator(lang: str) -> None:
     assert "16,750" in values.values()
     assert ("六星" if lang == "zh" else "Six-star") in values.values()
     assert gradient.star_level(16_750).code == "star6"
+
+
+def test_applied_preset_flows_to_3_2_3_4_and_3_5() -> None:
+    at = open_app("en", PAGE)
+    at.selectbox(key="s3_1_preset").set_value("cmb").run()
+    at.button(key="s3_1_apply").click().run()
+    for page in ("pages/s3_2_segmentation.py", "pages/s3_4_service_matrix.py", "pages/s3_5_exercise1.py"):
+        at.switch_page(page).run()
+        assert not at.exception, (page, [e.value for e in at.exception])
+    # 3.5 shows the cmb ladder for the AUM segmentation; 3.4 (visited above) used it too.
+    assert any("Sunflower" in c.value for c in at.caption)
+    at.switch_page("pages/s3_4_service_matrix.py").run()
+    assert at.dataframe[0].value["label"].tolist() == [
+        "Below Gold card (unnamed)", "Gold card", "Sunflower", "Diamond", "Private banking"
+    ]
