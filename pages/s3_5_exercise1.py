@@ -85,6 +85,8 @@ for scheme_id in selected:
         st.markdown(f"**{scheme.name(language)}** — {scheme.why(language)}")
         if scheme_id == "aum":
             st.caption(t("s3_5.params_ladder", ladder=peers.ladder_text(resolved, language)))
+        else:
+            st.caption(exercises.params_text(scheme_id, resolved, language))
         st.caption(t("s3_5.params_source" if params else "s3_5.params_default"))
         codes = [c.code for c in detail.tier_list
                  if c.code != INSUFFICIENT or int(summary.loc[c.code, "customers"])]

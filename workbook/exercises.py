@@ -117,6 +117,31 @@ def check_exercise1(submission: Mapping[str, Any], lang: str = "zh") -> list[Pro
     return problems
 
 
+def params_text(scheme_id: str, params: Mapping[str, Any] | None, lang: str) -> str:
+    """A scheme's resolved parameters in one line for a summary ("AUM thresholds: 5万, 50万, 600万 · …")."""
+    from workbook.peers import amount_text
+    from workbook.schema import field_label
+    from workbook.segmentation import SCHEMES
+
+    scheme = SCHEMES[scheme_id]
+    resolved = scheme.resolve(params or {})
+
+    def show(kind: str, value: Any) -> str:
+        if kind == "money_list":
+            return ", ".join(amount_text(float(v), lang) for v in value)
+        if kind == "share":
+            return f"{float(value) * 100:g}%"
+        if kind == "number_list":
+            return ", ".join(f"{float(v):g}" for v in value)
+        if kind == "weights":
+            return ", ".join(f"{field_label(k, lang)} {float(v):g}" for k, v in dict(value).items())
+        return f"{float(value):g}" if isinstance(value, (int, float)) else str(value)
+
+    colon = ": " if lang == "en" else "："
+    shown = [spec for spec in scheme.params if spec.key in resolved]
+    return " · ".join(f"{spec.label(lang)}{colon}{show(spec.kind, resolved[spec.key])}" for spec in shown)
+
+
 def _json_safe(value: Any) -> Any:
     """Parameters as plain JSON data (numpy numbers and tuples from the scheme code become int/float/list)."""
     if isinstance(value, Mapping):

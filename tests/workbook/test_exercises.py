@@ -170,3 +170,11 @@ def test_messages_name_schemes_in_the_language(lang: str) -> None:
     names = {p.values["scheme"] for p in problems}
     expected = {"按资产量分层"} if lang == "zh" else {"By assets (AUM)"}
     assert expected <= names
+
+
+def test_params_text_summarises_the_parameters() -> None:
+    assert exercises.params_text("aum", None, "zh").endswith("5万, 50万, 600万")
+    assert "CNY 5m" in exercises.params_text("aum", peers.aum_preset("cmb"), "en")
+    relationship = exercises.params_text("relationship", None, "zh")
+    assert "20, 40, 60, 80" in relationship and "开户年限" in relationship  # field labels, not keys
+    assert "80%" in exercises.params_text("contribution", None, "en")
