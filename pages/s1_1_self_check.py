@@ -6,7 +6,7 @@ import streamlit as st
 
 from ui import charts
 from ui.frame import footer, header
-from ui.state import module_values, save_values, t
+from ui.state import lang, memo, module_values, save_values, t
 from workbook import course, i18n, self_check
 
 PAGE = "s1_1"
@@ -74,11 +74,13 @@ ratings = _saved_ratings()
 st.divider()
 chart_column, focus_column = st.columns([3, 2], gap="large")
 with chart_column:
-    figure = charts.radar(
+    values = self_check.radar_values(ratings)
+    # Building a Plotly figure costs ~20 ms: keep it per session until the ratings or the language change.
+    figure = memo("s1_1.radar", (lang(), tuple(values)), lambda: charts.radar(
         [t(item.short_key) for item in self_check.ITEMS],
-        [(t("s1.check.radar_name"), self_check.radar_values(ratings))],
+        [(t("s1.check.radar_name"), values)],
         title=t("s1.check.radar_title"),
-    )
+    ))
     st.plotly_chart(figure, width="stretch")
 with focus_column:
     st.caption(t("s1.check.answered", n=self_check.answered(ratings), total=len(self_check.ITEMS)))

@@ -8,7 +8,7 @@ import streamlit as st
 
 from ui import charts
 from ui.frame import footer, header
-from ui.state import book_memo, lang, module_values, save_values, t
+from ui.state import book_memo, lang, memo, module_values, save_values, t
 from workbook import i18n
 from workbook import performance as perf
 from workbook.schema import field_label
@@ -258,16 +258,21 @@ if plan is not None:
     gap = perf.gap_to_target(flow.end, plan.target)
     result_column.metric(t("s1.formula.plan_p", period=period_word), charts.money(flow.end, language),
                          delta=None if gap is None else charts.percent(gap), help=t("s1.formula.plan_vs_target"))
-    labels = [t("s1.formula.wf_current")] + [t(f"s1.formula.lever_short.{step.lever}") for step in flow.steps]
-    labels.append(t("s1.formula.wf_plan"))
-    measures = ["absolute"] + ["relative"] * len(flow.steps) + ["total"]
-    amounts = [flow.start] + [step.delta for step in flow.steps] + [flow.end]
-    texts = [charts.money(flow.start, language)]
-    texts += [("+" if step.delta >= 0 else "") + charts.money(step.delta, language) for step in flow.steps]
-    texts.append(charts.money(flow.end, language))
-    figure = charts.waterfall(labels, measures, amounts, texts, target=plan.target,
-                              target_label=f"{t('s1.formula.wf_target')} {charts.money(plan.target, language)}",
-                              title=t("s1.formula.wf_title"), y_title=t("s1.formula.wf_axis", period=period_word))
+    def _waterfall_figure() -> Any:
+        labels = [t("s1.formula.wf_current")] + [t(f"s1.formula.lever_short.{step.lever}") for step in flow.steps]
+        labels.append(t("s1.formula.wf_plan"))
+        measures = ["absolute"] + ["relative"] * len(flow.steps) + ["total"]
+        amounts = [flow.start] + [step.delta for step in flow.steps] + [flow.end]
+        texts = [charts.money(flow.start, language)]
+        texts += [("+" if step.delta >= 0 else "") + charts.money(step.delta, language) for step in flow.steps]
+        texts.append(charts.money(flow.end, language))
+        return charts.waterfall(labels, measures, amounts, texts, target=plan.target,
+                                target_label=f"{t('s1.formula.wf_target')} {charts.money(plan.target, language)}",
+                                title=t("s1.formula.wf_title"),
+                                y_title=t("s1.formula.wf_axis", period=period_word))
+
+    # The figure is kept per session until one of its inputs changes (building one costs ~20 ms).
+    figure = memo("s1_2.waterfall", (language, period, current, planned, order_code, plan.target), _waterfall_figure)
     st.plotly_chart(figure, width="stretch")
     st.caption(t("s1.formula.order_note", order=_order_label(order_code)))
 

@@ -11,7 +11,7 @@ import streamlit as st
 
 from ui import charts
 from ui.frame import footer, header
-from ui.state import lang, module_values, save_values, t
+from ui.state import lang, memo, module_values, save_values, t
 from workbook import bottleneck as neck
 
 PAGE = "s1_3"
@@ -87,6 +87,18 @@ def _init(key: str, value: Any) -> None:
 
 def _deals(value: float) -> str:
     return "∞" if math.isinf(value) else f"{value:,.2f}"
+
+
+def _deals_chart(result: neck.Analysis, names: list[str], title: str) -> Any:
+    """Deals/week per stage, the constraint in red, the throughput as a line (a stage that never gets flow
+    after the deal has no finite bar)."""
+    plotted = [None if math.isinf(r.deals_capacity) else r.deals_capacity for r in result.results]
+    return charts.bars(
+        names, plotted, [_deals(r.deals_capacity) for r in result.results],
+        highlight=[i == result.constraint for i in range(len(names))],
+        line=result.throughput, line_label=t("s1.neck.throughput_line", value=_deals(result.throughput)),
+        title=title, value_title=t("s1.neck.axis_deals"),
+    )
 
 
 header(PAGE)
@@ -174,13 +186,8 @@ with note_column:
     st.markdown(t("s1.neck.table_note", name=names[analysis.most_idle], hours=f"{idle.idle_hours:,.1f}",
                   constraint=constraint_name))
 with chart_column:
-    plotted = [None if math.isinf(r.deals_capacity) else r.deals_capacity for r in analysis.results]
-    figure = charts.bars(
-        names, plotted, [_deals(r.deals_capacity) for r in analysis.results],
-        highlight=[i == analysis.constraint for i in range(len(names))],
-        line=analysis.throughput, line_label=t("s1.neck.throughput_line", value=_deals(analysis.throughput)),
-        title=t("s1.neck.chart_title"), value_title=t("s1.neck.axis_deals"),
-    )
+    figure = memo("s1_3.chart", (language, stages),
+                  lambda: _deals_chart(analysis, names, t("s1.neck.chart_title")))
     st.plotly_chart(figure, width="stretch")
 # The per-stage table, full width so every column reads.
 table = pd.DataFrame({
@@ -233,14 +240,10 @@ for step in neck.ACTION_STEPS:
                 per0=f"{lift.before.results[lift.stage_index].stage.hours_per_customer:,.2f}",
                 per1=f"{lift.hours_per_customer_after:,.2f}",
             ))
-            plotted_after = [None if math.isinf(r.deals_capacity) else r.deals_capacity for r in lift.after.results]
-            st.plotly_chart(charts.bars(
-                after_names, plotted_after, [_deals(r.deals_capacity) for r in lift.after.results],
-                highlight=[i == lift.after.constraint for i in range(len(after_names))],
-                line=lift.after.throughput,
-                line_label=t("s1.neck.throughput_line", value=_deals(lift.after.throughput)),
-                title=t("s1.neck.elevate_chart"), value_title=t("s1.neck.axis_deals"),
-            ), width="stretch")
+            after_figure = memo("s1_3.after", (language, stages, pct),
+                                lambda lift=lift, names=after_names: _deals_chart(lift.after, names,
+                                                                                  t("s1.neck.elevate_chart")))
+            st.plotly_chart(after_figure, width="stretch")
 
 with st.container(border=True):
     st.subheader(t("s1.neck.step.repeat.title"))

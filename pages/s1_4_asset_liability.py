@@ -11,7 +11,7 @@ import streamlit as st
 
 from ui import charts
 from ui.frame import footer, header
-from ui.state import active_book, book_memo, lang, module_values, save_values, t
+from ui.state import active_book, book_memo, lang, memo, module_values, save_values, t
 from workbook import asset_review as ar
 from workbook.profitability import COST_INPUTS, KINDS, REVENUE_INPUTS
 from workbook.schema import field_label
@@ -47,7 +47,7 @@ def _money(value: float) -> str:
 
 def _customer_table(frame: pd.DataFrame, columns: dict[str, str]) -> pd.DataFrame:
     """Masked customer columns beside the chosen figures, with translated headers and labels."""
-    table = ar.customer_columns(book.frame, frame.index).rename(
+    table = result.customers.loc[frame.index].rename(
         columns={key: field_label(key, language) for key in ("customer_id", "name")})
     for source, label_key in columns.items():
         values = frame[source]
@@ -73,6 +73,47 @@ def _show_list(frame: pd.DataFrame, columns: dict[str, str]) -> None:
         config[t(columns["action"])] = st.column_config.TextColumn(width="large")
     st.dataframe(table, hide_index=True, width="stretch", column_config=config)
     st.caption(t("s1.asset.top_note", n=len(table)))
+
+
+def _whale_figure(review: ar.AssetReview) -> Any:
+    """The whale curve with its peak and the point where 100% of profit is reached; in money when the book
+    loses money as a whole (shares of a non-positive total mean nothing)."""
+    whale, curve = review.whale, review.curve_plot
+    if not whale.meaningful:
+        figure = charts.curve_with_marks(
+            curve["customer_share"], curve["cumulative_net"], name=t("s1.asset.whale_name"),
+            x_title=t("s1.asset.whale_x"), y_title=t("s1.asset.whale_y_money"), percent_axes=False,
+            title=t("s1.asset.whale_title"),
+        )
+        return figure.update_xaxes(tickformat=".0%")
+    marks = [(whale.peak_customer_share, whale.peak_share,
+              t("s1.asset.whale_peak", peak=charts.percent(whale.peak_share, 0),
+                customers=charts.percent(whale.peak_customer_share, 0)))]
+    if whale.reach_customer_share is not None and whale.reach_customer_share < whale.peak_customer_share:
+        marks.append((whale.reach_customer_share, 1.0,
+                      t("s1.asset.whale_reach", customers=charts.percent(whale.reach_customer_share, 1))))
+    return charts.curve_with_marks(
+        curve["customer_share"], curve["cumulative_profit_share"], name=t("s1.asset.whale_name"),
+        marks=marks, reference_y=1.0, reference_label=t("s1.asset.whale_100"),
+        x_title=t("s1.asset.whale_x"), y_title=t("s1.asset.whale_y"), title=t("s1.asset.whale_title"),
+    )
+
+
+def _scatter_figure(review: ar.AssetReview, log_axes: bool) -> Any:
+    """Revenue against cost to serve, one colour per kind, with the break-even line."""
+    points = review.scatter
+    groups = []
+    for kind, colour in zip(KINDS, (charts.GOOD, charts.HIGHLIGHT, charts.ACCENT), strict=True):
+        subset = points[points["kind"].astype("str") == kind]
+        hovers = [t("s1.asset.hover", customer=customer, revenue=_money(revenue), cost=_money(cost), net=_money(net))
+                  for customer, revenue, cost, net in zip(subset["customer"], subset["revenue"], subset["cost"],
+                                                          subset["net"], strict=True)]
+        groups.append((t(f"profit.kind.{kind}"), subset["revenue"], subset["cost"], hovers, colour))
+    return charts.scatter_groups(
+        groups, diagonal=ar.break_even_range(points, positive_only=log_axes),
+        diagonal_label=t("s1.asset.break_even"), x_title=t("s1.asset.scatter_x"),
+        y_title=t("s1.asset.scatter_y"), log_axes=log_axes, tick_label=_money, title=t("s1.asset.scatter_title"),
+    )
 
 
 MONEY_COLUMNS = {"revenue", "cost", "net", "perks"}
@@ -138,59 +179,28 @@ if result.status != ar.STATUS_NOTHING:
                               _money(kinds.total_net))
 
     whale = result.whale
-    curve = ar.curve_points(result.curve)
     whale_column, scatter_column = st.columns(2, gap="large")
     with whale_column:
+        # Figures are kept per session until the book, the parameters or the language change (~20 ms each).
+        figure = memo("s1_4.whale", (book.token, params, language), lambda: _whale_figure(result))
+        if not whale.meaningful:
+            st.info(t("s1.asset.whale_not_meaningful", total=_money(whale.total_net)))
+        st.plotly_chart(figure, width="stretch")
         if whale.meaningful:
-            marks = [(whale.peak_customer_share, whale.peak_share,
-                      t("s1.asset.whale_peak", peak=charts.percent(whale.peak_share, 0),
-                        customers=charts.percent(whale.peak_customer_share, 0)))]
-            if whale.reach_customer_share is not None and whale.reach_customer_share < whale.peak_customer_share:
-                marks.append((whale.reach_customer_share, 1.0,
-                              t("s1.asset.whale_reach", customers=charts.percent(whale.reach_customer_share, 1))))
-            figure = charts.curve_with_marks(
-                curve["customer_share"], curve["cumulative_profit_share"], name=t("s1.asset.whale_name"),
-                marks=marks, reference_y=1.0, reference_label=t("s1.asset.whale_100"),
-                x_title=t("s1.asset.whale_x"), y_title=t("s1.asset.whale_y"), title=t("s1.asset.whale_title"),
-            )
-            st.plotly_chart(figure, width="stretch")
             st.markdown(t("s1.asset.whale_note", top20=charts.percent(whale.top20_share, 0),
                           peak=charts.percent(whale.peak_share, 0),
                           peak_at=charts.percent(whale.peak_customer_share, 0),
                           lost=charts.percent(ar.lost_share(whale), 0)))
-        else:
-            st.info(t("s1.asset.whale_not_meaningful", total=_money(whale.total_net)))
-            figure = charts.curve_with_marks(
-                curve["customer_share"], curve["cumulative_net"], name=t("s1.asset.whale_name"),
-                x_title=t("s1.asset.whale_x"), y_title=t("s1.asset.whale_y_money"), percent_axes=False,
-                title=t("s1.asset.whale_title"),
-            )
-            figure.update_xaxes(tickformat=".0%")
-            st.plotly_chart(figure, width="stretch")
     with scatter_column:
         _init("log_axes", True)
         log_axes = bool(st.session_state[_key("log_axes")])
-        points = ar.scatter_points(result.result)
-        ids = ar.customer_columns(book.frame, points.index)["customer_id"].astype("str")
-        groups = []
-        for kind, colour in zip(KINDS, (charts.GOOD, charts.HIGHLIGHT, charts.ACCENT), strict=True):
-            chosen = points["kind"].astype("str") == kind
-            subset = points[chosen]
-            hovers = [t("s1.asset.hover", customer=customer, revenue=_money(revenue), cost=_money(cost),
-                        net=_money(net))
-                      for customer, revenue, cost, net in zip(ids[chosen], subset["revenue"], subset["cost"],
-                                                              subset["net"], strict=True)]
-            groups.append((t(f"profit.kind.{kind}"), subset["revenue"], subset["cost"], hovers, colour))
-        figure = charts.scatter_groups(
-            groups, diagonal=ar.break_even_range(points, positive_only=log_axes),
-            diagonal_label=t("s1.asset.break_even"), x_title=t("s1.asset.scatter_x"),
-            y_title=t("s1.asset.scatter_y"), log_axes=log_axes, tick_label=_money, title=t("s1.asset.scatter_title"),
-        )
+        figure = memo("s1_4.scatter", (book.token, params, language, log_axes),
+                      lambda: _scatter_figure(result, log_axes))
         st.plotly_chart(figure, width="stretch")
         st.caption(t("s1.asset.scatter_note"))
         st.toggle(t("s1.asset.log_axes"), key=_key("log_axes"))
-        if len(points) < len(result.result):
-            st.caption(t("s1.asset.scatter_sampled", shown=len(points), total=len(result.result)))
+        if len(result.scatter) < len(result.result):
+            st.caption(t("s1.asset.scatter_sampled", shown=len(result.scatter), total=len(result.result)))
 
     # ---- step 3: the 倒推 lists ----------------------------------------------------------------------------
     st.header(t("s1.asset.step3"))

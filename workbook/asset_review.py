@@ -95,6 +95,10 @@ class AssetReview:
     liabilities: pd.DataFrame  # the largest losses (kind liability), with a suggested action
     over: pd.DataFrame  # top over-served (from the 倒推)
     under: pd.DataFrame  # top under-served
+    # Ready to draw: thinned points, each list's masked customer columns (computed once, not on every rerun)
+    scatter: pd.DataFrame  # revenue, cost, net, kind and the masked customer_id of the plotted customers
+    curve_plot: pd.DataFrame  # the whale curve thinned for plotting
+    customers: pd.DataFrame  # masked customer_id (and name) of every customer in the three lists
 
     @property
     def missing(self) -> tuple[str, ...]:
@@ -136,6 +140,11 @@ def review(book: pd.DataFrame, params: pf.ProfitParams | None = None, limit: int
     service = pf.service_review(book, p, result=result)
     missing_revenue = pf.missing_inputs(book, pf.REVENUE_INPUTS)
     missing_cost = pf.missing_inputs(book, pf.COST_INPUTS)
+    liabilities = top_liabilities(result, service, limit)
+    over, under = service.over.head(limit), service.under.head(limit)
+    points = scatter_points(result)[["revenue", "cost", "net", "kind"]].copy()
+    points["customer"] = customer_columns(book, points.index)["customer_id"].astype("str").to_numpy()
+    listed = liabilities.index.union(over.index).union(under.index)
     return AssetReview(
         result=result,
         kinds=pf.kind_summary(result),
@@ -146,9 +155,12 @@ def review(book: pd.DataFrame, params: pf.ProfitParams | None = None, limit: int
         missing_cost=missing_cost,
         missing_potential=pf.missing_inputs(book, ("external_assets_est", "aum_12m_ago")),
         status=_status(missing_revenue, missing_cost),
-        liabilities=top_liabilities(result, service, limit),
-        over=service.over.head(limit),
-        under=service.under.head(limit),
+        liabilities=liabilities,
+        over=over,
+        under=under,
+        scatter=points,
+        curve_plot=curve_points(curve),
+        customers=customer_columns(book, listed),
     )
 
 

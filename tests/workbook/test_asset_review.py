@@ -50,6 +50,10 @@ def test_review_worked_example() -> None:
     # total 4,500; sorted nets 8,000, 2,000, −500, −2,500, −2,500 → cumulative 8,000, 10,000, 9,500, 7,000, 4,500
     assert review.whale.peak_share == pytest.approx(10_000 / 4_500)
     assert ar.lost_share(review.whale) == pytest.approx(10_000 / 4_500 - 1)
+    # ready to draw: every customer on the scatter (5 ≤ the limit) with its id; the listed customers' columns
+    assert review.scatter["customer"].tolist() == ["c1", "c2", "c3", "c4", "c5"]
+    assert set(review.customers.index) == set(review.liabilities.index) | set(review.over.index) | set(
+        review.under.index)
 
 
 def test_status_says_which_side_is_missing() -> None:
