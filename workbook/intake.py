@@ -321,11 +321,11 @@ def _preview(data: bytes, filename: str) -> SourcePreview:
     )
 
 
-def _text_frame(rows: list[list[object]], columns: tuple[str, ...]) -> pd.DataFrame:
-    """Raw cells as text (what the trainee typed), one column per source column."""
-    width = len(columns)
-    text = [[_header_text(cell) for cell in row[:width]] + [""] * (width - len(row)) for row in rows]
-    return pd.DataFrame(text, columns=list(columns), dtype="str")
+def _text_frame(rows: list[list[object]], columns: tuple[str, ...], only: set[str] | None = None) -> pd.DataFrame:
+    """Raw cells as text (what the trainee typed), one column per source column (or those in ``only``)."""
+    positions = [p for p, column in enumerate(columns) if only is None or column in only]
+    text = [[_header_text(row[p]) if p < len(row) else "" for p in positions] for row in rows]
+    return pd.DataFrame(text, columns=[columns[p] for p in positions], dtype="str")
 
 
 def _auto_mapping(columns: tuple[str, ...]) -> dict[str, str]:
@@ -522,8 +522,9 @@ def _read(data: bytes, filename: str, mapping: Mapping[str, str | None] | None) 
     if keep_rows is not None:
         frame = frame[keep_rows].reset_index(drop=True)
 
-    source_sample = _text_frame(body[:PII_SAMPLE_ROWS], columns)
-    pii = _pii_columns(source_sample, chosen)
+    # Personal data by value pattern: only columns that could hold it (not those read as numbers or dates).
+    candidates = {c for c in columns if chosen.get(c) is None or FIELD_BY_KEY[chosen[c]].kind is Kind.TEXT}
+    pii = _pii_columns(_text_frame(body[:PII_SAMPLE_ROWS], columns, candidates), chosen)
     fields_mapped = {key: column for column, key in ordered}
     unmapped = tuple(
         column for position, column in enumerate(columns)

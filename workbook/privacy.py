@@ -155,10 +155,12 @@ def mask_series(series: pd.Series, kind: str) -> pd.Series:
         text = series.map(_as_text, na_action="ignore")
     else:
         return series.copy()  # dates and the like: nothing a person could be identified by
-    present = text.notna()
+    text = text.astype("str")
+    # Empty cells stay empty: a star there would suggest a value that is not there.
+    present = text.notna() & text.str.strip().ne("").fillna(False).astype(bool)
     if not present.any():
         return series.copy()
-    values = text[present].astype("str").str.strip()
+    values = text[present].str.strip()
     if kind == "name":
         masked = values.str[:1] + NAME_STARS
         masked = masked.where(values.str.len() > 1, "*")

@@ -421,7 +421,7 @@ def test_bad_mappings_are_clear_errors() -> None:
 def test_preview_lists_columns_suggests_fields_and_masks_personal_data() -> None:
     rows = [["客户名册"], ["客户号", "姓名", "手机号", "证件号码", "金融资产(万元)", "备注"],
             ["C001", "张伟", "13812345678", "110101199003071234", 12, "老客户"],
-            ["C002", "欧阳娜娜", "13987654321", "11010119851231002X", 3, ""]]
+            ["C002", "欧阳娜娜", "", "11010119851231002X", 3, ""]]
     preview = preview_source(xlsx_bytes(rows), "名册.xlsx")
     assert isinstance(preview, SourcePreview)
     assert preview.header_row == 2 and preview.sheet == "客户名册" and preview.file_format == "xlsx"
@@ -430,10 +430,11 @@ def test_preview_lists_columns_suggests_fields_and_masks_personal_data() -> None
                                  "证件号码": "id_number", "金融资产(万元)": "aum"}
     head = preview.head
     assert head["姓名"].tolist() == ["张**", "欧**"]
-    assert head["手机号"].tolist() == ["138****5678", "139****4321"]
+    assert head["手机号"].tolist() == ["138****5678", ""]  # an empty cell stays empty
     assert head["证件号码"].tolist() == ["1101**********1234", "1101**********002X"]
     assert head["金融资产(万元)"].tolist() == ["12", "3"]  # raw text, not yet scaled
     assert head["客户号"].tolist() == ["C001", "C002"]
+    assert head["备注"].tolist() == ["老客户", ""]
 
 
 def test_issue_table_labels_in_each_language_and_masks_personal_values() -> None:

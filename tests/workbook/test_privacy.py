@@ -36,6 +36,7 @@ def test_mask_value_worked_examples(value: object, kind: str, masked: str) -> No
 
 def test_missing_values_are_left_alone() -> None:
     assert mask_value(None, "phone") is None
+    assert mask_value("", "id_number") == "" and mask_value("  ", "name") == "  "
     assert np.isnan(mask_value(np.nan, "name"))  # type: ignore[arg-type]
     with pytest.raises(ValueError):
         mask_value("x", "email")
