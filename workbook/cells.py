@@ -45,6 +45,7 @@ DATE_PATTERN = (
     r"^(?P<year>\d{4})-(?P<month>\d{1,2})-(?P<day>\d{1,2})"
     r"(?:[ t]+(?P<hour>\d{1,2}):(?P<minute>\d{2})(?::(?P<second>\d{2})(?:\.\d+)?)?)?$"
 )
+ISO_DATE_PATTERN = r"\d{4}-\d{2}-\d{2}(?:[ t]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?)?"
 COMPACT_DATE_PATTERN = r"^(?P<year>\d{4})(?P<month>\d{2})(?P<day>\d{2})$"
 # Excel stores dates as days since 1899-12-30 (the 1900 leap-year bug makes this the right origin after
 # 1900-02-28). Serials and dates outside 1900–2100 are reported: they are typing slips, not customers' dates.
@@ -343,6 +344,13 @@ def read_date(raw: pd.Series, header: str = "") -> Column:
         if numeric.any():
             values, bad = _from_serials(quick[numeric], values, bad)
         words = text[~numeric]
+        if not words.empty:
+            # ISO text (what systems and pandas write) converts in C; only the rest meets the regex below.
+            iso = words.astype("str").str.fullmatch(ISO_DATE_PATTERN).fillna(False).astype(bool)
+            if iso.any():
+                stamps = pd.to_datetime(words[iso].str.replace("t", " "), format="ISO8601", errors="coerce")
+                values[stamps.index] = stamps.astype(DATE_DTYPE)
+                words = words[~iso]
         if not words.empty:
             dashed = (
                 words.str.replace(r"\s+", " ", regex=True)

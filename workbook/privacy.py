@@ -39,7 +39,6 @@ NAME_STARS = "**"  # a fixed count, so the mask does not tell the length of the 
 _SEPARATORS = r"[\s\-]+"
 _ID_PATTERN = re.compile(r"^\d{6}(?:18|19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\d{3}[\dXx]$")
 _PHONE_PATTERN = re.compile(r"^(?:\+?86|0086)?1[3-9]\d{9}$")
-_COUNTRY_CODE = r"^(?:0086|86)(1[3-9]\d{9})$"
 _CARD_PATTERN = re.compile(r"^\d{16,19}$")
 _NAME_PATTERN = re.compile(r"^[\u4e00-\u9fff][\u4e00-\u9fff·]{1,3}$")
 
@@ -168,7 +167,10 @@ def mask_series(series: pd.Series, kind: str) -> pd.Series:
         if kind == "id_number":
             values = values.str.replace(_SEPARATORS, "", regex=True).str.upper()
         elif kind == "phone":
-            values = values.str.replace(r"\D", "", regex=True).str.replace(_COUNTRY_CODE, r"\1", regex=True)
+            values = values.str.replace(r"\D", "", regex=True)
+            for code in ("86", "0086"):  # +86 138…: the country code is not part of the number
+                prefixed = values.str.startswith(code) & values.str.len().eq(11 + len(code))
+                values = values.where(~prefixed, values.str[len(code):])
         else:
             values = values.str.replace(_SEPARATORS, "", regex=True)
         head, tail = _KEEP[kind]

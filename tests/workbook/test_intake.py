@@ -258,7 +258,8 @@ def test_values_outside_the_fields_range_are_kept_and_reported() -> None:
 
 
 def test_dates_in_each_notation() -> None:
-    typed = ["2026-03-15", "2026/3/15", "2026年3月15日", "2026.3.15", "20260315", "46096", "2026-03-15 00:00:00"]
+    typed = ["2026-03-15", "2026/3/15", "2026年3月15日", "2026.3.15", "20260315", "46096", "2026-03-15 00:00:00",
+             "2026-03-15T00:00", "2026-3-15"]
     rows = [["客户号", "金融资产", "最近联系日期"], *[[f"C{i}", 1, value] for i, value in enumerate(typed)]]
     load = read_book(csv_bytes(rows), "x.csv")
     assert load.book["last_contact_date"].tolist() == [pd.Timestamp("2026-03-15")] * len(typed)
