@@ -575,7 +575,9 @@ def _total_rows(
         texts.append(cells.read_text(raw[0], "").values)
     total = np.zeros(len(raw[0]), dtype=bool)
     for text in texts:
-        words = text.astype("str").str.replace(r"[\s:：]+", "", regex=True).str.lower()
+        # Plain (non-regex) string kernels: this runs over every row of the id and name columns.
+        words = text.astype("str").str.replace(" ", "", regex=False).str.replace("\u3000", "", regex=False)
+        words = words.str.rstrip(":：").str.lower()
         total |= words.isin(TOTAL_ROW_WORDS).to_numpy()
     return total
 
