@@ -94,10 +94,10 @@ with focus_column:
         st.write(t("s1.check.focus_none"))
     elif not picks:
         st.success(t("s1.check.focus_low"))
-    for rank, pick in enumerate(picks, start=1):
+    for pick in picks:
         title = _module_title(pick.module_id)
         with st.container(border=True):
-            st.markdown(t("s1.check.focus_item", rank=rank, title=title, why=t(f"s1.check.why.{pick.module_id}")))
+            st.markdown(t("s1.check.focus_item", title=title, why=t(f"s1.check.why.{pick.module_id}")))
             items = [t(self_check.ITEM_BY_ID[item_id].short_key) for item_id in pick.because]
             st.caption(t("s1.check.focus_because", items=t("s1.list_sep").join(items)))
             entry = next((p for p in course.PAGES if p.id == pick.module_id), None)

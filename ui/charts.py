@@ -99,10 +99,12 @@ def radar(
         title={"text": title} if title else None,
         showlegend=len(series) > 1,
         polar={
-            "radialaxis": {"range": list(value_range), "dtick": 1, "tickfont": {"size": 12}},
+            # the scale runs between the first two axes, so its numbers never sit on a category label
+            "radialaxis": {"range": list(value_range), "dtick": 1, "tickfont": {"size": 12}, "angle": 22.5,
+                           "tickangle": 0},
             "angularaxis": {"tickfont": {"size": 15}},
         },
-        margin={"l": 70, "r": 70, "t": 56 if title else 36, "b": 36},
+        margin={"l": 110, "r": 110, "t": 56 if title else 36, "b": 36},  # room for the axis labels
     )
     return figure
 
