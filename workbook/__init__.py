@@ -38,6 +38,8 @@ _FACADE: dict[str, str] = {
     "crosstab": "segmentation",
     "migration": "segmentation",
     "four_degrees": "degrees",
+    "compound_uplift": "performance",
+    "balanced_uplift": "performance",
     "PEER_BANKS": "peers",
     "aum_preset": "peers",
     "simulate_hysteresis": "gradient",
