@@ -8,15 +8,29 @@ columns, and says what a book lacks. The 花旗私行 case card's figures are he
 
 from __future__ import annotations
 
-import importlib
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
-# The module object by its full name: ``from workbook import profitability`` can return the facade's function
-# of the same name instead (the facade binds it on the package once anyone has used workbook.profitability).
-pf = importlib.import_module("workbook.profitability")
+# Names from the module by its full path: ``from workbook import profitability`` can return the facade's
+# function of the same name instead (the facade binds it on the package once anyone has used it).
+from workbook.profitability import (
+    COST_INPUTS,
+    DEFAULT_PARAMS,
+    LIABILITY,
+    REVENUE_INPUTS,
+    KindSummary,
+    ProfitParams,
+    ServiceReview,
+    WhaleSummary,
+    kind_summary,
+    missing_inputs,
+    profitability,
+    service_review,
+    whale_curve,
+    whale_summary,
+)
 
 TOP_LIMIT = 10  # customer rows shown per list: enough to act on, few enough to read on a projector
 SCATTER_LIMIT = 2_000  # points on the revenue/cost scatter (a 50,000-customer book would choke the browser)
@@ -33,16 +47,16 @@ STATUS_NOTHING = "nothing"
 class ReviewInputs:
     """The worksheet's entries, in the units a trainee types (元, hours, percent)."""
 
-    annual_cost: float = pf.DEFAULT_PARAMS.annual_cost
-    effective_hours: float = pf.DEFAULT_PARAMS.effective_hours
-    deposit_spread_pct: float = pf.DEFAULT_PARAMS.deposit_spread * 100
-    loan_spread_pct: float = pf.DEFAULT_PARAMS.loan_spread * 100
-    potential_external: float = pf.DEFAULT_PARAMS.potential_external_assets
-    potential_growth_pct: float = pf.DEFAULT_PARAMS.potential_aum_growth * 100
+    annual_cost: float = DEFAULT_PARAMS.annual_cost
+    effective_hours: float = DEFAULT_PARAMS.effective_hours
+    deposit_spread_pct: float = DEFAULT_PARAMS.deposit_spread * 100
+    loan_spread_pct: float = DEFAULT_PARAMS.loan_spread * 100
+    potential_external: float = DEFAULT_PARAMS.potential_external_assets
+    potential_growth_pct: float = DEFAULT_PARAMS.potential_aum_growth * 100
 
-    def params(self) -> pf.ProfitParams:
+    def params(self) -> ProfitParams:
         """The profitability parameters; effective hours below 1 are taken as 1 (no division by zero)."""
-        return pf.ProfitParams(
+        return ProfitParams(
             annual_cost=float(self.annual_cost),
             effective_hours=max(float(self.effective_hours), 1.0),
             deposit_spread=self.deposit_spread_pct / 100.0,
@@ -55,17 +69,17 @@ class ReviewInputs:
 DEFAULT_INPUTS = ReviewInputs()
 
 
-def justified_hours(revenue: float, params: pf.ProfitParams) -> float:
+def justified_hours(revenue: float, params: ProfitParams) -> float:
     """倒推: the service hours a year that ``revenue`` pays for at the hourly cost (revenue ÷ hourly cost)."""
     return max(revenue, 0.0) / params.hourly_cost
 
 
-def hours_value(hours: float, params: pf.ProfitParams) -> float:
+def hours_value(hours: float, params: ProfitParams) -> float:
     """What ``hours`` of the manager's time cost at the hourly cost."""
     return hours * params.hourly_cost
 
 
-def lost_share(whale: pf.WhaleSummary) -> float:
+def lost_share(whale: WhaleSummary) -> float:
     """The share of total profit the customers after the peak lose again: peak − 100% (NaN if not meaningful)."""
     return whale.peak_share - 1.0
 
@@ -84,10 +98,10 @@ def break_even_range(points: pd.DataFrame, positive_only: bool = False) -> tuple
 @dataclass(frozen=True)
 class AssetReview:
     result: pd.DataFrame  # profitability(book, params): one row per customer
-    kinds: pf.KindSummary
+    kinds: KindSummary
     curve: pd.DataFrame  # whale_curve(net)
-    whale: pf.WhaleSummary
-    service: pf.ServiceReview
+    whale: WhaleSummary
+    service: ServiceReview
     missing_revenue: tuple[str, ...]
     missing_cost: tuple[str, ...]
     missing_potential: tuple[str, ...]
@@ -106,8 +120,8 @@ class AssetReview:
 
 
 def _status(missing_revenue: tuple[str, ...], missing_cost: tuple[str, ...]) -> str:
-    no_revenue = len(missing_revenue) == len(pf.REVENUE_INPUTS)
-    no_cost = len(missing_cost) == len(pf.COST_INPUTS)
+    no_revenue = len(missing_revenue) == len(REVENUE_INPUTS)
+    no_cost = len(missing_cost) == len(COST_INPUTS)
     if no_revenue and no_cost:
         return STATUS_NOTHING
     if no_revenue:
@@ -117,13 +131,13 @@ def _status(missing_revenue: tuple[str, ...], missing_cost: tuple[str, ...]) -> 
     return STATUS_OK
 
 
-def top_liabilities(result: pd.DataFrame, service: pf.ServiceReview, limit: int = TOP_LIMIT) -> pd.DataFrame:
+def top_liabilities(result: pd.DataFrame, service: ServiceReview, limit: int = TOP_LIMIT) -> pd.DataFrame:
     """The ``limit`` customers losing the most (kind liability, net ascending) with a suggested action.
 
     The action is the 倒推's for an over-served customer; a liability who is *not* over-served in hours loses
     money through gifts, rebates and events, so the action is to stop them.
     """
-    losers = result[result["kind"] == pf.LIABILITY].sort_values("net", kind="stable").head(limit)
+    losers = result[result["kind"] == LIABILITY].sort_values("net", kind="stable").head(limit)
     table = losers[["revenue", "cost", "net", "actual_hours", "justified_hours", "gift_cost", "rebate_cost",
                     "event_cost"]].copy()
     table["perks"] = table["gift_cost"] + table["rebate_cost"] + table["event_cost"]
@@ -132,14 +146,14 @@ def top_liabilities(result: pd.DataFrame, service: pf.ServiceReview, limit: int 
     return table
 
 
-def review(book: pd.DataFrame, params: pf.ProfitParams | None = None, limit: int = TOP_LIMIT) -> AssetReview:
+def review(book: pd.DataFrame, params: ProfitParams | None = None, limit: int = TOP_LIMIT) -> AssetReview:
     """Everything page 1.4 shows, computed once per book and parameters."""
-    p = params or pf.DEFAULT_PARAMS
-    result = pf.profitability(book, p)
-    curve = pf.whale_curve(result["net"])
-    service = pf.service_review(book, p, result=result)
-    missing_revenue = pf.missing_inputs(book, pf.REVENUE_INPUTS)
-    missing_cost = pf.missing_inputs(book, pf.COST_INPUTS)
+    p = params or DEFAULT_PARAMS
+    result = profitability(book, p)
+    curve = whale_curve(result["net"])
+    service = service_review(book, p, result=result)
+    missing_revenue = missing_inputs(book, REVENUE_INPUTS)
+    missing_cost = missing_inputs(book, COST_INPUTS)
     liabilities = top_liabilities(result, service, limit)
     over, under = service.over.head(limit), service.under.head(limit)
     points = scatter_points(result)[["revenue", "cost", "net", "kind"]].copy()
@@ -147,13 +161,13 @@ def review(book: pd.DataFrame, params: pf.ProfitParams | None = None, limit: int
     listed = liabilities.index.union(over.index).union(under.index)
     return AssetReview(
         result=result,
-        kinds=pf.kind_summary(result),
+        kinds=kind_summary(result),
         curve=curve,
-        whale=pf.whale_summary(curve),
+        whale=whale_summary(curve),
         service=service,
         missing_revenue=missing_revenue,
         missing_cost=missing_cost,
-        missing_potential=pf.missing_inputs(book, ("external_assets_est", "aum_12m_ago")),
+        missing_potential=missing_inputs(book, ("external_assets_est", "aum_12m_ago")),
         status=_status(missing_revenue, missing_cost),
         liabilities=liabilities,
         over=over,

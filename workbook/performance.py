@@ -76,7 +76,13 @@ class Levers:
         """A copy with one lever's factor replaced (for r, the factor 1 + r)."""
         if lever == REPURCHASE:
             return replace(self, r=factor - 1.0)
-        return replace(self, **{lever: factor})
+        if lever == "n":
+            return replace(self, n=factor)
+        if lever == "c":
+            return replace(self, c=factor)
+        if lever == "v":
+            return replace(self, v=factor)
+        raise ValueError(f"unknown lever {lever!r}")
 
 
 def performance(n: float, c: float, v: float, r: float | None = None) -> float:
