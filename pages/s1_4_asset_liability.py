@@ -92,6 +92,8 @@ def _whale_figure(review: ar.AssetReview) -> Any:
     if whale.reach_customer_share is not None and whale.reach_customer_share < whale.peak_customer_share:
         marks.append((whale.reach_customer_share, 1.0,
                       t("s1.asset.whale_reach", customers=charts.percent(whale.reach_customer_share, 1))))
+    if whale.crossing_customer_share is not None:
+        marks.append((whale.crossing_customer_share, 1.0, t("s1.asset.whale_cross")))
     return charts.curve_with_marks(
         curve["customer_share"], curve["cumulative_profit_share"], name=t("s1.asset.whale_name"),
         marks=marks, reference_y=1.0, reference_label=t("s1.asset.whale_100"),

@@ -215,11 +215,13 @@ def curve_with_marks(
     """A curve (e.g. the whale curve) with annotated points ``(x, y, text)`` and a horizontal reference line."""
     figure = go.Figure(go.Scatter(x=list(x), y=list(y), mode="lines", name=name,
                                   line={"color": PALETTE[1], "width": 4}))
+    right_edge = max(x) if len(x) else 0
     for index, (mark_x, mark_y, text) in enumerate(marks):
         figure.add_trace(go.Scatter(x=[mark_x], y=[mark_y], mode="markers", showlegend=False, hoverinfo="skip",
                                     marker={"size": 14, "color": ACCENT}))
+        # labels near the right edge point back into the plot so they are not cut off
         figure.add_annotation(x=mark_x, y=mark_y, text=text, showarrow=True, arrowhead=2,
-                              ax=50, ay=-45 if index % 2 == 0 else 45,
+                              ax=-70 if mark_x >= 0.8 * right_edge else 50, ay=-45 if index % 2 == 0 else 45,
                               font={"color": ACCENT}, bgcolor="rgba(255,255,255,0.9)")
     if reference_y is not None:
         figure.add_hline(y=reference_y, line={"color": HIGHLIGHT, "width": 2, "dash": "dash"},
