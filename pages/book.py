@@ -45,15 +45,15 @@ if uploaded is not None:
     data = uploaded.getvalue()
     digest = hashlib.sha256(data).hexdigest()
 
-    def _preview() -> intake.SourcePreview | str:
+    def _preview() -> intake.SourcePreview | intake.BookError:
         try:
             return intake.preview_source(data, uploaded.name)
         except intake.BookError as err:
-            return str(err)
+            return err
 
-    preview = memo("book.preview", digest, _preview)
-    if isinstance(preview, str):
-        st.error(preview, icon=":material/error:")
+    preview = memo("book.preview", (digest, uploaded.name), _preview)
+    if isinstance(preview, intake.BookError):
+        st.error(preview.text(language), icon=":material/error:")
         st.caption(t("book.kept_previous"))
     else:
         st.markdown(t("book.mapping_title", name=uploaded.name, n=len(preview.columns)))
@@ -80,7 +80,7 @@ if uploaded is not None:
             try:
                 loaded = intake.read_book(data, uploaded.name, mapping)
             except intake.BookError as err:
-                st.error(str(err), icon=":material/error:")
+                st.error(err.text(language), icon=":material/error:")
                 st.caption(t("book.kept_previous"))
             else:
                 mapping_digest = hashlib.sha256(repr(sorted(mapping.items())).encode()).hexdigest()[:12]
@@ -116,7 +116,13 @@ if report is not None:
     if report.unmapped_columns:
         st.caption(t("book.unmapped", columns=t("common.list_sep").join(report.unmapped_columns)))
     if report.issues:
-        st.dataframe(report.issue_table(language), hide_index=True, height=min(400, 38 + 35 * len(report.issues)))
+        issue_table = report.issue_table(language)
+        st.dataframe(
+            issue_table,
+            hide_index=True,
+            height=min(400, 38 + 35 * len(issue_table)),
+            column_config={issue_table.columns[-1]: st.column_config.TextColumn(width="large")},
+        )
     else:
         st.success(t("book.no_issues"), icon=":material/task_alt:")
 

@@ -13,7 +13,7 @@ from ui import charts
 from ui.frame import footer, header
 from ui.state import active_book, book_memo, lang, memo, module_values, save_values, t
 from workbook import asset_review as ar
-from workbook.profitability import COST_INPUTS, KINDS, REVENUE_INPUTS
+from workbook.profit import COST_INPUTS, KINDS, REVENUE_INPUTS
 from workbook.schema import field_label
 
 PAGE = "s1_4"

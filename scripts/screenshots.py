@@ -27,15 +27,21 @@ def main() -> None:
     parser.add_argument("--out", default="artifacts/screenshots")
     parser.add_argument("--sizes", nargs="*", default=list(SIZES), choices=list(SIZES))
     parser.add_argument("--langs", nargs="*", default=["zh", "en"])
-    parser.add_argument("--full", action="store_true", help="capture the whole scrolling page")
+    parser.add_argument("--full", action="store_true", help="tall viewport (height 4000) to see the whole page")
     args = parser.parse_args()
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     entries = [p for p in course.PAGES if not args.pages or p.id in args.pages]
     with running_app() as url, sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
+        warm = browser.new_page()  # the first session after start-up is special in Streamlit; keep it off the shots
+        warm.goto(url)
+        warm.wait_for_selector("h1", timeout=60_000)
+        warm.close()
         for size in args.sizes:
             width, height = SIZES[size]
+            if args.full:
+                height = 4000  # Streamlit scrolls inside its own container, so a tall viewport shows it all
             for lang in args.langs:
                 context = browser.new_context(viewport={"width": width, "height": height})
                 page = context.new_page()
@@ -44,7 +50,7 @@ def main() -> None:
                     page.wait_for_selector("h1", timeout=60_000)
                     page.wait_for_timeout(2500)  # let charts draw
                     path = out / f"{entry.id}-{lang}-{size}.png"
-                    page.screenshot(path=str(path), full_page=args.full)
+                    page.screenshot(path=str(path))
                     print(path)
                 context.close()
         browser.close()

@@ -73,6 +73,12 @@ def test_every_page_has_its_nav_title_and_course_text() -> None:
         assert i18n.has_key(f"section.{section.id}")
 
 
+def test_facade_names_never_shadow_a_module() -> None:
+    # A facade function named like its module would make `workbook.X` depend on import order.
+    modules = {p.stem for p in (ROOT / "workbook").glob("*.py")}
+    assert set(workbook.__all__) & modules == set()
+
+
 def test_facade_names_resolve() -> None:
     for name in workbook.__all__:
         assert getattr(workbook, name) is not None, name

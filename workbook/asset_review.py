@@ -13,9 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-# Names from the module by its full path: ``from workbook import profitability`` can return the facade's
-# function of the same name instead (the facade binds it on the package once anyone has used it).
-from workbook.profitability import (
+from workbook.profit import (
     COST_INPUTS,
     DEFAULT_PARAMS,
     LIABILITY,

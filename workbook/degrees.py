@@ -204,7 +204,7 @@ def four_degrees(
         figures["revenue_share"] = nan
     else:
         if revenue is None:
-            from workbook.profitability import profitability
+            from workbook.profit import profitability
 
             revenue = profitability(book, profit_params)["revenue"]
         values = np.nan_to_num(revenue.to_numpy(dtype=np.float64, na_value=np.nan), nan=0.0)

@@ -568,7 +568,7 @@ def _small_sample(result: _RuleResult, count: int) -> None:
 
 def contribution_revenue(book: pd.DataFrame, params: Mapping[str, Any] | None = None) -> pd.Series:
     """Revenue per customer as §4.4 defines it, with the contribution scheme's spreads."""
-    from workbook.profitability import ProfitParams, profitability
+    from workbook.profit import ProfitParams, profitability
 
     p = SCHEMES["contribution"].resolve(params)
     profit = ProfitParams(deposit_spread=float(p["deposit_spread"]), loan_spread=float(p["loan_spread"]))

@@ -31,7 +31,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from workbook.profitability import DEFAULT_PARAMS, ProfitParams, profitability
+from workbook.profit import DEFAULT_PARAMS, ProfitParams, profitability
 from workbook.segmentation import INSUFFICIENT
 
 DATA_FILE = Path(__file__).parent / "data" / "service_templates.toml"

@@ -34,7 +34,7 @@ def test_ratings_drive_radar_means_and_focus(lang: str) -> None:
         order = [text.index("1.2 核心业绩公式"), text.index("1.3 核心瓶颈突破五步法"), text.index("3.3 客户四度")]
         assert "已作答 3 / 8" in text
     else:
-        order = [text.index("1.2 Core performance formula"), text.index("1.3 Five steps"),
+        order = [text.index("1.2 Core performance formula"), text.index("1.3 Five focusing steps"),
                  text.index("3.3 The four degrees")]
         assert "Answered 3 of 8" in text
     assert order == sorted(order)

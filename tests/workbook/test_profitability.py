@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from workbook import i18n
-from workbook.profitability import (
+from workbook.profit import (
     ACTIONS,
     KINDS,
     SERVICE_RULES,

@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from workbook import sample_book
-from workbook.profitability import profitability, whale_curve, whale_summary
+from workbook.profit import profitability, whale_curve, whale_summary
 from workbook.samples import (
     DTYPE_BY_KIND,
     REFERENCE_DATE,

@@ -11,7 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from workbook import services
-from workbook.profitability import ProfitParams
+from workbook.profit import ProfitParams
 from workbook.segmentation import INSUFFICIENT, SCHEMES, segment
 
 DEFAULT_AUM_CODES = [t.code for t in SCHEMES["aum"].tiers()]
