@@ -59,6 +59,7 @@ if uploaded is not None:
         st.markdown(t("book.mapping_title", name=uploaded.name, n=len(preview.columns)))
         st.caption(t("book.mapping_help"))
         options = ["", *CANONICAL_KEYS]
+        option_labels = {"": t("book.ignore")} | {key: field_label(key, language) for key in CANONICAL_KEYS}
         with st.form(f"book_mapping_{digest[:12]}"):
             grid = st.columns(3)
             choices: dict[str, str] = {}
@@ -69,7 +70,7 @@ if uploaded is not None:
                         column,
                         options=options,
                         index=options.index(suggested) if suggested in options else 0,
-                        format_func=lambda key: t("book.ignore") if key == "" else f"{field_label(key, language)}",
+                        format_func=option_labels.__getitem__,
                         key=f"book_map_{digest[:12]}_{position}",
                     )
             with st.expander(t("book.raw_head")):
