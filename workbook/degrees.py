@@ -207,6 +207,8 @@ def four_degrees(
             from workbook.profit import profitability
 
             revenue = profitability(book, profit_params)["revenue"]
+        elif not revenue.index.equals(book.index):
+            revenue = revenue.reindex(book.index)  # by customer, not by position; absent → 0
         values = np.nan_to_num(revenue.to_numpy(dtype=np.float64, na_value=np.nan), nan=0.0)
         sums = np.append(_group_sum(codes, values, k), values.sum())
         figures["revenue_per_customer"] = _ratio(sums, sizes)

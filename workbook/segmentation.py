@@ -579,6 +579,8 @@ def _rule_pareto(ctx: _Context) -> _RuleResult:
     p = ctx.params
     n = len(ctx.book)
     revenue_series = ctx.revenue if ctx.revenue is not None else contribution_revenue(ctx.book, p)
+    if not revenue_series.index.equals(ctx.book.index):
+        revenue_series = revenue_series.reindex(ctx.book.index)  # by customer, not by position; absent → 0
     revenue = np.nan_to_num(revenue_series.to_numpy(dtype=np.float64, na_value=np.nan), nan=0.0)
     result = _RuleResult(np.zeros(n, dtype=np.int16))
     if n == 0:
@@ -736,7 +738,8 @@ def segment_detail(
     *,
     revenue: pd.Series | None = None,
 ) -> Segmentation:
-    """Tier every customer of ``book`` under one scheme. ``revenue`` (contribution only) skips recomputing it."""
+    """Tier every customer of ``book`` under one scheme. ``revenue`` (contribution only) skips recomputing it
+    (see :func:`segment`)."""
     scheme = get_scheme(scheme_id)
     resolved = scheme.resolve(params)
     tier_list = (*_tiers_of(scheme, resolved), INSUFFICIENT_TIER)
@@ -769,9 +772,20 @@ def segment_detail(
                         MappingProxyType(result.details))
 
 
-def segment(book: pd.DataFrame, scheme_id: str, params: Mapping[str, Any] | None = None) -> pd.Series:
-    """The tier of every customer: an ordered Categorical of tier codes, same index as ``book``."""
-    return segment_detail(book, scheme_id, params).tiers
+def segment(
+    book: pd.DataFrame,
+    scheme_id: str,
+    params: Mapping[str, Any] | None = None,
+    *,
+    revenue: pd.Series | None = None,
+) -> pd.Series:
+    """The tier of every customer: an ordered Categorical of tier codes, same index as ``book``.
+
+    ``revenue`` (keyword, used by ``contribution`` only): each customer's §4.4 revenue already computed, e.g.
+    ``profitability(book)["revenue"]``, so a caller that has it does not pay for it twice. It must use the same
+    spreads as the scheme's parameters (the defaults are equal); other schemes ignore it.
+    """
+    return segment_detail(book, scheme_id, params, revenue=revenue).tiers
 
 
 def _tiers_and_list(seg: Segmentation | pd.Series) -> tuple[pd.Series, tuple[Tier, ...] | None]:

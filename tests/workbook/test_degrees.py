@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from tests.fixtures.hand_book import hand_book
 from workbook.degrees import ALL, DEGREES, FIGURES, four_degrees
+from workbook.profit import profitability
 from workbook.segmentation import segment
 
 # AUM tiers of the hand book: mass H01, H10 · potential H02, H03, H04 · affluent H05, H06, H07, H11 ·
@@ -79,6 +80,15 @@ def test_contribution(result) -> None:
     assert result.scores.loc["affluent", "contribution"] == pytest.approx(50 + 25 * math.log2(14_500 / 8_725))
     assert result.scores.loc[ALL, "contribution"] == pytest.approx(50)
     assert result.scores.loc["mass", "contribution"] == 0  # 100 / 8,725 → far below: clipped at 0
+
+
+def test_revenue_given_is_matched_by_customer(result) -> None:
+    book = hand_book()
+    revenue = profitability(book)["revenue"]
+    # the same figures whether computed inside, passed in, or passed in another order
+    for given_revenue in (revenue, revenue.iloc[::-1]):
+        again = four_degrees(book, segment(book, "aum"), revenue=given_revenue)
+        pd.testing.assert_frame_equal(again.figures, result.figures)
 
 
 def test_every_tier_listed_and_scores_on_0_100(result) -> None:

@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 import workbook
 from tests.fixtures.hand_book import ANSWER_KEY, IDS, MIGRATION_MOVES, hand_book
 from workbook import i18n
+from workbook.profit import profitability
 from workbook.segmentation import (
     INSUFFICIENT,
     SCHEMES,
@@ -246,6 +247,13 @@ def test_contribution_accepts_precomputed_revenue() -> None:
     revenue = pd.Series(np.arange(12, dtype=float)[::-1], index=book.index)
     seg = segment_detail(book, "contribution", revenue=revenue)
     assert str(seg.tiers.iloc[0]) == "A" and str(seg.tiers.iloc[-1]) == "C"
+    # The facade takes it too: §4.4 revenue computed once gives the answer key, matched by customer (a series
+    # in another order is aligned, not read by position).
+    computed = profitability(book)["revenue"]
+    assert _by_id(segment(book, "contribution", revenue=computed)) == ANSWER_KEY["contribution"]
+    assert _by_id(segment(book, "contribution", revenue=computed.iloc[::-1])) == ANSWER_KEY["contribution"]
+    # Other schemes ignore it.
+    assert segment(book, "aum", revenue=computed).equals(segment(book, "aum"))
 
 
 # ---- summaries --------------------------------------------------------------------------------------------
