@@ -49,3 +49,25 @@ def test_switch_to_english_upload_a_file_and_see_the_report(page: Page, app_url:
     expect(page.get_by_test_id("stSidebar")).to_contain_text("客户名单.csv")
     expect(page.get_by_text("Cells to check")).to_be_visible()
     page.screenshot(path=str(tmp_path / "book-en.png"), full_page=True)
+
+
+def test_work_and_language_survive_sidebar_navigation(page: Page, app_url: str) -> None:
+    # Sidebar navigation drops query parameters and unrenders the page's widgets: the language and the
+    # trainee's answers must come back from the session, not from the widgets.
+    page.goto(f"{app_url}/?lang=en")
+    expect(page.get_by_role("heading", name="Course guide")).to_be_visible()
+    nav = page.get_by_test_id("stSidebarNav")
+    nav.get_by_text("1.1 Pain-point self-check").click()
+    expect(page.get_by_role("heading", name="1.1 Pain-point self-check")).to_be_visible()
+    note = page.get_by_label("The one problem I most want to solve today (optional)")
+    note.fill("Customers leave after gifts")
+    note.press("Control+Enter")
+    page.wait_for_timeout(500)
+    nav.get_by_text("1.2 Core performance formula").click()
+    expect(page.get_by_role("heading", name="1.2 Core performance formula")).to_be_visible()
+    nav.get_by_text("1.1 Pain-point self-check").click()
+    expect(page.get_by_role("heading", name="1.1 Pain-point self-check")).to_be_visible()
+    expect(page.get_by_label("The one problem I most want to solve today (optional)")).to_have_value(
+        "Customers leave after gifts"
+    )
+    assert "lang=en" in page.url
