@@ -13,10 +13,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from playwright.sync_api import sync_playwright  # noqa: E402
+from playwright.sync_api import sync_playwright
 
-from scripts.serve import CHROMIUM_ARGS, chromium_path, running_app  # noqa: E402
-from workbook import course  # noqa: E402
+from scripts.serve import CHROMIUM_ARGS, chromium_path, running_app
+from workbook import course
 
 SIZES = {"laptop": (1400, 900), "projector": (1920, 1080)}
 
