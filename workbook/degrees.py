@@ -29,6 +29,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from workbook.schema import column_numbers
+
 DEGREES: tuple[str, ...] = ("satisfaction", "loyalty", "stickiness", "contribution")
 
 PROMOTER_MIN = 9.0  # 9–10: promoters
@@ -83,12 +85,6 @@ class FourDegrees:
 
 
 ALL = "all"  # the whole-book row
-
-
-def _numbers(book: pd.DataFrame, key: str) -> np.ndarray | None:
-    if key not in book.columns:
-        return None
-    return pd.to_numeric(book[key], errors="coerce").to_numpy(dtype=np.float64, na_value=np.nan)
 
 
 def _group_sum(codes: np.ndarray, values: np.ndarray, k: int) -> np.ndarray:
@@ -157,7 +153,7 @@ def four_degrees(
     nan = np.full(k + 1, np.nan)
 
     # 满意度
-    satisfaction = _numbers(book, "satisfaction")
+    satisfaction = column_numbers(book, "satisfaction")
     if satisfaction is None:
         figures["respondents"] = nan
         figures["nps"] = nan
@@ -171,9 +167,9 @@ def four_degrees(
         figures["nps"] = (promoter_share - detractor_share) * 100.0
 
     # 忠诚度
-    tenure = _numbers(book, "tenure_years")
+    tenure = column_numbers(book, "tenure_years")
     figures["tenure_mean"] = nan if tenure is None else _group_mean(codes, tenure, k)[0]
-    aum, before = _numbers(book, "aum"), _numbers(book, "aum_12m_ago")
+    aum, before = column_numbers(book, "aum"), column_numbers(book, "aum_12m_ago")
     if aum is None or before is None:
         figures["aum_retention"] = nan
     else:
@@ -181,11 +177,11 @@ def four_degrees(
         now_sum = np.append(_group_sum(codes[both], aum[both], k), aum[both].sum())
         before_sum = np.append(_group_sum(codes[both], before[both], k), before[both].sum())
         figures["aum_retention"] = _ratio(now_sum, before_sum)
-    referrals = _numbers(book, "referrals_12m")
+    referrals = column_numbers(book, "referrals_12m")
     figures["referrals_per_customer"] = nan if referrals is None else _group_mean(codes, referrals, k)[0]
 
     # 粘合度
-    products = _numbers(book, "product_count")
+    products = column_numbers(book, "product_count")
     if products is None:
         figures["products_mean"] = nan
         figures["share_3plus"] = nan
@@ -193,9 +189,9 @@ def four_degrees(
         figures["products_mean"] = _group_mean(codes, products, k)[0]
         many = np.where(np.isnan(products), np.nan, (products >= MANY_PRODUCTS).astype(np.float64))
         figures["share_3plus"] = _group_mean(codes, many, k)[0]
-    share = _numbers(book, "digital_share")
+    share = column_numbers(book, "digital_share")
     figures["digital_share_mean"] = nan if share is None else _group_mean(codes, share, k)[0]
-    logins = _numbers(book, "app_logins_30d")
+    logins = column_numbers(book, "app_logins_30d")
     figures["app_logins_mean"] = nan if logins is None else _group_mean(codes, logins, k)[0]
 
     # 贡献度

@@ -27,6 +27,8 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 import pandas as pd
 
+from workbook.schema import column_numbers
+
 PERIODS: tuple[str, ...] = ("month", "year")
 MONTHS_PER_YEAR = 12
 
@@ -243,10 +245,9 @@ class BookLevers:
 
 
 def _numeric(book: pd.DataFrame, key: str) -> np.ndarray | None:
-    if key not in book.columns:
-        return None
-    values = pd.to_numeric(book[key], errors="coerce").to_numpy(dtype=np.float64, na_value=np.nan)
-    return None if np.isnan(values).all() else values
+    """The column as numbers; None when the book lacks it or leaves it blank throughout (nothing to derive)."""
+    values = column_numbers(book, key)
+    return None if values is None or np.isnan(values).all() else values
 
 
 def derive_from_book(book: pd.DataFrame, period: str = "year") -> BookLevers:

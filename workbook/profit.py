@@ -25,6 +25,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from workbook.schema import column_numbers
+
 # ---- parameters -------------------------------------------------------------------------------------------
 
 
@@ -74,13 +76,10 @@ def missing_inputs(book: pd.DataFrame, inputs: Sequence[str] = ALL_INPUTS) -> tu
 
 def _values(book: pd.DataFrame, key: str, *, fill: float | None = 0.0) -> np.ndarray:
     """A column as float64; absent column → all ``fill``; NaN cells → ``fill`` (None keeps NaN)."""
-    n = len(book)
-    if key not in book.columns:
-        return np.full(n, np.nan if fill is None else fill, dtype=np.float64)
-    values = pd.to_numeric(book[key], errors="coerce").to_numpy(dtype=np.float64, na_value=np.nan)
-    if fill is not None:
-        values = np.where(np.isnan(values), fill, values)
-    return values
+    values = column_numbers(book, key)
+    if values is None:
+        return np.full(len(book), np.nan if fill is None else fill, dtype=np.float64)
+    return values if fill is None else np.where(np.isnan(values), fill, values)
 
 
 # ---- per-customer profitability ---------------------------------------------------------------------------

@@ -14,6 +14,9 @@ import unicodedata
 from dataclasses import dataclass
 from enum import StrEnum
 
+import numpy as np
+import pandas as pd
+
 
 class Kind(StrEnum):
     """How a field's cells are parsed and validated."""
@@ -302,3 +305,18 @@ def field_label(key: str, lang: str) -> str:
     if field is None:
         return key
     return field.zh if lang == "zh" else field.en
+
+
+def column_numbers(book: pd.DataFrame, key: str) -> np.ndarray | None:
+    """A book column as float64, NaN for blank (or unreadable) cells; None when the book lacks the column.
+
+    The one way every domain module reads a numeric field, so a blank is treated alike everywhere; each module
+    then says what a blank counts as (profit: 0; segmentation: the lowest level, warned; degrees: left out).
+    A numeric column is read as it is (no text parsing for 1,000,000 rows that are numbers already).
+    """
+    if key not in book.columns:
+        return None
+    column = book[key]
+    if not pd.api.types.is_numeric_dtype(column.dtype) or pd.api.types.is_bool_dtype(column.dtype):
+        column = pd.to_numeric(column, errors="coerce")
+    return column.to_numpy(dtype=np.float64, na_value=np.nan)

@@ -43,7 +43,7 @@ import numpy as np
 import pandas as pd
 
 from workbook import i18n
-from workbook.schema import field_label
+from workbook.schema import column_numbers, field_label
 
 INSUFFICIENT = "insufficient"
 INSUFFICIENT_LABEL = {"zh": "信息不足", "en": "Insufficient data"}
@@ -341,16 +341,6 @@ _RULE_CHECKS: dict[str, Callable[[Scheme, Mapping[str, Any]], None]] = {
 # ---- reading book columns ---------------------------------------------------------------------------------
 
 
-def _numbers(book: pd.DataFrame, key: str) -> np.ndarray | None:
-    """A column as float64 with NaN for blanks; None when the book lacks it."""
-    if key not in book.columns:
-        return None
-    column = book[key]
-    if not pd.api.types.is_numeric_dtype(column.dtype) or pd.api.types.is_bool_dtype(column.dtype):
-        column = pd.to_numeric(column, errors="coerce")
-    return column.to_numpy(dtype=np.float64, na_value=np.nan)
-
-
 def _dates(book: pd.DataFrame, key: str) -> np.ndarray | None:
     """A date column as datetime64[ns] (NaT for blanks); None when the book lacks it."""
     if key not in book.columns:
@@ -432,7 +422,7 @@ def _weighted_score(
 
 def _rule_ladder(ctx: _Context) -> _RuleResult:
     assert ctx.scheme.value_field is not None
-    values = _numbers(ctx.book, ctx.scheme.value_field)
+    values = column_numbers(ctx.book, ctx.scheme.value_field)
     assert values is not None
     codes = _bin(values, ctx.params["thresholds"])
     codes[np.isnan(values)] = -1
@@ -449,7 +439,7 @@ def _rule_score_ladder(ctx: _Context) -> _RuleResult:
     eligible = np.ones(n, dtype=bool)
     raw: dict[str, np.ndarray] = {}
     for key in p["weights"]:
-        values = _numbers(ctx.book, key)
+        values = column_numbers(ctx.book, key)
         if values is None:
             continue
         raw[key] = values
@@ -461,7 +451,7 @@ def _rule_score_ladder(ctx: _Context) -> _RuleResult:
     codes = _bin(score, p["cuts"])
     if "new_customer_years" in p:
         # 新客 comes before the score ladder: however active, a customer of under a year is new.
-        tenure = _numbers(ctx.book, "tenure_years")
+        tenure = column_numbers(ctx.book, "tenure_years")
         assert tenure is not None
         is_new = np.nan_to_num(tenure, nan=np.inf) < float(p["new_customer_years"])
         codes = np.where(is_new, 0, codes + 1).astype(np.int16)
@@ -519,7 +509,7 @@ def _rule_quadrant(ctx: _Context) -> _RuleResult:
     p = ctx.params
     book = ctx.book
     n = len(book)
-    aum = _numbers(book, "aum")
+    aum = column_numbers(book, "aum")
     assert aum is not None
     intent, unknown = _text_lookup(book, "purchase_intent", _intent_points)
     eligible = ~np.isnan(aum) & ~np.isnan(intent)
@@ -529,13 +519,13 @@ def _rule_quadrant(ctx: _Context) -> _RuleResult:
             "field": "purchase_intent", "values": unknown[:5],
             "count": int((np.isnan(intent) & book["purchase_intent"].notna().to_numpy()).sum())}))
 
-    external = _numbers(book, "external_assets_est")
+    external = column_numbers(book, "external_assets_est")
     if external is not None:
         _blank_optional(result, external, "external_assets_est", eligible)
     value = aum + (np.nan_to_num(external, nan=0.0) if external is not None else 0.0)
 
     points: dict[str, np.ndarray] = {"purchase_intent": intent}
-    maturing = _numbers(book, "maturing_90d")
+    maturing = column_numbers(book, "maturing_90d")
     if maturing is not None:
         with np.errstate(divide="ignore", invalid="ignore"):
             share = np.where(aum > 0, maturing / np.where(aum > 0, aum, 1.0), np.where(maturing > 0, np.inf, 0.0))
@@ -622,7 +612,7 @@ def _rule_behaviour(ctx: _Context) -> _RuleResult:
     book = ctx.book
     n = len(book)
     dates = _dates(book, "last_txn_date")
-    share = _numbers(book, "digital_share")
+    share = column_numbers(book, "digital_share")
     assert dates is not None and share is not None
     eligible = ~np.isnat(dates) & ~np.isnan(share)
     result = _RuleResult(np.zeros(n, dtype=np.int16))
@@ -630,7 +620,7 @@ def _rule_behaviour(ctx: _Context) -> _RuleResult:
     result.details["as_of"] = None if as_of is None else str(pd.Timestamp(as_of).date())
     days = _days_since(dates, as_of)
     dormant = np.nan_to_num(days, nan=-np.inf) >= float(p["dormant_days"])
-    logins = _numbers(book, "app_logins_30d")
+    logins = column_numbers(book, "app_logins_30d")
     if logins is None:
         activity = np.clip(share, 0.0, 1.0)
     else:
@@ -671,8 +661,8 @@ def _rule_cognition(ctx: _Context) -> _RuleResult:
             "field": "risk_level", "values": unknown[:5],
             "count": int((np.isnan(risk) & book["risk_level"].notna().to_numpy()).sum())}))
     level = np.nan_to_num(risk, nan=0.0)
-    years = _numbers(book, "invest_years")
-    products = _numbers(book, "product_count")
+    years = column_numbers(book, "invest_years")
+    products = column_numbers(book, "product_count")
     # Cognition is the lowest of what they accept, what they have lived through and what they hold; a blank
     # cell is the lowest level (never guessed up), an absent column no cap at all.
     for key, values, cuts in (("invest_years", years, p["experience_cuts"]),
@@ -808,7 +798,7 @@ def tier_summary(book: pd.DataFrame, segmentation: Segmentation | pd.Series) -> 
     codes = _codes(tiers)
     k = len(categories)
     counts = np.bincount(codes, minlength=k)[:k] if len(codes) else np.zeros(k, dtype=np.int64)
-    aum = _numbers(book, "aum")
+    aum = column_numbers(book, "aum")
     aum = np.zeros(len(book)) if aum is None else np.nan_to_num(aum, nan=0.0)
     sums = np.bincount(codes, weights=aum, minlength=k)[:k] if len(codes) else np.zeros(k)
     n = int(counts.sum())
@@ -841,7 +831,7 @@ def crosstab(
     if value == "count":
         cells = np.bincount(pair, minlength=ka * kb).astype(np.int64)
     else:
-        aum = _numbers(book, "aum")
+        aum = column_numbers(book, "aum")
         weights = np.zeros(len(book)) if aum is None else np.nan_to_num(aum, nan=0.0)
         cells = np.bincount(pair, weights=weights, minlength=ka * kb)
     frame = pd.DataFrame(cells.reshape(ka, kb), index=pd.Index(list(a.cat.categories), name=a.name),

@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+import math
+
+import pandas as pd
 import pytest
 
 from workbook import i18n, schema
@@ -49,3 +52,20 @@ def test_aliases_are_unambiguous() -> None:
         for alias in (field.key, field.zh, field.en, *field.aliases):
             normal = schema.normalise_header(alias)
             assert seen.setdefault(normal, field.key) == field.key, (alias, seen[normal], field.key)
+
+
+def test_column_numbers_reads_every_dtype_alike() -> None:
+    book = pd.DataFrame({
+        "aum": [1.5, None, 3.0],
+        "product_count": pd.array([2, None, 4], dtype="Int64"),
+        "digital_share": pd.array(["0.5", "", "x"], dtype="str"),  # text cells: unreadable ones become NaN
+        "flag": [True, False, True],
+    })
+    aum = schema.column_numbers(book, "aum")
+    assert aum is not None and aum[0] == 1.5 and math.isnan(aum[1]) and aum[2] == 3.0
+    counts = schema.column_numbers(book, "product_count")
+    assert counts is not None and counts.dtype == "float64" and counts[2] == 4 and math.isnan(counts[1])
+    share = schema.column_numbers(book, "digital_share")
+    assert share is not None and share[0] == 0.5 and math.isnan(share[1]) and math.isnan(share[2])
+    assert schema.column_numbers(book, "flag").tolist() == [1.0, 0.0, 1.0]
+    assert schema.column_numbers(book, "fee_income_12m") is None  # absent column: None, not zeros
