@@ -3,7 +3,9 @@ a masked preview and the book's shape."""
 
 import hashlib
 
+import pandas as pd
 import plotly.express as px
+import plotly.graph_objects as go
 import streamlit as st
 
 from ui import charts
@@ -137,22 +139,21 @@ median.metric(t("book.median_aum"), charts.money(summary.median_aum, language))
 top5.metric(t("book.top5_share"), charts.percent(summary.top5_aum_share))
 st.caption(t("book.concentration_note"))
 
-bands = book_memo("book.bands", overview.aum_bands, language)
-curve = book_memo("book.curve", lambda frame: overview.concentration_curve(frame["aum"]))
-left, right = st.columns(2)
-with left:
+def _band_chart(frame: pd.DataFrame, language: str) -> go.Figure:
     figure = px.bar(
-        bands,
+        overview.aum_bands(frame, language),
         x="band",
         y="customers",
         text="customers",
         labels={"band": t("book.axis_band"), "customers": t("book.axis_customers")},
         title=t("book.chart_bands"),
     )
-    st.plotly_chart(charts.style(figure), width="stretch")
-with right:
+    return charts.style(figure)
+
+
+def _concentration_chart(frame: pd.DataFrame, language: str) -> go.Figure:
     figure = px.area(
-        curve,
+        overview.concentration_curve(frame["aum"]),
         x="customer_share",
         y="aum_share",
         labels={"customer_share": t("book.axis_customer_share"), "aum_share": t("book.axis_aum_share")},
@@ -160,14 +161,29 @@ with right:
     )
     figure.update_xaxes(tickformat=".0%")
     figure.update_yaxes(tickformat=".0%", range=[0, 1.02])
-    st.plotly_chart(charts.style(figure), width="stretch")
+    return charts.style(figure)
 
-if "age" in summary.fields_present:
-    figure = px.histogram(
-        book.frame, x="age", nbins=20, labels={"age": field_label("age", language)}, title=t("book.chart_age")
+
+def _age_chart(frame: pd.DataFrame, language: str) -> go.Figure:
+    figure = px.bar(
+        overview.age_histogram(frame),
+        x="age_from",
+        y="customers",
+        labels={"age_from": field_label("age", language), "customers": t("book.axis_customers")},
+        title=t("book.chart_age"),
     )
-    figure.update_yaxes(title=t("book.axis_customers"))
-    st.plotly_chart(charts.style(figure), width="stretch")
+    figure.update_traces(offset=0, width=5)  # bars span their 5-year band
+    return charts.style(figure)
+
+
+# Building Plotly figures costs tens of ms each: keep them per session until the book or the language changes.
+left, right = st.columns(2)
+with left:
+    st.plotly_chart(book_memo("book.chart_bands", _band_chart, language), width="stretch")
+with right:
+    st.plotly_chart(book_memo("book.chart_concentration", _concentration_chart, language), width="stretch")
+if "age" in summary.fields_present:
+    st.plotly_chart(book_memo("book.chart_age", _age_chart, language), width="stretch")
 
 with st.expander(t("book.fields_title", present=len(summary.fields_present), total=len(CANONICAL_KEYS))):
     separator = t("common.list_sep")

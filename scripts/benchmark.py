@@ -147,7 +147,7 @@ def bench_intake() -> None:
            x=round(full / raw, 2))
 
 
-def bench_pages() -> None:
+def bench_pages(only: list[str] | None = None) -> None:
     from streamlit.testing.v1 import AppTest
 
     from ui.state import ActiveBook
@@ -159,6 +159,8 @@ def bench_pages() -> None:
     }
     for label, book in books.items():
         for entry in course.PAGES:
+            if only and entry.id not in only:
+                continue
             at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
             if book is not None:
                 at.session_state["active_book"] = book
@@ -177,8 +179,9 @@ def bench_pages() -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--only", choices=["domain", "intake", "pages"])
+    parser.add_argument("--pages", nargs="*", help="page ids for the warm-rerun part (default: all)")
     args = parser.parse_args()
-    parts = {"domain": bench_domain, "intake": bench_intake, "pages": bench_pages}
+    parts = {"domain": bench_domain, "intake": bench_intake, "pages": lambda: bench_pages(args.pages)}
     for name, function in parts.items():
         if args.only in (None, name):
             function()

@@ -62,3 +62,12 @@ def test_bands_count_every_customer_with_aum(values: list[float | None]) -> None
     book = _book([np.nan if v is None else v for v in values])
     bands = overview.aum_bands(book)
     assert bands["customers"].sum() == sum(v is not None for v in values)
+
+
+def test_age_histogram_worked_example() -> None:
+    # Ages 23, 24, 31, 39, 40 in 5-year bands: 20–24 → 2, 25–29 → 0 (listed), 30–34 → 1, 35–39 → 1, 40–44 → 1.
+    book = pd.DataFrame({"customer_id": list("ABCDEF"), "aum": [1.0] * 6, "age": [23, 24, 31, 39, 40, None]})
+    histogram = overview.age_histogram(book)
+    assert histogram["age_from"].tolist() == [20, 25, 30, 35, 40]
+    assert histogram["customers"].tolist() == [2, 0, 1, 1, 1]
+    assert overview.age_histogram(book.drop(columns="age")).empty
