@@ -25,7 +25,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from workbook import peers
+from workbook import i18n, peers
 
 # ---- hysteresis -------------------------------------------------------------------------------------------
 
@@ -195,25 +195,19 @@ DEFAULT_MONTHLY_AUM: tuple[float, ...] = from_wan(DEFAULT_MONTHLY_AUM_WAN)
 
 
 @dataclass(frozen=True)
-class StarAsset:
+class StarAsset(i18n.Labelled):
     code: str
     zh: str
     en: str
     points_per_wan: float  # points per 万元 of half-year daily average
 
-    def label(self, lang: str) -> str:
-        return self.en if lang == "en" else self.zh
-
 
 @dataclass(frozen=True)
-class StarLevel:
+class StarLevel(i18n.Labelled):
     code: str
     zh: str
     en: str
     min_points: float  # inclusive
-
-    def label(self, lang: str) -> str:
-        return self.en if lang == "en" else self.zh
 
 
 _stars = peers.reference()["icbc_stars"]

@@ -82,6 +82,21 @@ def t(key: str, lang: str = DEFAULT_LANGUAGE, /, **values: Any) -> str:
     return text
 
 
+def pick(lang: str, zh: str, en: str) -> str:
+    """The English text when ``lang`` is English, else the Chinese (the default language)."""
+    return en if lang == "en" else zh
+
+
+class Labelled:
+    """For frozen dataclasses whose ``zh`` and ``en`` fields name a thing (a tier, a parameter, a level)."""
+
+    zh: str
+    en: str
+
+    def label(self, lang: str) -> str:
+        return pick(lang, self.zh, self.en)
+
+
 def normalise_language(value: object) -> str:
     """A language code from a URL or widget value; anything unknown falls back to Chinese."""
     text = str(value or "").strip().lower()

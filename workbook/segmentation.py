@@ -84,20 +84,17 @@ class SegmentWarning:
 
 
 @dataclass(frozen=True)
-class Tier:
+class Tier(i18n.Labelled):
     code: str
     zh: str
     en: str
-
-    def label(self, lang: str) -> str:
-        return self.zh if lang == "zh" else self.en
 
 
 INSUFFICIENT_TIER = Tier(INSUFFICIENT, INSUFFICIENT_LABEL["zh"], INSUFFICIENT_LABEL["en"])
 
 
 @dataclass(frozen=True)
-class ParamSpec:
+class ParamSpec(i18n.Labelled):
     """How a page offers one parameter. ``kind``: money_list (元, shown in 万元), number_list, number,
     share (0–1), weights (field → number). Bounds apply to every number the parameter holds."""
 
@@ -111,9 +108,6 @@ class ParamSpec:
     unit: str | None = None
     advanced: bool = False
     first_tier: int | None = None  # cut lists: index of the tier the first cut opens (the cut is its floor)
-
-    def label(self, lang: str) -> str:
-        return self.zh if lang == "zh" else self.en
 
 
 @dataclass(frozen=True)
@@ -135,13 +129,13 @@ class Scheme:
     value_field: str | None = None  # the ladder rule's input
 
     def name(self, lang: str) -> str:
-        return self.name_zh if lang == "zh" else self.name_en
+        return i18n.pick(lang, self.name_zh, self.name_en)
 
     def why(self, lang: str) -> str:
-        return self.why_zh if lang == "zh" else self.why_en
+        return i18n.pick(lang, self.why_zh, self.why_en)
 
     def how(self, lang: str) -> str:
-        return self.how_zh if lang == "zh" else self.how_en
+        return i18n.pick(lang, self.how_zh, self.how_en)
 
     @property
     def all_fields(self) -> tuple[str, ...]:

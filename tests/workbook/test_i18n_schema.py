@@ -6,6 +6,8 @@ import pandas as pd
 import pytest
 
 from workbook import i18n, schema
+from workbook.gradient import STAR_LEVELS
+from workbook.segmentation import Tier
 
 
 def test_t_fills_placeholders_and_marks_missing_keys() -> None:
@@ -69,3 +71,10 @@ def test_column_numbers_reads_every_dtype_alike() -> None:
     assert share is not None and share[0] == 0.5 and math.isnan(share[1]) and math.isnan(share[2])
     assert schema.column_numbers(book, "flag").tolist() == [1.0, 0.0, 1.0]
     assert schema.column_numbers(book, "fee_income_12m") is None  # absent column: None, not zeros
+
+
+def test_labels_pick_english_only_for_english() -> None:
+    tier = Tier("mass", "大众客户", "Mass")
+    assert (tier.label("zh"), tier.label("en"), tier.label("fr")) == ("大众客户", "Mass", "大众客户")
+    assert STAR_LEVELS[0].label("en") == STAR_LEVELS[0].en and STAR_LEVELS[0].label("zh") == STAR_LEVELS[0].zh
+    assert i18n.pick("en", "中", "en") == "en" and i18n.pick("zh", "中", "en") == "中"
