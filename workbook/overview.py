@@ -105,7 +105,7 @@ def age_histogram(book: pd.DataFrame, width: int = 5) -> pd.DataFrame:
     if "age" not in book or book["age"].notna().sum() == 0:
         return pd.DataFrame({"age_from": pd.Series(dtype=int), "customers": pd.Series(dtype=int)})
     ages = book["age"].dropna().astype(float)
-    starts = (np.floor(ages / width) * width).astype(int)
+    starts = ages.floordiv(width).mul(width).astype(int)
     counts = starts.value_counts().sort_index()
     full = range(int(counts.index.min()), int(counts.index.max()) + width, width)
     counts = counts.reindex(full, fill_value=0)
