@@ -17,6 +17,8 @@ from enum import StrEnum
 import numpy as np
 import pandas as pd
 
+from workbook import i18n
+
 
 class Kind(StrEnum):
     """How a field's cells are parsed and validated."""
@@ -304,7 +306,7 @@ def field_label(key: str, lang: str) -> str:
     field = FIELD_BY_KEY.get(key)
     if field is None:
         return key
-    return field.zh if lang == "zh" else field.en
+    return i18n.pick(lang, field.zh, field.en)
 
 
 def column_numbers(book: pd.DataFrame, key: str) -> np.ndarray | None:

@@ -916,7 +916,7 @@ def _format_number(value: float, lang: str) -> str:
 
 def _display_values(values: Mapping[str, Any], lang: str) -> dict[str, Any]:
     """Raw warning/error values → display text: field keys to labels, shares to %, numbers grouped."""
-    separator = "、" if lang == "zh" else ", "
+    separator = i18n.pick(lang, "、", ", ")
     shown: dict[str, Any] = {}
     for key, value in values.items():
         if key in ("fields",):
@@ -950,7 +950,7 @@ def warning_text(warning: SegmentWarning, lang: str) -> str:
 
 def scheme_fields_text(scheme: Scheme, lang: str) -> dict[str, str]:
     """The scheme's required / optional fields as display text (labels joined)."""
-    separator = "、" if lang == "zh" else ", "
+    separator = i18n.pick(lang, "、", ", ")
     return {
         "required": separator.join(field_label(f, lang) for f in scheme.fields),
         "optional": separator.join(field_label(f, lang) for f in scheme.optional_fields),
