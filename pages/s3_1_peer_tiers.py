@@ -1,6 +1,8 @@
 """3.1 梯度等级与同业分层: the ten banks' published tiers, each as a preset for the aum scheme applied to the
 trainee's book, the up/down-grade hysteresis simulator and 工商银行's star-points calculator."""
 
+import textwrap
+
 import plotly.graph_objects as go
 import streamlit as st
 from plotly.subplots import make_subplots
@@ -15,6 +17,16 @@ from workbook.segmentation import INSUFFICIENT, SCHEMES, segment_detail, tier_su
 PAGE = "s3_1"
 COURSE = "course"  # the course's default ladder, offered beside the bank presets
 PRESET_KEY = "s3_1_preset"
+
+
+def _axis_label(label: str) -> str:
+    """A long tier label broken for a chart axis (after " · ", before a bracket, between words), so plotly keeps
+    the ticks level and the plot its width."""
+    if len(label) <= 16:
+        return label
+    parts = label.replace(" · ", " ·\n").replace(" (", "\n(").replace("（", "\n（").split("\n")
+    return "<br>".join(line for part in parts for line in textwrap.wrap(part, 24) or [part])
+
 
 header(PAGE)
 language = lang()
@@ -73,9 +85,7 @@ with st.expander(t("s3_1.figures_title"), icon=":material/fact_check:"):
 
 # ---- a bank's ladder on my book -----------------------------------------------------------------------------
 st.subheader(t("s3_1.preset_title"))
-st.markdown(t("s3_1.preset_intro", banks=peers.names_text(peers.PRESET_BANKS, language),
-              others=peers.names_text([b.id for b in peers.PEER_BANKS if b.id not in peers.PRESET_BANKS], language),
-              minimum=peers.MIN_KNOWN_BOUNDS))
+st.markdown(t("s3_1.preset_intro", two_tier=peers.names_text(peers.PRIVATE_ONLY_BANKS, language)))
 options = [*peers.PRESET_BANKS, COURSE]
 if st.session_state.get(PRESET_KEY) not in options:
     st.session_state[PRESET_KEY] = saved["preset"] if saved["preset"] in options else options[0]
@@ -88,10 +98,20 @@ choice = st.selectbox(t("s3_1.preset_label"), options, format_func=_preset_label
 if choice != saved["preset"]:
     save_values(PAGE, preset=choice)
 params = SCHEMES["aum"].default_params() if choice == COURSE else peers.aum_preset(choice)
-if choice != COURSE:
-    st.caption(peers.BANK_BY_ID[choice].note(language))
 ladder = peers.ladder_text(params, language)
 st.markdown(t("s3_1.ladder", ladder=ladder))
+if choice != COURSE:
+    # Next to the preset: what the bank publishes and what the preset fills in, tier by tier.
+    st.caption(peers.BANK_BY_ID[choice].note(language))
+    origin_columns = ["tier", "range", "origin", "provenance"]
+    st.table(
+        peers.preset_table(choice, language)[origin_columns].rename(
+            columns={c: t("tiers.col.tier") if c == "tier" else t(f"peers.col.{c}") for c in origin_columns}
+        ),
+        hide_index=True,
+        border="horizontal",
+    )
+    st.caption(t("s3_1.preset_caveat", caveat=peers.caveat(language)))
 
 key = params_key(params)
 detail = book_memo("s3_1.segment", lambda frame, _k: segment_detail(frame, "aum", params), key)
@@ -106,7 +126,7 @@ with chart_col:
     shown = [c for c in summary.index if not (c == INSUFFICIENT and summary.loc[c, "customers"] == 0)]
     st.plotly_chart(
         grouped_bars(
-            [labels[c] for c in shown],
+            [_axis_label(labels[c]) for c in shown],
             [
                 (t("tiers.col.customer_share"), summary.loc[shown, "customer_share"].tolist(),
                  [charts.percent(v, 0) for v in summary.loc[shown, "customer_share"]]),
@@ -181,6 +201,8 @@ tier_names = [label[language] for label in params["labels"]]
 left, right = st.columns(2)
 left.metric(t("s3_1.changes_without"), result.changes_without_buffer)
 right.metric(t("s3_1.changes_with"), result.changes_with_buffer)
+if result.changes_without_buffer == 0:
+    st.caption(t("s3_1.hysteresis_flat", bounds=peers.thresholds_text(params, language)))
 
 month_axis = [t("s3_1.month_tick", month=m) for m in range(1, gradient.MONTHS + 1)]
 figure = make_subplots(rows=2, cols=1, shared_xaxes=True, row_heights=[0.45, 0.55], vertical_spacing=0.08)
@@ -211,7 +233,8 @@ figure.add_trace(
 charts.style(figure, height=560)
 figure.update_layout(legend={"orientation": "h", "yanchor": "bottom", "y": -0.18, "x": 0})
 figure.update_yaxes(title=t("s3_1.axis_aum"), rangemode="tozero", row=1, col=1)
-figure.update_yaxes(title=t("s3_1.axis_tier"), tickvals=list(range(len(tier_names))), ticktext=tier_names,
+figure.update_yaxes(title=t("s3_1.axis_tier"), tickvals=list(range(len(tier_names))),
+                    ticktext=[_axis_label(n) for n in tier_names],
                     range=[-0.4, len(tier_names) - 0.6], row=2, col=1)
 st.plotly_chart(figure, width="stretch", key="s3_1_hysteresis_chart")
 with st.expander(t("s3_1.hysteresis_table"), icon=":material/table:"):

@@ -4,17 +4,19 @@ The figures live in ``workbook/data/peer_banks.toml`` (transcribed from the proj
 source, year and confidence). Nothing here is an official rulebook: every screen that shows them carries
 :data:`CAVEAT` and flags figures whose confidence is not H.
 
-Presets. A bank becomes a preset for the ``aum`` scheme only when at least two of its tiers have a known AUM
-lower bound (``preset_rule.min_known_bounds``), so that the preset splits a book into three or more tiers:
-招商 (金卡 5万 · 金葵花 50万 · 钻石 500万 · 私行 1000万), 交通 (沃德 ≈50万 · 私行 600万), 邮储 (VIP ≈10万 ·
-富嘉 ≈50万 · 鼎福 600万), 中信 (私行白钻 600万 · 1000万) and 兴业 (品尊 600万 · 领尊 3000万 · 顶尊 1亿).
-工商 grades by star points (see :mod:`workbook.gradient`), 中国银行's tiers have no public thresholds, and
-农业、建设、浦发 publish only a private-banking threshold: they appear in the tables and in
-:func:`private_banking_reach`, not as presets.
+Presets. Every bank is a preset for the ``aum`` scheme (``preset_rule`` in the data file): its tiers with a known
+AUM lower bound, plus its private-banking threshold as a top tier when no tier starts there. So 招商 (金卡 5万 ·
+金葵花 50万 · 钻石 500万 · 私行 1000万), 交通 (沃德 ≈50万 · 私行 600万), 邮储 (VIP ≈10万 · 富嘉 ≈50万 · 鼎福 600万),
+中信 (私行白钻 600万 · 1000万) and 兴业 (品尊 600万 · 领尊 3000万 · 顶尊 1亿) give multi-tier ladders, while
+工商 (800万; its 星级 are by points, see :mod:`workbook.gradient`), 农业 (600万), 中国银行 (600万, conflicting with
+US$1m ≈ 800万 at launch), 建设 (600万 now, 1000万 at launch) and 浦发 (800万) give two tiers: below private
+banking and private banking.
 
 How a preset handles an unknown lower bound: a tier without one merges with the tier below it (their names
 are joined, e.g. 交通 "普通 · 交银理财"); when the lowest tier's bound is unknown it becomes the base tier
-("… 及以下"); customers below the lowest known bound form a base tier named after it (招商 "金卡以下").
+("…（600万以下）"); customers below the lowest known bound form a base tier the bank does not name (招商
+"金卡以下（未列名）", 农业 "私行以下（未列名）"). :func:`peer_preset` records, tier by tier, which of these
+happened and the provenance behind each bound; :func:`preset_table` shows it.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ import math
 import tomllib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -74,6 +76,7 @@ class PeerTier:
     maximum: float | None = None  # 元, upper bound when quoted (informational)
     approximate: bool = False  # quoted as "about" (≈)
     by_points: bool = False  # graded by points, not by an AUM threshold (工商银行 星级)
+    inferred: bool = False  # not published: name and bound follow from another figure (中信 白钻以上)
 
     def label(self, lang: str) -> str:
         return _pick(lang, self.zh, self.en)
@@ -112,6 +115,8 @@ class PeerBank:
     note_en: str
     private_banking: PrivateBanking
     tiers: tuple[PeerTier, ...]
+    below_note_zh: str = ""  # a remark on the preset's filled-in base tier (工商银行: star levels are by points)
+    below_note_en: str = ""
 
     def name(self, lang: str) -> str:
         return _pick(lang, self.zh, self.en)
@@ -119,10 +124,8 @@ class PeerBank:
     def note(self, lang: str) -> str:
         return _pick(lang, self.note_zh, self.note_en)
 
-    @property
-    def known_bounds(self) -> tuple[float, ...]:
-        """The tiers' known AUM lower bounds above zero, low to high."""
-        return tuple(sorted(t.minimum for t in self.tiers if t.minimum is not None and t.minimum > 0))
+    def below_note(self, lang: str) -> str:
+        return _pick(lang, self.below_note_zh, self.below_note_en)
 
 
 @dataclass(frozen=True)
@@ -203,9 +206,12 @@ def _load_banks() -> tuple[PeerBank, ...]:
                         maximum=_number(t.get("max")),
                         approximate=bool(t.get("approximate", False)),
                         by_points=bool(t.get("by_points", False)),
+                        inferred=bool(t.get("inferred", False)),
                     )
                     for t in raw.get("tiers", ())
                 ),
+                below_note_zh=raw.get("preset", {}).get("below_note_zh", ""),
+                below_note_en=raw.get("preset", {}).get("below_note_en", ""),
             )
         )
     return tuple(banks)
@@ -214,7 +220,7 @@ def _load_banks() -> tuple[PeerBank, ...]:
 PEER_BANKS: tuple[PeerBank, ...] = _load_banks()
 BANK_BY_ID: Mapping[str, PeerBank] = {b.id: b for b in PEER_BANKS}
 CAVEAT: Mapping[str, str] = {"zh": reference()["caveat_zh"], "en": reference()["caveat_en"]}
-MIN_KNOWN_BOUNDS: int = int(reference()["preset_rule"]["min_known_bounds"])
+PRESET_RULE: Mapping[str, str] = reference()["preset_rule"]
 
 _anchor = reference()["anchor"]
 ANCHOR = Anchor(
@@ -239,81 +245,6 @@ def caveat(lang: str) -> str:
     return CAVEAT["en" if lang == "en" else "zh"]
 
 
-# ---- presets for the aum scheme ----------------------------------------------------------------------------
-
-
-def has_preset(bank_id: str) -> bool:
-    return len(BANK_BY_ID[bank_id].known_bounds) >= MIN_KNOWN_BOUNDS
-
-
-PRESET_BANKS: tuple[str, ...] = tuple(b.id for b in PEER_BANKS if has_preset(b.id))
-
-
-class PresetError(ValueError):
-    """The bank has no asset-ladder preset (its tiers lack public AUM thresholds)."""
-
-
-def aum_preset(bank_id: str) -> dict[str, Any]:
-    """The bank's ladder as ``aum`` scheme params: ``{"thresholds": [元, …], "labels": [{code, zh, en}, …]}``.
-
-    Thresholds are lower bounds, inclusive, ascending; there is one more label than thresholds (the base tier
-    below the first threshold). Unknown bounds are handled as the module docstring says.
-    """
-    bank = BANK_BY_ID.get(bank_id)
-    if bank is None:
-        raise PresetError(f"unknown bank {bank_id!r}")
-    if not has_preset(bank_id):
-        raise PresetError(f"{bank.zh} has fewer than {MIN_KNOWN_BOUNDS} public AUM thresholds; no preset")
-    # Groups of tiers: a tier with a known bound starts a group; one without joins the group below it.
-    groups: list[tuple[float | None, list[PeerTier]]] = []
-    for tier in bank.tiers:
-        if tier.minimum is not None or not groups:
-            groups.append((tier.minimum, [tier]))
-        else:
-            groups[-1][1].append(tier)
-
-    labels: list[dict[str, str]] = []
-    thresholds: list[float | int] = []
-    first_min, first_tiers = groups[0]
-    if first_min is None:
-        # The lowest named tier has no public bound: it is the base, with everyone below the next bound.
-        below = groups[1][0]
-        labels.append(
-            {
-                "code": first_tiers[0].code,
-                "zh": " · ".join(t.zh for t in first_tiers) + f"（{amount_text(below, 'zh')}以下）",
-                "en": " · ".join(t.en for t in first_tiers) + f" (below {amount_text(below, 'en')})",
-            }
-        )
-        rest = groups[1:]
-    elif first_min > 0:
-        # Customers below the lowest published bound belong to a tier the bank does not name.
-        name = first_tiers[0]
-        labels.append(
-            {"code": f"{bank.id}_below", "zh": f"{name.zh}以下（未列名）", "en": f"Below {name.en} (unnamed)"}
-        )
-        rest = groups
-    else:
-        labels.append(_group_label(first_tiers))
-        rest = groups[1:]
-    for minimum, tiers in rest:
-        assert minimum is not None  # only the first group can lack a bound
-        thresholds.append(int(minimum) if float(minimum).is_integer() else float(minimum))
-        labels.append(_group_label(tiers))
-    return {"thresholds": thresholds, "labels": labels}
-
-
-def _group_label(tiers: list[PeerTier]) -> dict[str, str]:
-    return {
-        "code": tiers[0].code,
-        "zh": " · ".join(t.zh for t in tiers),
-        "en": " · ".join(t.en for t in tiers),
-    }
-
-
-# ---- tables for the page -----------------------------------------------------------------------------------
-
-
 def amount_text(amount: float | None, lang: str) -> str:
     """A threshold in the way bankers say it: 5万 · 600万 · 1亿 / CNY 50k · CNY 6m · CNY 100m."""
     if amount is None or (isinstance(amount, float) and math.isnan(amount)):
@@ -329,6 +260,181 @@ def amount_text(amount: float | None, lang: str) -> str:
     if amount >= 1e4:
         return f"{amount / 1e4:g}万"
     return f"{amount:g}元"
+
+
+# ---- presets for the aum scheme ----------------------------------------------------------------------------
+
+
+class PresetError(ValueError):
+    """No such bank."""
+
+
+# Where a preset tier comes from. "published": the bank publishes the tier and its lower bound;
+# "private_banking": the top tier made from the bank's published private-banking threshold;
+# "inferred": a tier the data marks as inferred from another published figure (中信 白钻以上, from 白钻's upper bound);
+# "named_base": the bank names the tier(s) but not the bound, so the range "below the next threshold" is ours;
+# "unnamed_base": the bank publishes neither name nor bound for the customers below its lowest threshold, so the
+# label is ours too.
+ORIGINS: tuple[str, ...] = ("published", "private_banking", "inferred", "named_base", "unnamed_base")
+FILLED_ORIGINS: frozenset[str] = frozenset({"inferred", "named_base", "unnamed_base"})
+
+
+@dataclass(frozen=True)
+class PresetTier:
+    """One tier of a bank's preset, with where its name and lower bound come from."""
+
+    code: str
+    zh: str
+    en: str
+    minimum: float  # 元, inclusive; 0 for the base tier
+    origin: str  # one of ORIGINS
+    provenance: Provenance | None  # of the bound (or of the names, for a named base); None when filled in
+    approximate: bool = False
+    merged: tuple[PeerTier, ...] = ()  # tiers without a public bound folded into this one
+    history: tuple[PastThreshold, ...] = ()  # earlier, conflicting figures for this bound
+    note_zh: str = ""
+    note_en: str = ""
+
+    def label(self, lang: str) -> str:
+        return _pick(lang, self.zh, self.en)
+
+    def note(self, lang: str) -> str:
+        return _pick(lang, self.note_zh, self.note_en)
+
+    @property
+    def filled(self) -> bool:
+        """True when the tier's label or range is the workbook's, not the bank's."""
+        return self.origin in FILLED_ORIGINS
+
+
+@dataclass(frozen=True)
+class PeerPreset:
+    bank_id: str
+    tiers: tuple[PresetTier, ...]  # low to high; the first starts at 0
+
+    @property
+    def thresholds(self) -> tuple[float, ...]:
+        return tuple(t.minimum for t in self.tiers[1:])
+
+    @property
+    def filled(self) -> bool:
+        return any(t.filled for t in self.tiers)
+
+    def params(self) -> dict[str, Any]:
+        """The ``aum`` scheme params (JSON types: this is what the workspace stores)."""
+        return {
+            "thresholds": [int(m) if float(m).is_integer() else float(m) for m in self.thresholds],
+            "labels": [{"code": t.code, "zh": t.zh, "en": t.en} for t in self.tiers],
+        }
+
+
+def _rule(key: str, lang: str, **values: str) -> str:
+    return PRESET_RULE[f"{key}_{'en' if lang == 'en' else 'zh'}"].format(**values)
+
+
+@cache
+def peer_preset(bank_id: str) -> PeerPreset:
+    """The bank's ladder for the ``aum`` scheme, tier by tier with its origin and provenance (see the module doc)."""
+    bank = BANK_BY_ID.get(bank_id)
+    if bank is None:
+        raise PresetError(f"unknown bank {bank_id!r}")
+    pb = bank.private_banking
+    # Groups of AUM tiers (points-graded tiers are not AUM tiers): a tier with a known bound starts a group; one
+    # without joins the group below it.
+    groups: list[tuple[float | None, list[PeerTier]]] = []
+    for tier in bank.tiers:
+        if tier.by_points:
+            continue
+        if tier.minimum is not None or not groups:
+            groups.append((tier.minimum, [tier]))
+        else:
+            groups[-1][1].append(tier)
+    bounded = [(m, g) for m, g in groups if m is not None]
+    top: PresetTier | None = None
+    if pb.amount not in {m for m, _ in bounded}:
+        top = PresetTier(
+            code=f"{bank.id}_private",
+            zh=_rule("private", "zh"),
+            en=_rule("private", "en"),
+            minimum=pb.amount,
+            origin="private_banking",
+            provenance=pb.provenance,
+            history=pb.history,
+        )
+    lowest_known = bounded[0][0] if bounded else pb.amount
+
+    tiers: list[PresetTier] = []
+    rest = bounded
+    if groups and groups[0][0] is None:
+        # The lowest named tiers have no public bound: they are the base, everyone below the next bound.
+        names = groups[0][1]
+        tiers.append(
+            PresetTier(
+                code=names[0].code,
+                zh=_rule("named_base", "zh", names=" · ".join(t.zh for t in names),
+                         bound=amount_text(lowest_known, "zh")),
+                en=_rule("named_base", "en", names=" · ".join(t.en for t in names),
+                         bound=amount_text(lowest_known, "en")),
+                minimum=0.0,
+                origin="named_base",
+                provenance=names[0].provenance,
+                merged=tuple(names[1:]),
+            )
+        )
+    elif not bounded or bounded[0][0] > 0:
+        # Customers below the lowest published bound belong to a tier the bank does not name.
+        if bounded:
+            name = bounded[0][1][0]
+            zh, en = _rule("below", "zh", name=name.zh), _rule("below", "en", name=name.en)
+        else:
+            zh, en = _rule("below_private", "zh"), _rule("below_private", "en")
+        tiers.append(
+            PresetTier(
+                code=f"{bank.id}_below", zh=zh, en=en, minimum=0.0, origin="unnamed_base", provenance=None,
+                note_zh=bank.below_note_zh, note_en=bank.below_note_en,
+            )
+        )
+    for minimum, group in rest:
+        assert minimum is not None
+        head = group[0]
+        tiers.append(
+            PresetTier(
+                code=head.code,
+                zh=" · ".join(t.zh for t in group),
+                en=" · ".join(t.en for t in group),
+                minimum=float(minimum),
+                origin="inferred" if head.inferred else "published",
+                provenance=head.provenance,
+                approximate=head.approximate,
+                merged=tuple(group[1:]),
+                history=pb.history if minimum == pb.amount else (),
+            )
+        )
+    if top is not None:
+        # Banks whose published tiers all lie below the private-banking line get it on top.
+        if tiers and tiers[-1].minimum >= top.minimum:
+            raise ValueError(f"{bank.id}: a published tier starts at or above the private-banking threshold")
+        tiers.append(top)
+    return PeerPreset(bank.id, tuple(tiers))
+
+
+PRESET_BANKS: tuple[str, ...] = tuple(b.id for b in PEER_BANKS)  # every bank is a preset
+# Banks whose preset rests on the private-banking threshold alone (two tiers: below it, and private banking).
+PRIVATE_ONLY_BANKS: tuple[str, ...] = tuple(
+    b for b in PRESET_BANKS if {t.origin for t in peer_preset(b).tiers} <= {"private_banking", *FILLED_ORIGINS}
+)
+
+
+def aum_preset(bank_id: str) -> dict[str, Any]:
+    """The bank's ladder as ``aum`` scheme params: ``{"thresholds": [元, …], "labels": [{code, zh, en}, …]}``.
+
+    Thresholds are lower bounds, inclusive, ascending; there is one more label than thresholds (the base tier
+    below the first threshold). :func:`peer_preset` says where each tier comes from.
+    """
+    return peer_preset(bank_id).params()
+
+
+# ---- tables for the page -----------------------------------------------------------------------------------
 
 
 def confidence_text(confidence: str, lang: str) -> str:
@@ -367,6 +473,11 @@ def ladder_text(params: Mapping[str, Any], lang: str) -> str:
     return " < ".join(parts)
 
 
+def thresholds_text(params: Mapping[str, Any], lang: str) -> str:
+    """An ``aum`` ladder's thresholds as one list: "5万、50万、500万、1000万" / "CNY 50k, CNY 500k, …"."""
+    return (", " if lang == "en" else "、").join(amount_text(float(b), lang) for b in params["thresholds"])
+
+
 def market_bands_text(lang: str) -> str:
     """The 2015 private-banking entry bands as one line."""
     colon, separator = (": ", "; ") if lang == "en" else ("：", "；")
@@ -395,8 +506,79 @@ def overview_table(lang: str) -> pd.DataFrame:
                 "source": pb.provenance.source(lang),
                 "year": pb.provenance.year,
                 "confidence": confidence_text(bank.confidence, lang),
-                "preset": i18n.t("peers.preset_yes" if bank.id in PRESET_BANKS else "peers.preset_no", lang),
+                "preset": preset_summary(bank.id, lang),
                 "note": bank.note(lang),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def preset_summary(bank_id: str, lang: str) -> str:
+    """"✓ 5 层：公开 4，填补 1": the preset's size, and how many of its tiers are filled in."""
+    preset = peer_preset(bank_id)
+    filled = sum(t.filled for t in preset.tiers)
+    key = "peers.preset_tiers_filled" if filled else "peers.preset_tiers"
+    return i18n.t(key, lang, n=len(preset.tiers), published=len(preset.tiers) - filled, filled=filled)
+
+
+def _bound(tier: PresetTier, lang: str) -> str:
+    about = ("about " if lang == "en" else "约") if tier.approximate else ""
+    return f"{about}{amount_text(tier.minimum, lang)}"
+
+
+def preset_table(bank_id: str, lang: str) -> pd.DataFrame:
+    """The preset tier by tier: its range, what is published and what is filled in, and the figure's provenance.
+
+    Columns ``tier``, ``range``, ``origin`` (text), ``source``, ``year``, ``confidence`` (⚠ when not H, "—" for a
+    filled-in tier), ``provenance`` (the last three as one cell: "2025年资料（2025，⚠ M）") and ``filled`` (bool).
+    """
+    tiers = peer_preset(bank_id).tiers
+    bank = BANK_BY_ID[bank_id]
+    separator = ". " if lang == "en" else "；"
+    rows = []
+    for index, tier in enumerate(tiers):
+        upper = tiers[index + 1] if index + 1 < len(tiers) else None
+        if index == 0 and upper is not None:
+            span = f"< {_bound(upper, lang)}"
+        elif upper is None:
+            span = f"≥ {_bound(tier, lang)}" if tier.minimum > 0 else i18n.t("peers.range_all", lang)
+        else:
+            span = f"{_bound(tier, lang)} – {_bound(upper, lang)}"
+        if tier.origin == "private_banking":
+            parts = [i18n.t("peers.origin.private_banking", lang, basis=bank.private_banking.basis(lang))]
+        elif tier.origin == "named_base":
+            parts = [i18n.t("peers.origin.named_base", lang, bound=_bound(upper, lang) if upper else "—")]
+        else:
+            parts = [i18n.t(f"peers.origin.{tier.origin}", lang)]
+        if tier.merged:
+            names = (", " if lang == "en" else "、").join(t.label(lang) for t in tier.merged)
+            parts.append(i18n.t("peers.origin.merged", lang, names=names))
+        if tier.history:
+            earlier = ("; " if lang == "en" else "；").join(
+                f"{h.label(lang)}"
+                + i18n.t("peers.provenance", lang, source="", year=h.provenance.year,
+                         confidence=confidence_text(h.provenance.confidence, lang))
+                for h in tier.history
+            )
+            parts.append(i18n.t("peers.origin.conflict", lang, earlier=earlier))
+        if tier.note(lang):
+            parts.append(tier.note(lang))
+        provenance = tier.provenance
+        source = provenance.source(lang) if provenance else i18n.t("peers.filled_source", lang)
+        year = (provenance.year or "—") if provenance else "—"
+        grade = confidence_text(provenance.confidence, lang) if provenance else "—"
+        rows.append(
+            {
+                "tier": tier.label(lang),
+                "range": span,
+                "origin": separator.join(parts),
+                "source": source,
+                "year": year,
+                "confidence": grade,
+                "provenance": i18n.t("peers.provenance", lang, source=source, year=year, confidence=grade)
+                if provenance
+                else source,
+                "filled": tier.filled,
             }
         )
     return pd.DataFrame(rows)

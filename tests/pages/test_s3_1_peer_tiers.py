@@ -43,8 +43,23 @@ def test_peer_table_caveat_and_flags(lang: str) -> None:
     assert (overview[i18n.t("peers.col.confidence", lang)] == "H").sum() == 1  # only 招商 is H as a bank
 
 
+def _origin_table(at, lang: str) -> pd.DataFrame:
+    origin = i18n.t("peers.col.origin", lang)
+    return next(tb.value for tb in at.table if origin in tb.value.columns)
+
+
 @pytest.mark.parametrize("lang", ["zh", "en"])
-@pytest.mark.parametrize("bank_id", ["cmb", "psbc", "cib"])
+def test_every_bank_is_offered_as_a_preset(lang: str) -> None:
+    at = open_app(lang, PAGE)
+    assert at.selectbox(key="s3_1_preset").options == [
+        *(b.name(lang) for b in peers.PEER_BANKS), i18n.t("s3_1.course_ladder", lang)
+    ]
+    preset_column = at.table[0].value[i18n.t("peers.col.preset", lang)]
+    assert preset_column.str.startswith("✓").all()  # no bank left out of the presets
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("bank_id", peers.PRESET_BANKS)
 def test_preset_selectbox_re_tiers_the_book(lang: str, bank_id: str) -> None:
     at = open_app(lang, PAGE)
     at.selectbox(key="s3_1_preset").set_value(bank_id).run()
@@ -55,21 +70,70 @@ def test_preset_selectbox_re_tiers_the_book(lang: str, bank_id: str) -> None:
     shown = dict(zip(table[tier_col], table[counts_col], strict=True))
     assert shown == _expected_counts(bank_id, lang)
     assert sum(shown.values()) == SAMPLE_SIZE
+    # Next to the preset: tier by tier what is published and what is filled in, with source, year and grade,
+    # and the caveat.
+    origins = _origin_table(at, lang)
+    expected = peers.preset_table(bank_id, lang)
+    assert origins[i18n.t("peers.col.origin", lang)].tolist() == expected["origin"].tolist()
+    assert origins[i18n.t("peers.col.provenance", lang)].tolist() == expected["provenance"].tolist()
+    assert any(peers.caveat(lang) in c.value for c in at.caption)
+    assert any(peers.BANK_BY_ID[bank_id].note(lang) == c.value for c in at.caption)
 
 
-def test_apply_stores_the_preset_for_3_2_and_persists() -> None:
+def test_two_tier_preset_counts_on_the_sample_book() -> None:
+    # 农业银行: 600万; the sample book has 7 customers at ≥600万 (tests/workbook/test_peers.py counts them).
     at = open_app("zh", PAGE)
-    at.selectbox(key="s3_1_preset").set_value("bocom").run()
+    at.selectbox(key="s3_1_preset").set_value("abc").run()
+    shown = _tier_table(at, "zh").set_index("层级")["客户数"].to_dict()
+    assert shown == {"私行以下（未列名）": SAMPLE_SIZE - 7, "私人银行": 7}
+    origins = _origin_table(at, "zh")
+    assert origins["公开 / 填补"].iloc[0].startswith("填补")
+    assert origins["来源（年份，可信度）"].tolist() == ["本手册填补", "考试资料；2025年文章（2025，可信度 ⚠ M）"]
+    # 中国银行 in English: the recent CNY 6m, flagged L–M, with the US$1m conflict stated.
+    at = open_app("en", PAGE)
+    at.selectbox(key="s3_1_preset").set_value("boc").run()
+    origins = _origin_table(at, "en")
+    assert origins["Source (year, confidence)"].iloc[1] == "2025 article (2025, confidence ⚠ L–M)"
+    assert "US$1m" in origins["Published / filled in"].iloc[1]
+    shown = _tier_table(at, "en").set_index("Tier")["Customers"].to_dict()
+    assert shown == {"BOC Wealth Management · BOC Fortune (below CNY 6m)": SAMPLE_SIZE - 7, "Private banking": 7}
+
+
+@pytest.mark.parametrize("bank_id", peers.PRESET_BANKS)
+def test_apply_stores_each_preset_for_3_2(bank_id: str) -> None:
+    at = open_app("zh", PAGE)
+    at.selectbox(key="s3_1_preset").set_value(bank_id).run()
     at.button(key="s3_1_apply").click().run()
     assert not at.exception
     workspace = at.session_state["workspace"]
-    assert workspace["modules"]["s3_2"]["params"]["aum"] == peers.aum_preset("bocom")
-    assert workspace["modules"]["s3_1"]["preset"] == "bocom"
-    assert any("交通银行" in s.value for s in at.success)
+    assert workspace["modules"]["s3_2"]["params"]["aum"] == peers.aum_preset(bank_id)
+    assert workspace["modules"]["s3_1"]["applied"] == bank_id
+    assert any(peers.BANK_BY_ID[bank_id].zh in s.value for s in at.success)
+
+
+def test_apply_stores_the_preset_for_3_2_and_persists() -> None:
+    at = open_app("en", PAGE)
+    at.selectbox(key="s3_1_preset").set_value("spdb").run()
+    at.button(key="s3_1_apply").click().run()
+    assert not at.exception
+    workspace = at.session_state["workspace"]
+    assert workspace["modules"]["s3_2"]["params"]["aum"] == {
+        "thresholds": [8_000_000],  # 浦发 月日均 ≥800万
+        "labels": [
+            {"code": "spdb_below", "zh": "私行以下（未列名）", "en": "Below private banking (unnamed)"},
+            {"code": "spdb_private", "zh": "私人银行", "en": "Private banking"},
+        ],
+    }
+    assert workspace["modules"]["s3_1"]["preset"] == "spdb"
+    assert any("Shanghai Pudong Development Bank" in s.value for s in at.success)
     # Leave and come back: the choice is kept.
     at.switch_page("pages/home.py").run()
     at.switch_page(PAGE).run()
-    assert at.selectbox(key="s3_1_preset").value == "bocom"
+    assert at.selectbox(key="s3_1_preset").value == "spdb"
+    # 3.2 segments the book with the applied two-tier ladder.
+    at.switch_page("pages/s3_2_segmentation.py").run()
+    assert not at.exception
+    assert "Below private banking (unnamed)" in all_text(at)
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
@@ -84,6 +148,21 @@ def test_hysteresis_simulator_on_the_hand_sequence(lang: str) -> None:
     metrics = [m.value for m in at.metric]
     assert metrics[:2] == ["5", "2"]
     assert at.session_state["workspace"]["modules"]["s3_1"]["monthly_aum_wan"][8] == 3.0
+
+
+def test_hysteresis_with_a_two_tier_ladder_says_why_nothing_changes() -> None:
+    # 农业银行: one threshold, 600万; the default months (30万–66万) all sit below it → 0 changes either way.
+    at = open_app("zh", PAGE)
+    at.selectbox(key="s3_1_preset").set_value("abc").run()
+    assert [m.value for m in at.metric][:2] == ["0", "0"]
+    assert any("600万" in c.value and "同一层" in c.value for c in at.caption)
+    # Months 5–6 at 650万 and 700万 (≥600万): the customer is 私人银行 from month 6 (the month after meeting it).
+    # No buffer: back below in month 8, after month 7's 42万 → 2 changes. With the buffer a private tier is kept
+    # until 6 months below (months 7–12 are only the sixth by year end) → 1 change.
+    at.number_input(key="s3_1_month_4").set_value(650.0)
+    at.number_input(key="s3_1_month_5").set_value(700.0).run()
+    assert [m.value for m in at.metric][:2] == ["2", "1"]
+    assert not any("同一层" in c.value for c in at.caption)
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])

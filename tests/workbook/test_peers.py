@@ -3,10 +3,15 @@ rule, and a preset applied to the aum scheme tiers a hand-made book as the publi
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from workbook import peers
+from ui.state import SAMPLE_SEED, SAMPLE_SIZE
+from workbook import i18n, peers
+from workbook.samples import sample_book
 from workbook.segmentation import SCHEMES, segment_detail, tier_summary
 
 WAN = 10_000
@@ -74,38 +79,172 @@ def test_cmb_tiers_equal_the_reference() -> None:
     assert tiers[2].provenance.year == "2007"
 
 
-def test_presets_are_the_banks_with_two_known_bounds() -> None:
-    assert peers.PRESET_BANKS == ("cmb", "bocom", "psbc", "citic", "cib")
-    for bank_id in ("icbc", "abc", "boc", "ccb", "spdb"):
-        with pytest.raises(peers.PresetError):
-            peers.aum_preset(bank_id)
+def test_every_bank_is_a_preset() -> None:
+    # DESIGN §4.6: each of the ten banks is a preset for the aum scheme.
+    assert peers.PRESET_BANKS == ("cmb", "icbc", "abc", "boc", "ccb", "bocom", "psbc", "citic", "spdb", "cib")
+    # Those that publish only a private-banking threshold (or grade by points) get the two-tier preset.
+    assert peers.PRIVATE_ONLY_BANKS == ("icbc", "abc", "boc", "ccb", "spdb")
     with pytest.raises(peers.PresetError):
         peers.aum_preset("nonesuch")
 
 
-@pytest.mark.parametrize(
-    ("bank_id", "thresholds", "labels"),
-    [
-        # 招商: 5万 / 50万 / 500万 / 1000万; customers below 金卡 form an unnamed base tier.
-        ("cmb", [5 * WAN, 50 * WAN, 500 * WAN, 1000 * WAN],
-         ["金卡以下（未列名）", "金卡", "金葵花", "钻石", "私人银行"]),
-        # 交通: 交银理财 has no public bound → merged with 普通; 沃德 ≈50万; 私行 600万.
-        ("bocom", [50 * WAN, 600 * WAN], ["普通 · 交银理财", "沃德", "私人银行"]),
-        # 邮储: VIP ≈10万, 富嘉 ≈50万, 鼎福 600万.
-        ("psbc", [10 * WAN, 50 * WAN, 600 * WAN], ["VIP以下（未列名）", "VIP", "富嘉", "鼎福（私行）"]),
-        # 中信: 贵宾 … unknown → the base below 600万; 私行白钻 600万–1000万; above it unnamed.
-        ("citic", [600 * WAN, 1000 * WAN], ["贵宾等（600万以下）", "私行白钻", "白钻以上私行层级（未列名）"]),
-        # 兴业: 财富客户 unknown → the base; 品尊 600万, 领尊 3000万, 顶尊 1亿.
-        ("cib", [600 * WAN, 3000 * WAN, 10000 * WAN], ["财富客户（600万以下）", "私行 品尊", "私行 领尊", "私行 顶尊"]),
-    ],
-)
-def test_presets_equal_the_reference_figures(bank_id: str, thresholds: list[float], labels: list[str]) -> None:
+# The reference figures (shared/reference/peer_banks.md), in 元, and the tier names in zh and en.
+REFERENCE_PRESETS = [
+    # 招商: 金卡 5万 / 金葵花 50万 / 钻石 500万 / 私行 1000万; customers below 金卡 form an unnamed base tier.
+    ("cmb", [5 * WAN, 50 * WAN, 500 * WAN, 1000 * WAN],
+     ["金卡以下（未列名）", "金卡", "金葵花", "钻石", "私人银行"],
+     ["Below Gold card (unnamed)", "Gold card", "Sunflower", "Diamond", "Private banking"]),
+    # 工商: 星级 is by points, not AUM → only 个人金融资产 ≥800万 (2015; 2020, M–H).
+    ("icbc", [800 * WAN], ["私行以下（未列名）", "私人银行"], ["Below private banking (unnamed)", "Private banking"]),
+    # 农业: 金融资产 ≥600万 (2025, M).
+    ("abc", [600 * WAN], ["私行以下（未列名）", "私人银行"], ["Below private banking (unnamed)", "Private banking"]),
+    # 中国银行: 600万 (2025 article, L–M), conflicting with US$1m ≈ 800万 at launch; 中银理财 · 中银财富 unverified.
+    ("boc", [600 * WAN], ["中银理财 · 中银财富（600万以下）", "私人银行"],
+     ["BOC Wealth Management · BOC Fortune (below CNY 6m)", "Private banking"]),
+    # 建设: 600万 in recent sources (1000万 at launch 2008 and in 2015).
+    ("ccb", [600 * WAN], ["私行以下（未列名）", "私人银行"], ["Below private banking (unnamed)", "Private banking"]),
+    # 交通: 交银理财 has no public bound → merged with 普通; 沃德 ≈50万; 私行 600万.
+    ("bocom", [50 * WAN, 600 * WAN], ["普通 · 交银理财", "沃德", "私人银行"],
+     ["Standard · BOCOM Wealth", "OTO Fortune", "Private banking"]),
+    # 邮储: VIP ≈10万, 富嘉 ≈50万, 鼎福 600万.
+    ("psbc", [10 * WAN, 50 * WAN, 600 * WAN], ["VIP以下（未列名）", "VIP", "富嘉", "鼎福（私行）"],
+     ["Below VIP (unnamed)", "VIP", "Fujia", "Dingfu (private banking)"]),
+    # 中信: 贵宾 … unknown → the base below 600万; 私行白钻 600万–1000万; above it unnamed.
+    ("citic", [600 * WAN, 1000 * WAN], ["贵宾等（600万以下）", "私行白钻", "白钻以上私行层级（未列名）"],
+     ["VIP etc. (below CNY 6m)", "PB White Diamond", "Private tiers above White Diamond (unnamed)"]),
+    # 浦发: 月日均 ≥800万 (2015, M–L).
+    ("spdb", [800 * WAN], ["私行以下（未列名）", "私人银行"], ["Below private banking (unnamed)", "Private banking"]),
+    # 兴业: 财富客户 unknown → the base; 品尊 600万, 领尊 3000万, 顶尊 1亿.
+    ("cib", [600 * WAN, 3000 * WAN, 10000 * WAN], ["财富客户（600万以下）", "私行 品尊", "私行 领尊", "私行 顶尊"],
+     ["Wealth clients (below CNY 6m)", "PB Pinzun", "PB Lingzun", "PB Dingzun"]),
+]
+
+
+@pytest.mark.parametrize(("bank_id", "thresholds", "zh", "en"), REFERENCE_PRESETS)
+def test_presets_equal_the_reference_figures(
+    bank_id: str, thresholds: list[float], zh: list[str], en: list[str]
+) -> None:
     preset = peers.aum_preset(bank_id)
     assert preset["thresholds"] == thresholds
-    assert [label["zh"] for label in preset["labels"]] == labels
-    assert all(label["en"] and label["code"] for label in preset["labels"])
-    assert len({label["code"] for label in preset["labels"]}) == len(labels)
+    assert [label["zh"] for label in preset["labels"]] == zh
+    assert [label["en"] for label in preset["labels"]] == en
+    assert len({label["code"] for label in preset["labels"]}) == len(zh)
     SCHEMES["aum"].resolve(preset)  # valid params for the aum scheme
+
+
+def test_reference_presets_cover_all_ten_banks() -> None:
+    assert sorted(bank_id for bank_id, *_ in REFERENCE_PRESETS) == sorted(peers.PRESET_BANKS)
+
+
+def test_the_top_private_tier_is_the_private_banking_threshold_where_no_tier_gives_it() -> None:
+    # For the five banks with only a private-banking threshold the top bound is that threshold, with its provenance.
+    for bank_id in peers.PRIVATE_ONLY_BANKS:
+        pb = peers.BANK_BY_ID[bank_id].private_banking
+        top = peers.peer_preset(bank_id).tiers[-1]
+        assert top.origin == "private_banking"
+        assert top.minimum == pb.amount
+        assert top.provenance == pb.provenance
+
+
+def test_presets_carry_provenance_and_say_what_is_filled_in() -> None:
+    for bank_id in peers.PRESET_BANKS:
+        for tier in peers.peer_preset(bank_id).tiers:
+            assert tier.origin in peers.ORIGINS
+            if tier.origin == "unnamed_base":
+                assert tier.provenance is None and tier.filled  # the label is ours: nothing to cite
+            else:
+                assert tier.provenance is not None, (bank_id, tier.code)
+                assert tier.provenance.year and tier.provenance.source_zh and tier.provenance.source_en
+                assert tier.provenance.confidence in peers.CONFIDENCE_LEVELS
+    boc = peers.peer_preset("boc").tiers
+    # 中国银行: the recent 600万 (2025, L–M) with the conflicting US$1m ≈ 800万 kept on the tier.
+    assert (boc[1].provenance.year, boc[1].provenance.confidence) == ("2025", "L-M")
+    assert [h.amount for h in boc[1].history] == [800 * WAN]
+    assert boc[0].origin == "named_base" and boc[0].provenance.confidence == "L"  # unverified names
+    ccb = peers.peer_preset("ccb").tiers
+    assert [h.amount for h in ccb[1].history] == [1000 * WAN]  # 1000万 at launch / 2015
+    assert "星点" in peers.peer_preset("icbc").tiers[0].note("zh")  # the star ladder is by points
+    assert "points" in peers.peer_preset("icbc").tiers[0].note("en")
+    assert peers.peer_preset("citic").tiers[-1].origin == "inferred"
+    assert not peers.peer_preset("bocom").filled  # 交通: every tier is published (交银理财 merged)
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("bank_id", peers.PRESET_BANKS)
+def test_preset_table_shows_published_and_filled_in(bank_id: str, lang: str) -> None:
+    table = peers.preset_table(bank_id, lang)
+    preset = peers.peer_preset(bank_id)
+    assert table["tier"].tolist() == [t.label(lang) for t in preset.tiers]
+    assert table["filled"].tolist() == [t.filled for t in preset.tiers]
+    filled_source = i18n.t("peers.filled_source", lang)
+    for tier, (_, row) in zip(preset.tiers, table.iterrows(), strict=True):
+        if tier.provenance is None:
+            assert (row["source"], row["year"], row["confidence"]) == (filled_source, "—", "—")
+        else:
+            assert row["source"] == tier.provenance.source(lang)
+            assert row["confidence"] == peers.confidence_text(tier.provenance.confidence, lang)
+            assert row["source"] in row["provenance"] and row["confidence"] in row["provenance"]
+    # The first row is below the first threshold, the last from the top threshold up.
+    assert table["range"].iloc[0].startswith("< ")
+    assert table["range"].iloc[-1].startswith("≥ ")
+
+
+def test_preset_table_keeps_conflicts_and_the_star_note_visible() -> None:
+    boc = peers.preset_table("boc", "zh")
+    assert "800万" in boc.loc[1, "origin"] and "⚠ L" in boc.loc[1, "origin"]
+    assert boc.loc[1, "confidence"] == "⚠ L–M" and boc.loc[1, "range"] == "≥ 600万"
+    ccb = peers.preset_table("ccb", "en")
+    assert "CNY 10m" in ccb.loc[1, "origin"] and ccb.loc[0, "range"] == "< CNY 6m"
+    icbc = peers.preset_table("icbc", "zh")
+    assert icbc.loc[0, "origin"].startswith("填补") and "星点" in icbc.loc[0, "origin"]
+    assert icbc.loc[1, "range"] == "≥ 800万" and icbc.loc[1, "year"] == "2015; 2020"
+    psbc = peers.preset_table("psbc", "zh")
+    assert psbc["range"].tolist() == ["< 约10万", "约10万 – 约50万", "约50万 – 600万", "≥ 600万"]
+
+
+def test_overview_says_how_much_of_each_preset_is_published() -> None:
+    overview = peers.overview_table("zh").set_index("bank")
+    # 招商: 金卡以下 is ours, the other four are published; 交通: all three published (交银理财 merged).
+    assert overview.loc["招商银行", "preset"] == "✓ 5 层：公开 4，填补 1"
+    assert overview.loc["交通银行", "preset"] == "✓ 3 层，均公开"
+    assert overview.loc["农业银行", "preset"] == "✓ 2 层：公开 1，填补 1"
+
+
+@pytest.mark.parametrize("bank_id", peers.PRESET_BANKS)
+def test_every_preset_puts_each_sample_customer_in_exactly_one_tier(bank_id: str) -> None:
+    book = sample_book(n=SAMPLE_SIZE, seed=SAMPLE_SEED)
+    params = peers.aum_preset(bank_id)
+    detail = segment_detail(book, "aum", params)
+    codes = [label["code"] for label in params["labels"]]
+    tiers = detail.tiers.astype(str).tolist()
+    assert len(tiers) == len(book) and set(tiers) <= set(codes)  # one tier per customer, from the ladder
+    # The same tier counted independently: number of thresholds at or below the customer's AUM.
+    aum = book["aum"].to_numpy(dtype=float)
+    expected = [codes[int((aum_i >= np.asarray(params["thresholds"], dtype=float)).sum())] for aum_i in aum]
+    assert tiers == expected
+    summary = tier_summary(book, detail)
+    assert int(summary["customers"].sum()) == len(book)
+    assert summary["aum"].sum() == pytest.approx(aum.sum())
+
+
+def test_two_tier_presets_on_the_sample_book() -> None:
+    # The sample book has 7 customers at ≥600万 and 4 at ≥800万 (counted directly on its aum column).
+    book = sample_book(n=SAMPLE_SIZE, seed=SAMPLE_SEED)
+    assert int((book["aum"] >= 600 * WAN).sum()) == 7 and int((book["aum"] >= 800 * WAN).sum()) == 4
+    for bank_id, top in (("abc", 7), ("ccb", 7), ("boc", 7), ("icbc", 4), ("spdb", 4)):
+        summary = tier_summary(book, segment_detail(book, "aum", peers.aum_preset(bank_id)))
+        assert summary.loc[f"{bank_id}_private", "customers"] == top
+        assert summary["customers"].sum() == SAMPLE_SIZE
+
+
+@given(st.lists(st.floats(min_value=0, max_value=2e8, allow_nan=False), min_size=1, max_size=40),
+       st.sampled_from(peers.PRESET_BANKS))
+def test_a_preset_tiers_any_book_by_its_inclusive_lower_bounds(aum: list[float], bank_id: str) -> None:
+    params = peers.aum_preset(bank_id)
+    book = pd.DataFrame({"customer_id": [f"X{i}" for i in range(len(aum))], "aum": aum})
+    tiers = segment_detail(book, "aum", params).tiers.astype(str).tolist()
+    codes = [label["code"] for label in params["labels"]]
+    assert tiers == [codes[sum(a >= b for b in params["thresholds"])] for a in aum]
 
 
 def test_cmb_preset_tiers_a_hand_book_on_the_published_bounds() -> None:
@@ -146,6 +285,10 @@ def test_tables_flag_every_figure_that_is_not_h() -> None:
 
 def test_ladder_text() -> None:
     assert peers.ladder_text(peers.aum_preset("bocom"), "zh") == "普通 · 交银理财 < 50万 ≤ 沃德 < 600万 ≤ 私人银行"
+    spdb = peers.ladder_text(peers.aum_preset("spdb"), "en")
+    assert spdb == "Below private banking (unnamed) < CNY 8m ≤ Private banking"
+    assert peers.thresholds_text(peers.aum_preset("cmb"), "zh") == "5万、50万、500万、1000万"
+    assert peers.thresholds_text(peers.aum_preset("abc"), "en") == "CNY 6m"
 
 
 def test_private_banking_reach_on_a_hand_book() -> None:
