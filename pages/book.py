@@ -2,21 +2,24 @@
 a masked preview and the book's shape."""
 
 import hashlib
+from typing import Any
 
 import pandas as pd
 import plotly.express as px
 import plotly.graph_objects as go
 import streamlit as st
 
-from ui import charts
+from ui import charts, values
 from ui.frame import footer, header
 from ui.state import ActiveBook, active_book, book_memo, lang, memo, sample_active_book, set_active_book, t
 from workbook import intake, overview, privacy
-from workbook.schema import CANONICAL_KEYS, field_label
+from workbook.schema import CANONICAL_KEYS, FIELD_BY_KEY, Kind, field_label
 
 PAGE = "book"
 UPLOAD_TYPES = ["xlsx", "xlsm", "xls", "csv", "tsv", "txt"]
 BRANCH_DEMO_SIZE = 20_000
+MONEY_FIELDS = {key for key, spec in FIELD_BY_KEY.items() if spec.kind == Kind.MONEY}
+DATE_FIELDS = {key for key, spec in FIELD_BY_KEY.items() if spec.kind == Kind.DATE}
 
 header(PAGE)
 language = lang()
@@ -148,6 +151,10 @@ def _band_chart(frame: pd.DataFrame, language: str) -> go.Figure:
         labels={"band": t("book.axis_band"), "customers": t("book.axis_customers")},
         title=t("book.chart_bands"),
     )
+    # Counts sit above the bars (inside, a short bar's label turns sideways); the bars carry the numbers, so the
+    # axis needs no ticks (a 3-customer book would otherwise get 0.2, 0.4 … customers).
+    figure.update_traces(textposition="outside", cliponaxis=False)
+    figure.update_yaxes(showticklabels=False, rangemode="tozero")
     return charts.style(figure)
 
 
@@ -197,11 +204,22 @@ with st.expander(t("book.fields_title", present=len(summary.fields_present), tot
 # ---- masked preview ----------------------------------------------------------------------------------------
 st.subheader(t("book.preview_title"))
 st.caption(t("book.masked_note"))
-preview_frame = book_memo("book.masked_head", lambda frame: privacy.mask_frame(frame.head(50)))
+preview_frame = book_memo(
+    "book.masked_head", lambda frame, lang: values.translate_frame(privacy.mask_frame(frame.head(50)), lang), language
+)
+# Money with thousands separators (whole 元), dates without a time of day.
+preview_config: dict[str, Any] = {
+    field_label(key, language): st.column_config.NumberColumn(format="%,.0f")
+    for key in preview_frame.columns if key in MONEY_FIELDS
+} | {
+    field_label(key, language): st.column_config.DateColumn(format="YYYY-MM-DD")
+    for key in preview_frame.columns if key in DATE_FIELDS
+}
 st.dataframe(
     preview_frame.rename(columns=lambda key: field_label(key, language)),
     hide_index=True,
     height=360,
+    column_config=preview_config,
 )
 
 footer(PAGE)

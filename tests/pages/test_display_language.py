@@ -1,0 +1,57 @@
+"""Display checks from the screenshot review: a page in English shows the book's category values in English, a
+page in Chinese keeps them as the book has them, and labels that used to leak or truncate read as intended."""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+import pytest
+
+from tests.pages.apptest import open_app
+from ui.values import translate_frame
+
+CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def _column(frame: pd.DataFrame, header: str) -> list[str]:
+    return [str(value) for value in frame[header].dropna().tolist()]
+
+
+def test_book_preview_shows_category_values_in_english() -> None:
+    at = open_app("en", "pages/book.py")
+    assert not at.exception
+    preview = at.dataframe[-1].value
+    # The sample book writes 性别 as 男/女, 购买意向 as 高/中/低, 婚姻 and 职业 in Chinese.
+    assert set(_column(preview, "Gender")) == {"Male", "Female"}
+    assert set(_column(preview, "Purchase intent")) <= {"High", "Medium", "Low"}
+    for header in ("Gender", "Occupation", "Marital status", "Recent life event", "Purchase intent"):
+        if header in preview.columns:
+            assert not any(CJK.search(value) for value in _column(preview, header)), header
+
+
+def test_book_preview_keeps_chinese_values_in_chinese() -> None:
+    at = open_app("zh", "pages/book.py")
+    assert not at.exception
+    preview = at.dataframe[-1].value
+    assert set(_column(preview, "性别")) == {"男", "女"}
+
+
+def test_unknown_values_pass_through_unchanged() -> None:
+    frame = pd.DataFrame({"gender": ["男", "F", None], "occupation": ["宇航员", "教师", "医生"], "aum": [1.0, 2.0, 3.0]})
+    shown = translate_frame(frame, "en")
+    assert shown["gender"].iloc[:2].tolist() == ["Male", "F"] and pd.isna(shown["gender"].iloc[2])
+    assert shown["occupation"].tolist() == ["宇航员", "Teacher", "Doctor"]  # a value the catalogue lacks stays
+    assert shown["aum"].tolist() == [1.0, 2.0, 3.0]
+    assert frame["gender"].iloc[0] == "男"  # the book itself is not changed
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_every_catalogued_value_has_both_languages(lang: str) -> None:
+    from workbook import i18n
+
+    keys = [key for key in i18n.catalogue() if key.startswith("value.")]
+    assert len(keys) >= 30
+    for key in keys:
+        text = i18n.t(key, lang)
+        assert text and (lang == "zh" or not CJK.search(text)), key
