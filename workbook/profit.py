@@ -25,14 +25,30 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from workbook import i18n
 from workbook.schema import column_numbers
 
 # ---- parameters -------------------------------------------------------------------------------------------
 
 
+class ProfitParamError(ValueError):
+    """Assumptions the review cannot work with. ``str(err)`` is Chinese; ``text(lang)`` either language."""
+
+    def __init__(self, code: str, **values: object) -> None:
+        self.code = code
+        self.values = values
+        super().__init__(self.text("zh"))
+
+    def text(self, lang: str) -> str:
+        return i18n.t(f"error.profit.{self.code}", lang, **self.values)
+
+
 @dataclass(frozen=True)
 class ProfitParams:
-    """The trainee-editable assumptions of the profitability review (defaults from DESIGN §4.4)."""
+    """The trainee-editable assumptions of the profitability review (defaults from DESIGN §4.4).
+
+    Effective hours must be positive (the hourly cost divides by them): ``ProfitParamError`` otherwise.
+    """
 
     annual_cost: float = 360_000.0  # the manager's salary, benefits and allocated branch cost (元/year)
     effective_hours: float = 1_800.0  # hours a year actually available for customers
@@ -41,11 +57,13 @@ class ProfitParams:
     potential_external_assets: float = 500_000.0  # 潜力资产: assets elsewhere at least this …
     potential_aum_growth: float = 0.20  # … or AUM grown by at least this share in 12 months
 
+    def __post_init__(self) -> None:
+        if not self.effective_hours > 0:  # NaN fails too
+            raise ProfitParamError("effective_hours", value=self.effective_hours)
+
     @property
     def hourly_cost(self) -> float:
         """元 per hour of the manager's time (360,000 ÷ 1,800 = 200 by default)."""
-        if self.effective_hours <= 0:
-            raise ValueError("effective_hours must be positive")
         return self.annual_cost / self.effective_hours
 
 

@@ -20,13 +20,24 @@ import json
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from workbook import i18n
+
 SCHEMA_VERSION = 1
 
 Workspace = dict[str, Any]
 
 
 class WorkspaceError(ValueError):
-    """A saved workspace could not be read; the message is for the trainee."""
+    """A saved workspace could not be read. ``str(err)`` is the Chinese message for the trainee; ``text(lang)``
+    gives it in either language (catalogue ``error.workspace.<code>``)."""
+
+    def __init__(self, code: str, **values: object) -> None:
+        self.code = code
+        self.values = values
+        super().__init__(self.text("zh"))
+
+    def text(self, lang: str) -> str:
+        return i18n.t(f"error.workspace.{self.code}", lang, **self.values)
 
 
 def new_workspace() -> Workspace:
@@ -77,18 +88,26 @@ def to_json(workspace: Workspace) -> str:
     return json.dumps(workspace, ensure_ascii=False, sort_keys=True, allow_nan=False)
 
 
+def _refuse_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not JSON")
+
+
 def from_json(text: str | bytes) -> Workspace:
     """Read a saved workspace, upgrading older versions; unknown newer versions are refused."""
     try:
-        data = json.loads(text)
-    except (ValueError, UnicodeDecodeError) as err:
-        raise WorkspaceError("保存的工作记录无法读取（不是有效的 JSON）。") from err
-    if not isinstance(data, dict) or not isinstance(data.get("modules", {}), dict):
-        raise WorkspaceError("保存的工作记录格式不正确。")
+        # NaN and Infinity are not JSON: refused here, as to_json would refuse to save them back.
+        data = json.loads(text, parse_constant=_refuse_constant)
+    except (ValueError, RecursionError) as err:  # UnicodeDecodeError is a ValueError; RecursionError: deep nesting
+        raise WorkspaceError("not_json") from err
+    if (not isinstance(data, dict) or not isinstance(data.get("modules", {}), dict)
+            or not isinstance(data.get("trainee", {}), dict)):
+        raise WorkspaceError("bad_shape")
     version = data.get("version", 0)
-    if not isinstance(version, int) or version > SCHEMA_VERSION:
-        raise WorkspaceError(f"保存的工作记录版本为 {version}，比本程序支持的版本 {SCHEMA_VERSION} 新，请升级程序。")
+    if isinstance(version, bool) or not isinstance(version, int):
+        raise WorkspaceError("bad_shape")
+    if version > SCHEMA_VERSION:
+        raise WorkspaceError("too_new", version=version, supported=SCHEMA_VERSION)
     workspace = new_workspace()
-    workspace["trainee"].update({k: str(v) for k, v in dict(data.get("trainee", {})).items()})
+    workspace["trainee"].update({str(k): str(v) for k, v in data.get("trainee", {}).items()})
     workspace["modules"] = {str(k): dict(v) for k, v in data.get("modules", {}).items() if isinstance(v, dict)}
     return workspace

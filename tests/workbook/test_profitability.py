@@ -15,6 +15,7 @@ from workbook.profit import (
     ACTIONS,
     KINDS,
     SERVICE_RULES,
+    ProfitParamError,
     ProfitParams,
     ReviewParams,
     has_profit_shares,
@@ -50,8 +51,11 @@ def worked_book() -> pd.DataFrame:
 def test_hourly_cost_default_and_guard() -> None:
     assert ProfitParams().hourly_cost == 200.0  # 360,000 ÷ 1,800
     assert ProfitParams(annual_cost=450_000, effective_hours=1_500).hourly_cost == 300.0
-    with pytest.raises(ValueError):
-        _ = ProfitParams(effective_hours=0).hourly_cost
+    for hours in (0.0, -5.0, math.nan):
+        with pytest.raises(ProfitParamError) as caught:
+            ProfitParams(effective_hours=hours)
+        assert isinstance(caught.value, ValueError) and "有效工作小时" in str(caught.value)
+        assert "Effective hours" in caught.value.text("en")
 
 
 def test_worked_example_profitability() -> None:

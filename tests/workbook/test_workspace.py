@@ -55,12 +55,35 @@ def test_rejects_non_json_values() -> None:
 
 
 @pytest.mark.parametrize(
-    "text, fragment",
-    [("not json", "JSON"), (json.dumps({"version": 99, "modules": {}}), "99"), (json.dumps([1, 2]), "格式")],
+    "text, code, fragment, english",
+    [
+        ("not json", "not_json", "JSON", "not valid JSON"),
+        ("[" * 100_000, "not_json", "JSON", "not valid JSON"),  # nesting deep enough to exhaust recursion
+        ('{"modules": {"s1_2": {"target": NaN}}}', "not_json", "JSON", "not valid JSON"),  # could not be saved back
+        (json.dumps({"version": 99, "modules": {}}), "too_new", "99", "version 99"),
+        (json.dumps([1, 2]), "bad_shape", "格式", "format"),
+        (json.dumps({"trainee": "段誉"}), "bad_shape", "格式", "format"),
+        (json.dumps({"version": True}), "bad_shape", "格式", "format"),
+    ],
 )
-def test_bad_saved_workspace_gets_a_chinese_message(text: str, fragment: str) -> None:
-    with pytest.raises(ws.WorkspaceError, match=fragment):
+def test_bad_saved_workspace_gets_a_message_in_each_language(text: str, code: str, fragment: str,
+                                                             english: str) -> None:
+    with pytest.raises(ws.WorkspaceError, match=fragment) as caught:
         ws.from_json(text)
+    assert caught.value.code == code and isinstance(caught.value, ValueError)
+    assert english in caught.value.text("en")
+
+
+@given(st.one_of(st.text(max_size=60), st.binary(max_size=60), json_values.map(json.dumps),
+                 st.dictionaries(st.sampled_from(["version", "trainee", "modules"]), json_values).map(json.dumps)))
+def test_any_saved_text_opens_or_raises_only_workspace_error(text: str | bytes) -> None:
+    try:
+        work = ws.from_json(text)
+    except ws.WorkspaceError as err:
+        assert str(err) and "⟦" not in err.text("en")
+    else:
+        assert work["version"] == ws.SCHEMA_VERSION and isinstance(work["modules"], dict)
+        assert ws.from_json(ws.to_json(work)) == work
 
 
 def test_older_version_opens_with_new_defaults() -> None:
