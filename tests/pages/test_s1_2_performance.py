@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import numpy as np
-import pandas as pd
 import pytest
 
+from tests.fixtures.small_books import formula_book
 from tests.pages.apptest import open_app
 from tests.pages.s1_helpers import book, go_away_and_back, id_aum_book, markdown_text, metrics, plotly_figures
 
@@ -13,14 +12,8 @@ PAGE = "pages/s1_2_performance_formula.py"
 
 
 def _tiny_book():
-    # Reached (contacts > 0): c1, c2, c4 → N = 3 a year. Deals (assets +10% or more, new money included):
-    # c1 +50,000 and c4 +80,000 → c = 2/3, v = 65,000; P a year = 3 × 2/3 × 65,000 = 130,000.
-    return book(pd.DataFrame({
-        "customer_id": ["c1", "c2", "c3", "c4", "c5"],
-        "aum": [150_000.0, 210_000.0, 500_000.0, 80_000.0, 10_000.0],
-        "aum_12m_ago": [100_000.0, 200_000.0, 100_000.0, 0.0, np.nan],
-        "contacts_12m": [4, 1, 0, 2, 0],
-    }), "tiny-formula")
+    # tests/fixtures/small_books.formula_book: N = 3 a year, c = 2/3, v = 65,000 → P a year = 130,000.
+    return book(formula_book(), "tiny-formula")
 
 
 def _yearly(lang: str):

@@ -11,6 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from tests.fixtures.hand_book import hand_book
+from tests.fixtures.small_books import aum_book
 from workbook.degrees import ALL, DEGREES, FIGURES, four_degrees
 from workbook.profit import profitability
 from workbook.segmentation import segment
@@ -131,8 +132,7 @@ def test_figures_table_is_data() -> None:
 
 @given(st.lists(st.one_of(st.none(), st.integers(0, 10)), min_size=0, max_size=30))
 def test_nps_range(scores: list[int | None]) -> None:
-    book = pd.DataFrame({"customer_id": [str(i) for i in range(len(scores))], "aum": 1.0,
-                         "satisfaction": pd.Series(scores, dtype="float64")})
+    book = aum_book([1.0] * len(scores), satisfaction=pd.Series(scores, dtype="float64"))
     result = four_degrees(book, segment(book, "aum"))
     nps = result.figures.loc[ALL, "nps"]
     known = [s for s in scores if s is not None]

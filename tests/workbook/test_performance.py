@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import math
 
-import numpy as np
 import pandas as pd
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from tests.fixtures.small_books import formula_book
 from workbook import performance as perf
 
 
@@ -132,20 +132,8 @@ def test_cases_numbers() -> None:
     assert ten.after.c == pytest.approx(0.2154, abs=5e-5)
 
 
-def _book() -> pd.DataFrame:
-    # 5 customers. contacts: 3 reached (c1, c2, c4). Growth among the reached with last year's assets:
-    # c1 100k → 150k (+50%: a deal, +50,000); c2 200k → 210k (+5%: below 10%, market drift);
-    # c4 0 → 80k (new money: a deal, +80,000). c3 not reached; c5 not reached.
-    return pd.DataFrame({
-        "customer_id": ["c1", "c2", "c3", "c4", "c5"],
-        "aum": [150_000.0, 210_000.0, 500_000.0, 80_000.0, 10_000.0],
-        "aum_12m_ago": [100_000.0, 200_000.0, 100_000.0, 0.0, np.nan],
-        "contacts_12m": [4, 1, 0, 2, 0],
-    })
-
-
 def test_derive_from_book_worked_example() -> None:
-    derived = perf.derive_from_book(_book(), "year")
+    derived = perf.derive_from_book(formula_book(), "year")
     assert derived.n.value == 3 and derived.n.source == perf.SOURCE_CONTACTS
     assert derived.n.detail == {"reached": 3, "customers": 5}
     # deals: c1 and c4 of the 3 reached with known assets → c = 2/3; v = (50,000 + 80,000) / 2 = 65,000
@@ -154,7 +142,7 @@ def test_derive_from_book_worked_example() -> None:
     assert derived.missing == ()
     # P a year = 3 × 2/3 × 65,000 = 130,000 = the growth of the two deals
     assert derived.levers().performance == pytest.approx(130_000)
-    monthly = perf.derive_from_book(_book(), "month")
+    monthly = perf.derive_from_book(formula_book(), "month")
     assert monthly.n.value == pytest.approx(3 / 12)
     assert monthly.levers().performance == pytest.approx(130_000 / 12)
 
@@ -177,7 +165,7 @@ def test_derive_when_nobody_grew_falls_back_to_defaults_and_says_so() -> None:
 
 
 def test_resolve_levers_applies_only_real_overrides() -> None:
-    book = perf.derive_from_book(_book(), "year")
+    book = perf.derive_from_book(formula_book(), "year")
     same = perf.resolve_levers(book, n=3.0, c_pct=200 / 3, v=None)
     assert same.overridden == frozenset()
     changed = perf.resolve_levers(book, n=10.0, c_pct=20.0, v=None, repurchase=True, r_pct=50.0)

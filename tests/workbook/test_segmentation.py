@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 import workbook
 from tests.fixtures.hand_book import ANSWER_KEY, IDS, MIGRATION_MOVES, hand_book
+from tests.fixtures.small_books import aum_book
 from workbook import i18n
 from workbook.profit import profitability
 from workbook.segmentation import (
@@ -386,7 +387,7 @@ def test_only_id_and_aum_random(book: pd.DataFrame) -> None:
 def test_aum_ladder_rule(values: list[float], raw_cuts: list[float]) -> None:
     cuts = sorted(raw_cuts)
     labels = [{"code": f"t{i}", "zh": f"层{i}", "en": f"T{i}"} for i in range(len(cuts) + 1)]
-    book = pd.DataFrame({"customer_id": [str(i) for i in range(len(values))], "aum": values})
+    book = aum_book(values)
     tiers = segment(book, "aum", {"thresholds": cuts, "labels": labels})
     for value, tier in zip(values, tiers, strict=True):
         expected = sum(1 for c in cuts if c <= value)  # number of thresholds at or below: on the cut goes up
@@ -395,7 +396,7 @@ def test_aum_ladder_rule(values: list[float], raw_cuts: list[float]) -> None:
 
 @given(st.lists(st.floats(min_value=0, max_value=1e6, allow_nan=False), min_size=1, max_size=30))
 def test_contribution_classes_are_monotone_in_revenue(fees: list[float]) -> None:
-    book = pd.DataFrame({"customer_id": [str(i) for i in range(len(fees))], "aum": 1.0, "fee_income_12m": fees})
+    book = aum_book([1.0] * len(fees), fee_income_12m=fees)
     tiers = segment(book, "contribution")
     rank = {"C": 0, "B": 1, "A": 2}
     pairs = sorted(zip(fees, (rank[str(t)] for t in tiers), strict=True))
