@@ -257,7 +257,9 @@ if plan is not None:
     flow = perf.waterfall(current, planned, order_code.split(","))
     gap = perf.gap_to_target(flow.end, plan.target)
     result_column.metric(t("s1.formula.plan_p", period=period_word), charts.money(flow.end, language),
-                         delta=None if gap is None else charts.percent(gap), help=t("s1.formula.plan_vs_target"))
+                         delta=None if gap is None else charts.percent(gap), help=t("s1.formula.plan_vs_target"),
+                         delta_description=None if gap is None else t("s1.formula.delta_vs_target"),
+                         delta_arrow="off" if gap is not None and abs(gap) < 0.0005 else "auto")
     def _waterfall_figure() -> Any:
         labels = [t("s1.formula.wf_current")] + [t(f"s1.formula.lever_short.{step.lever}") for step in flow.steps]
         labels.append(t("s1.formula.wf_plan"))

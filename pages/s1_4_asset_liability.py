@@ -66,7 +66,9 @@ def _show_list(frame: pd.DataFrame, columns: dict[str, str]) -> None:
     table = _customer_table(frame, columns)
     money_format = "%,.0f"
     config: dict[str, Any] = {
-        t(key): st.column_config.NumberColumn(format=money_format if source in MONEY_COLUMNS else "%,.1f")
+        # figures stay narrow so the suggested action, the column a trainee acts on, keeps its full text
+        t(key): st.column_config.NumberColumn(format=money_format if source in MONEY_COLUMNS else "%,.1f",
+                                              width="small")
         for source, key in columns.items() if source not in ("kind", "action")
     }
     if "action" in columns:
@@ -83,7 +85,7 @@ def _whale_figure(review: ar.AssetReview) -> Any:
         figure = charts.curve_with_marks(
             curve["customer_share"], curve["cumulative_net"], name=t("s1.asset.whale_name"),
             x_title=t("s1.asset.whale_x"), y_title=t("s1.asset.whale_y_money"), percent_axes=False,
-            title=t("s1.asset.whale_title"),
+            title=t("s1.asset.whale_title"), from_origin=True,
         )
         return figure.update_xaxes(tickformat=".0%")
     marks = [(whale.peak_customer_share, whale.peak_share,
@@ -98,6 +100,7 @@ def _whale_figure(review: ar.AssetReview) -> Any:
         curve["customer_share"], curve["cumulative_profit_share"], name=t("s1.asset.whale_name"),
         marks=marks, reference_y=1.0, reference_label=t("s1.asset.whale_100"),
         x_title=t("s1.asset.whale_x"), y_title=t("s1.asset.whale_y"), title=t("s1.asset.whale_title"),
+        from_origin=True,
     )
 
 

@@ -97,19 +97,18 @@ picked = st.multiselect(t("s3_3.tiers_label"), options, key=TIERS_KEY, format_fu
 scores = result.scores
 axes = [d for d in DEGREES if scores.loc[picked, d].notna().any()] if picked else []
 drawable = [c for c in picked if axes and scores.loc[c, axes].notna().all()]
-radar_column, score_column = st.columns([6, 5])
+radar_column, score_column = st.columns(2)  # half each: the score table needs the room in English
 with radar_column:
     st.markdown(f"**{t('s3_3.radar_title')}**")
     if len(axes) >= 3 and drawable:
         figure = charts.radar(
             [t(f"deg.name.{d}") for d in axes],
             [(labels[c], [float(scores.loc[c, d]) for d in axes]) for c in drawable],
-            value_range=(0, 100),
+            value_range=(0, 100), rotation=90, clockwise=True,  # the first degree on top
         )
-        # 0–100 ticks every 25, drawn between two axes so they do not sit on a degree's spoke; the first degree on top
-        figure.update_polars(radialaxis_dtick=25, radialaxis_angle=45, radialaxis_tickfont_size=11,
-                             angularaxis_rotation=90, angularaxis_direction="clockwise")
-        figure.update_layout(margin={"l": 90, "r": 90, "t": 40, "b": 30})
+        # 0–100 ticks every 25, drawn between two axes so they do not sit on a degree's spoke
+        figure.update_polars(radialaxis_dtick=25, radialaxis_angle=45, radialaxis_tickfont_size=11)
+        figure.update_layout(margin={"t": 40})  # the sides and the legend strip come from charts.radar
         st.plotly_chart(figure, width="stretch", key="s3_3_radar")
     else:
         st.info(t("s3_3.radar_unavailable"), icon=":material/radar:")
@@ -136,7 +135,8 @@ for degree in DEGREES:
                          **{labels[c]: _format(figure_def.unit, result.figures.loc[c, figure_def.key])
                             for c in columns}})
 st.dataframe(rows, hide_index=True, width="stretch", height=35 * (len(rows) + 1) + 3, key="s3_3_table",
-             column_config={"": st.column_config.TextColumn(t("s3_3.figure_column"), pinned=True)})
+             column_config={"": st.column_config.TextColumn(t("s3_3.figure_column"), pinned=True,
+                                                            width="large")})
 st.caption(t("s3_3.revenue_source" if not from_s1_4 else "s3_3.revenue_from_s1_4"))
 
 with st.expander(t("s3_3.scales_title"), icon=":material/straighten:"):

@@ -79,8 +79,11 @@ def radar(
     value_range: tuple[float, float] = (0, 5),
     title: str | None = None,
     height: int = CHART_HEIGHT + 80,
+    rotation: float = 0,
+    clockwise: bool = False,
 ) -> go.Figure:
-    """A filled radar chart; ``series`` is (trace name, values in category order)."""
+    """A filled radar chart; ``series`` is (trace name, values in category order). The first category sits at
+    ``rotation`` degrees (0 = right, 90 = top), the others follow counter-clockwise unless ``clockwise``."""
     figure = go.Figure()
     for index, (name, values) in enumerate(series):
         colour = PALETTE[index % len(PALETTE)]
@@ -95,6 +98,8 @@ def radar(
             )
         )
     style(figure, height=height)
+    left, right = _radar_sides(categories, rotation, clockwise)
+    legend_rows = math.ceil(len(series) / 3) if len(series) > 1 else 0
     figure.update_layout(
         title={"text": title} if title else None,
         showlegend=len(series) > 1,
@@ -102,11 +107,37 @@ def radar(
             # the scale runs between the first two axes, so its numbers never sit on a category label
             "radialaxis": {"range": list(value_range), "dtick": 1, "tickfont": {"size": 12}, "angle": 22.5,
                            "tickangle": 0},
-            "angularaxis": {"tickfont": {"size": 15}},
+            "angularaxis": {"tickfont": {"size": 15}, "rotation": rotation,
+                            "direction": "clockwise" if clockwise else "counterclockwise"},
         },
-        margin={"l": 110, "r": 110, "t": 56 if title else 36, "b": 36},  # room for the axis labels
+        # the legend goes under the bottom category label, in its own strip of margin
+        legend={"orientation": "h", "yanchor": "top", "y": -0.06, "x": 0.5, "xanchor": "center"},
+        margin={"l": left, "r": right, "t": 56 if title else 36, "b": 36 + 26 * legend_rows},
     )
     return figure
+
+
+def _radar_sides(categories: Sequence[str], rotation: float, clockwise: bool) -> tuple[int, int]:
+    """Left and right margins (px) that fit the category labels: Plotly does not grow a polar chart's margins,
+    so without this "Contribution" loses its first letters in a half-width column. A label on a side spoke
+    sticks out by its full width, one on a diagonal by most of it, one at the top or bottom by nothing."""
+    left = right = 0.0
+    count = len(categories)
+    for index, label in enumerate(categories):
+        angle = math.radians(rotation + (-1 if clockwise else 1) * 360 * index / max(count, 1))
+        reach = abs(math.cos(angle))
+        share = 1.0 if reach > 0.9 else 0.75 if reach > 0.2 else 0.0
+        need = _text_width(label, 15) * share
+        if math.cos(angle) > 0:
+            right = max(right, need)
+        else:
+            left = max(left, need)
+    return max(60, int(left) + 24), max(60, int(right) + 24)
+
+
+def _text_width(text: str, size: int) -> int:
+    """Rough rendered width in px of a one-line label: CJK glyphs are square, Latin ones about half as wide."""
+    return int(sum(size if ord(char) > 0x2E80 else size * 0.55 for char in text))
 
 
 def waterfall(
@@ -211,10 +242,14 @@ def curve_with_marks(
     y_title: str | None = None,
     percent_axes: bool = True,
     title: str | None = None,
+    from_origin: bool = False,
 ) -> go.Figure:
-    """A curve (e.g. the whale curve) with annotated points ``(x, y, text)`` and a horizontal reference line."""
-    figure = go.Figure(go.Scatter(x=list(x), y=list(y), mode="lines", name=name,
-                                  line={"color": PALETTE[1], "width": 4}))
+    """A curve (e.g. the whale curve) with annotated points ``(x, y, text)`` and a horizontal reference line.
+
+    ``from_origin`` draws a cumulative curve from (0, 0), where it starts by definition (no customers, no
+    profit), and keeps 0 on the value axis so the first customer's jump is visible."""
+    xs, ys = ([0.0, *x], [0.0, *y]) if from_origin else (list(x), list(y))
+    figure = go.Figure(go.Scatter(x=xs, y=ys, mode="lines", name=name, line={"color": PALETTE[1], "width": 4}))
     right_edge = max(x) if len(x) else 0
     for index, (mark_x, mark_y, text) in enumerate(marks):
         figure.add_trace(go.Scatter(x=[mark_x], y=[mark_y], mode="markers", showlegend=False, hoverinfo="skip",
@@ -230,7 +265,8 @@ def curve_with_marks(
     style(figure)
     figure.update_layout(title={"text": title} if title else None, showlegend=False)
     figure.update_xaxes(title=x_title, tickformat=".0%" if percent_axes else None)
-    figure.update_yaxes(title=y_title, tickformat=".0%" if percent_axes else None)
+    figure.update_yaxes(title=y_title, tickformat=".0%" if percent_axes else None,
+                        rangemode="tozero" if from_origin else "normal")
     return _axes(figure)
 
 

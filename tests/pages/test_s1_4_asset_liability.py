@@ -49,7 +49,7 @@ def test_hand_computed_figures_and_the_hourly_cost_worked_back() -> None:
     # top 20% = the first customer (⌈0.8⌉ = 1): 8,000 ÷ 5,000 = 160%; after the peak 100% is lost again
     assert "**160%**" in text and "**100%**" in text
     whale = next(f for f in plotly_figures(at) if f["data"][0]["mode"] == "lines")
-    assert whale["data"][0]["y"] == pytest.approx([1.6, 2.0, 1.5, 1.0])
+    assert whale["data"][0]["y"] == pytest.approx([0.0, 1.6, 2.0, 1.5, 1.0])  # drawn from the origin
     # 倒推: over-served c2 (20 h vs 2,000 ÷ 200 = 10 h) and c4 (10 vs 2.5): 17.5 h a year (3,500 元);
     # under-served c1: 10,000 ÷ 200 = 50 h justified, 10 given → 40 h short
     assert shown["可收回的过度服务小时/年"] == "18"
