@@ -1,6 +1,6 @@
 """1.4 客户资产负债审视 — the page's view of customer profitability (DESIGN §4.4).
 
-The arithmetic lives in :mod:`workbook.profitability`; this module turns the worksheet's entries (percent
+The arithmetic lives in :mod:`workbook.profit`; this module turns the worksheet's entries (percent
 spreads, annual cost and hours) into its parameters, picks the short lists a page shows (top liabilities with a
 suggested action, the over- and under-served), thins the charts' points for large books, masks the customer
 columns, and says what a book lacks. The 花旗私行 case card's figures are here too (illustrative).

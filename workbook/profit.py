@@ -2,7 +2,9 @@
 
 A customer is an *asset* (资产) when the revenue they bring covers what it costs to serve them, a *liability*
 (负债) when it does not, and a *potential asset* (潜力资产) when they lose money today but show the potential
-to become an asset (large assets at other banks, or fast-growing assets with us).
+to become an asset (large assets at other banks, or fast-growing assets with us). DESIGN §4.4 leaves the level
+to set; the defaults are ≥ 500,000 元 estimated at other banks or AUM grown ≥ 20% in 12 months (``ProfitParams``).
+A customer with net exactly 0 is an asset (net ≥ 0).
 
     revenue = fee_income_12m + deposit_balance × deposit_spread + loan_balance × loan_spread
     cost    = service_hours_12m × hourly_cost + gift_cost_12m + rebate_cost_12m + event_cost_12m

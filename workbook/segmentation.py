@@ -20,6 +20,18 @@ Conventions every scheme follows (a page and a test may rely on them):
   mis-bin. The rule is deterministic and stated (on-the-cut → upper; equal revenue → one class) and a warning
   says how many customers the tie touched. Fewer than ``SMALL_SAMPLE`` customers → a warning too.
 
+Where the rules differ from DESIGN §4.5, and why (each also stated in the scheme's ``how`` text on the page):
+
+* ``contribution`` — "A/B/C by cumulative share 80% / 95%" leaves open who crosses the line. A runs while the
+  revenue of the customers *ranked ahead* is below 80%, so the customer who crosses 80% is A (A then holds at
+  least 80% of revenue, never less); B likewise up to 95%. Equal revenue → one class, the upper one (warned).
+* ``behaviour`` — the design lists RFM-style inputs including revenue (M). The four tiers (数字活跃 · 融合 · 网点
+  依赖 · 沉睡) describe *channel* behaviour, and revenue says nothing about the channel, so M is not used: R (days
+  since the last transaction) decides 沉睡, digital share and app log-ins the other three. Value is what
+  ``contribution`` measures; the page suggests crossing the two.
+* ``education`` — the book has no "advisor-led purchases" field; products held stand in for it.
+* ``priority`` — the course gives no authoritative definition of the 「苹果四象限」: the axes and weights are ours.
+
 Warnings carry a code and raw values; ``warning_text`` renders them in zh or en from the catalogue
 (``seg.warning.<code>``). Parameter errors raise ``SchemeParamError`` (a ``ValueError``) whose ``str`` is a
 Chinese message and whose ``text(lang)`` is the message in either language.

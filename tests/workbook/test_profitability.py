@@ -1,4 +1,4 @@
-"""Worked examples and invariants of workbook.profitability (DESIGN §4.4)."""
+"""Worked examples and invariants of workbook.profit (DESIGN §4.4)."""
 
 from __future__ import annotations
 
