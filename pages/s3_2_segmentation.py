@@ -4,7 +4,7 @@ AUM migration of the last year. The choices are kept in the workspace for 3.3–
 
 import streamlit as st
 
-from ui import charts
+from ui import charts, values
 from ui import segment_views as views
 from ui.frame import footer, header
 from ui.state import active_book, book_memo, lang, save_values, t
@@ -137,9 +137,9 @@ if non_empty:
     tier_code = st.selectbox(t("s3_2.members_tier"), non_empty, key=member_key, format_func=option_labels.__getitem__)
     members = book_memo(
         "s3_2.members",
-        lambda frame, s, _k, c: privacy.mask_frame(
-            tier_members(frame, detail, c, columns=("aum_12m_ago",), limit=MEMBERS_LIMIT)),
-        scheme_id, params_key(dict(detail.params)), tier_code,
+        lambda frame, s, _k, c, lang: values.translate_frame(privacy.mask_frame(
+            tier_members(frame, detail, c, columns=("aum_12m_ago",), limit=MEMBERS_LIMIT)), lang),
+        scheme_id, params_key(dict(detail.params)), tier_code, language,
     )
     total = int(summary.loc[tier_code, "customers"])
     if total > len(members):

@@ -72,7 +72,7 @@ edited_matrix = st.data_editor(
     disabled=["label"],
     key=f"s3_4_matrix_{editor_suffix}",
     column_config={
-        "label": st.column_config.TextColumn(t("tiers.col.tier"), pinned=True, width="small"),
+        "label": st.column_config.TextColumn(t("tiers.col.tier"), pinned=True),  # full tier names
         **{d: st.column_config.TextColumn(t(f"service.dim.{d}"), help=t(f"service.dim_help.{d}"), width="medium")
            for d in services.DIMENSIONS},
     },
@@ -114,7 +114,7 @@ edited_numbers = st.data_editor(
         "customers": st.column_config.NumberColumn(t("tiers.col.customers"), format="%d"),
         "hours": st.column_config.NumberColumn(t("service.col.hours"), min_value=0.0, step=0.5, format="%.1f"),
         "benefits_cost": st.column_config.NumberColumn(t("service.col.benefits_cost"), min_value=0.0, step=50.0,
-                                                       format="%.0f"),
+                                                       format="%,.0f"),
     },
 )
 
@@ -183,6 +183,7 @@ st.plotly_chart(
              [charts.money(v, language) for v in costs["plan_cost"]]),
         ],
         y_title=t("s3_4.axis_money"),
+        value_ticks=False,  # the bars carry 万元 / CNY k labels; raw 元 ticks (1,000,000) would contradict them
         height=420,
         colours=(charts.PALETTE[1], charts.PALETTE[0]),  # revenue blue, cost red
     ),

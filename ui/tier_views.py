@@ -45,6 +45,7 @@ def grouped_bars(
     *,
     y_title: str,
     percent_axis: bool = False,
+    value_ticks: bool = True,
     height: int | None = None,
     colours: Sequence[str] | None = None,
 ) -> go.Figure:
@@ -66,5 +67,6 @@ def grouped_bars(
     charts.style(figure, height=height or charts.CHART_HEIGHT)
     figure.update_layout(barmode="group", legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0})
     # Full numbers with separators: plotly's SI suffixes ("1M") would leak English into a Chinese chart.
-    figure.update_yaxes(title=y_title, rangemode="tozero", tickformat=".0%" if percent_axis else ",.0f")
+    figure.update_yaxes(title=y_title, rangemode="tozero", tickformat=".0%" if percent_axis else ",.0f",
+                        showticklabels=value_ticks)
     return figure

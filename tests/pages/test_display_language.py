@@ -55,3 +55,13 @@ def test_every_catalogued_value_has_both_languages(lang: str) -> None:
     for key in keys:
         text = i18n.t(key, lang)
         assert text and (lang == "zh" or not CJK.search(text)), key
+
+
+def test_tier_members_show_purchase_intent_in_english() -> None:
+    # The 成交优先级 scheme lists 购买意向 beside each customer; the sample book writes it as 高/中/低.
+    at = open_app("en", "pages/s3_2_segmentation.py")
+    at.selectbox(key="s3_2_scheme").set_value("priority").run()
+    assert not at.exception
+    members = next(df.value for df in at.dataframe if "purchase_intent" in df.value.columns)
+    shown = set(_column(members, "purchase_intent"))
+    assert shown and shown <= {"High", "Medium", "Low"}
