@@ -151,8 +151,9 @@ problems = exercises.check_exercise1(payload, language)
 
 st.subheader(t("s3_5.check_title"))
 if problems:
-    st.warning(t("s3_5.incomplete", count=len(problems)), icon=":material/pending_actions:")
-    st.markdown("\n".join(f"- {p.text(language)}" for p in problems))
+    # the open items inside the box, so the list reads as part of the warning
+    open_items = "\n".join(f"- {p.text(language)}" for p in problems)
+    st.warning(t("s3_5.incomplete", count=len(problems)) + "\n\n" + open_items, icon=":material/pending_actions:")
 else:
     st.success(t("s3_5.complete"), icon=":material/task_alt:")
 

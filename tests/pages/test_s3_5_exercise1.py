@@ -73,7 +73,7 @@ def test_a_cleared_service_line_blocks_again() -> None:
     at.session_state[key] = {"edited_rows": {1: {"service": ""}}, "added_rows": [], "deleted_rows": []}
     at.run()
     assert not at.exception
-    text = " ".join(m.value for m in at.markdown)
+    text = " ".join(m.value for m in at.warning)  # the open items are listed inside the warning
     assert "“按资产量分层”的“潜力客户”层还没有差异化服务" in text
     assert at.session_state["workspace"]["modules"]["s3_5"]["services"]["aum"] == {"potential": ""}
 
