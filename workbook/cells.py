@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from types import MappingProxyType
 from typing import Final
 
 import numpy as np
@@ -28,8 +30,12 @@ MISSING_TOKENS = frozenset({"", "-", "--", "---", "—", "——", "/", "n/a", "
 NUMBER_MISSING_TOKENS = MISSING_TOKENS | {"无", "空", "none"}
 
 # Multipliers written after a number, and the header units that scale a whole money column once.
-SUFFIX_FACTORS: dict[str, float] = {"万亿": 1e12, "千万": 1e7, "百万": 1e6, "亿": 1e8, "万": 1e4, "千": 1e3, "w": 1e4}
-HEADER_MONEY_FACTORS: dict[str, float] = {"元": 1.0, "千元": 1e3, "万元": 1e4, "万": 1e4, "亿元": 1e8, "亿": 1e8}
+SUFFIX_FACTORS: Mapping[str, float] = MappingProxyType(
+    {"万亿": 1e12, "千万": 1e7, "百万": 1e6, "亿": 1e8, "万": 1e4, "千": 1e3, "w": 1e4}
+)
+HEADER_MONEY_FACTORS: Mapping[str, float] = MappingProxyType(
+    {"元": 1.0, "千元": 1e3, "万元": 1e4, "万": 1e4, "亿元": 1e8, "亿": 1e8}
+)
 
 # A number as typed: optional accounting brackets, sign, thousands groups, decimals, exponent, a 万/亿 suffix,
 # 元 and %. Commas are accepted only as proper thousands groups, so a European "1,5" is reported, not read as 15.
@@ -72,11 +78,11 @@ RISK_KEYWORDS_BANK: tuple[tuple[str, str], ...] = (
 RISK_KEYWORDS_FUND: tuple[tuple[str, str], ...] = (("成长", "C4"), ("进取", "C5"))
 _RISK_CODE = re.compile(r"(?:^|[^a-z])[cr]\s*([1-5])(?:$|[^0-9])")
 _RISK_DIGIT = re.compile(r"^([1-5])(?:级)?$")
-INTENT_WORDS: dict[str, str] = {
+INTENT_WORDS: Mapping[str, str] = MappingProxyType({
     "高": "高", "较高": "高", "强": "高", "high": "高", "h": "高", "strong": "高",
     "中": "中", "一般": "中", "中等": "中", "medium": "中", "mid": "中", "m": "中", "moderate": "中",
     "低": "低", "较低": "低", "弱": "低", "low": "低", "l": "低", "weak": "低",
-}
+})
 
 _NUMERIC_TYPES = (int, float, np.integer, np.floating)
 # Characters NFKC changes that bank sheets contain: punctuation and symbols (−, ①), the ideographic space,
@@ -508,7 +514,9 @@ def _category(read: Column, levels: dict[str, str | None]) -> Column:
     return Column(values, read.blank, {"bad_category": bad})
 
 
-CATEGORY_READERS = {"risk_level": read_risk_level, "purchase_intent": read_purchase_intent}
+CATEGORY_READERS: Mapping[str, Callable[[pd.Series, str], Column]] = MappingProxyType(
+    {"risk_level": read_risk_level, "purchase_intent": read_purchase_intent}
+)
 
 
 def read_column(raw: pd.Series, field_: Field, header: str) -> Column:

@@ -22,6 +22,7 @@ import bisect
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from types import MappingProxyType
 
 import pandas as pd
 
@@ -218,9 +219,9 @@ STAR_LEVELS: tuple[StarLevel, ...] = tuple(
     sorted((StarLevel(lv["code"], lv["zh"], lv["en"], float(lv["min_points"])) for lv in _stars["levels"]),
            key=lambda lv: lv.min_points)
 )
-STAR_ASSET_BY_CODE: Mapping[str, StarAsset] = {a.code: a for a in STAR_ASSETS}
+STAR_ASSET_BY_CODE: Mapping[str, StarAsset] = MappingProxyType({a.code: a for a in STAR_ASSETS})
 STAR_PROVENANCE = peers._provenance(_stars)
-STAR_REVIEW: Mapping[str, str] = {"zh": _stars["review_zh"], "en": _stars["review_en"]}
+STAR_REVIEW: Mapping[str, str] = MappingProxyType({"zh": _stars["review_zh"], "en": _stars["review_en"]})
 
 
 def star_points(amounts_wan: Mapping[str, float]) -> float:

@@ -23,6 +23,7 @@ import itertools
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from types import MappingProxyType
 
 import numpy as np
 import pandas as pd
@@ -373,12 +374,12 @@ class CaseResult:
         return 1.0 + self.per_lever_uplift
 
 
-CASES: dict[str, Case] = {
+CASES: Mapping[str, Case] = MappingProxyType({
     # 浦发销冠: three months, every lever +30% → 1.3³ = 2.197× (illustrative; the outline gives no numbers)
     "spdb_champion": Case("spdb_champion", Levers(n=30, c=0.10, v=300_000.0), uplift=0.30),
     # 月销不到200万 vs 月销2000万: 40 × 10% × 50万 = 200万; 10× is 2.154× on each lever
     "ten_x": Case("ten_x", Levers(n=40, c=0.10, v=500_000.0), ratio=10.0),
-}
+})
 
 
 def case_result(case: Case) -> CaseResult:

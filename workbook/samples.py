@@ -24,9 +24,11 @@ from __future__ import annotations
 
 import math
 import tomllib
+from collections.abc import Mapping
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 import numpy as np
@@ -64,11 +66,11 @@ TIER_REBATE_SHARE: tuple[float, ...] = (0.02, 0.10, 0.30, 0.40)
 
 # Fee income (中收) a year as a share of the balance: wealth-management fees, fund sales and trail,
 # insurance commission.
-FEE_RATES: dict[str, tuple[float, float]] = {
+FEE_RATES: Mapping[str, tuple[float, float]] = MappingProxyType({
     "wealth": (0.0015, 0.0035),
     "fund": (0.0040, 0.0080),
     "insurance": (0.0040, 0.0100),
-}
+})
 
 RISK_SHARES: tuple[float, ...] = (0.08, 0.30, 0.35, 0.20, 0.07)  # C1…C5
 INTENT_SHARES: tuple[float, ...] = (0.15, 0.35, 0.50)  # 高, 中, 低
@@ -80,14 +82,14 @@ _ID_WEIGHTS = np.array([7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2], dt
 _ID_CHECK = np.array(list("10X98765432"))
 
 # The dtype of each kind of field in the canonical frame.
-DTYPE_BY_KIND: dict[Kind, Any] = {
+DTYPE_BY_KIND: Mapping[Kind, Any] = MappingProxyType({
     Kind.TEXT: "str",
     Kind.MONEY: "float64",
     Kind.NUMBER: "float64",
     Kind.COUNT: "Int64",  # nullable, as intake reads counts (an uploaded copy of the sample is identical)
     Kind.SHARE: "float64",
     Kind.DATE: "datetime64[ns]",  # as intake reads dates
-}
+})
 
 
 @lru_cache(maxsize=1)

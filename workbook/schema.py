@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
+from types import MappingProxyType
 
 import numpy as np
 import pandas as pd
@@ -265,7 +267,7 @@ FIELDS: tuple[Field, ...] = (
     Field("life_event", "近期人生事件", "Recent life event", Kind.TEXT, ("近期人生事件", "人生事件", "life event")),
 )
 
-FIELD_BY_KEY: dict[str, Field] = {f.key: f for f in FIELDS}
+FIELD_BY_KEY: Mapping[str, Field] = MappingProxyType({f.key: f for f in FIELDS})
 CANONICAL_KEYS: tuple[str, ...] = tuple(f.key for f in FIELDS)
 REQUIRED_KEYS: tuple[str, ...] = tuple(f.key for f in FIELDS if f.required)
 PII_KEYS: tuple[str, ...] = tuple(f.key for f in FIELDS if f.pii)
@@ -291,10 +293,12 @@ def header_unit(header: object) -> str | None:
     return match.group(1) if match else None
 
 
-ALIAS_INDEX: dict[str, str] = {}
+_aliases: dict[str, str] = {}
 for _field in FIELDS:
     for _alias in (_field.key, _field.zh, _field.en, *_field.aliases):
-        ALIAS_INDEX.setdefault(normalise_header(_alias), _field.key)
+        _aliases.setdefault(normalise_header(_alias), _field.key)
+# Read-only, like every table shared by all sessions of the server process.
+ALIAS_INDEX: Mapping[str, str] = MappingProxyType(_aliases)
 
 
 def match_header(header: object) -> str | None:

@@ -58,7 +58,7 @@ from workbook import i18n
 from workbook.schema import column_numbers, field_label
 
 INSUFFICIENT = "insufficient"
-INSUFFICIENT_LABEL = {"zh": "信息不足", "en": "Insufficient data"}
+INSUFFICIENT_LABEL: Mapping[str, str] = MappingProxyType({"zh": "信息不足", "en": "Insufficient data"})
 SMALL_SAMPLE = 20  # below this many customers, quantile and share cuts say little: warn
 _SCORE_DECIMALS = 6
 SCHEMES_FILE = Path(__file__).parent / "data" / "schemes.toml"

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from types import MappingProxyType
 
 RATING_MIN = 1
 RATING_MAX = 5
@@ -57,7 +58,7 @@ ITEMS: tuple[CheckItem, ...] = (
     # 服务营销需要深度协同
     CheckItem("coordination", "market", (("s2_2", 1.0), ("s4_2", 0.5))),
 )
-ITEM_BY_ID: dict[str, CheckItem] = {item.id: item for item in ITEMS}
+ITEM_BY_ID: Mapping[str, CheckItem] = MappingProxyType({item.id: item for item in ITEMS})
 
 # Course order of the modules a recommendation can point to (ties are broken by it).
 MODULE_ORDER: tuple[str, ...] = (

@@ -26,6 +26,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 import numpy as np
@@ -77,11 +78,13 @@ def _template(key: str, raw: Mapping[str, Any]) -> ServiceTemplate:
 
 
 # scheme id -> tier code -> template
-TIER_TEMPLATES: Mapping[str, Mapping[str, ServiceTemplate]] = {
-    scheme: {code: _template(f"{scheme}.{code}", raw) for code, raw in tiers.items()}
+TIER_TEMPLATES: Mapping[str, Mapping[str, ServiceTemplate]] = MappingProxyType({
+    scheme: MappingProxyType({code: _template(f"{scheme}.{code}", raw) for code, raw in tiers.items()})
     for scheme, tiers in _data()["by_tier"].items()
-}
-GENERIC_TEMPLATES: Mapping[str, ServiceTemplate] = {k: _template(k, v) for k, v in _data()["generic"].items()}
+})
+GENERIC_TEMPLATES: Mapping[str, ServiceTemplate] = MappingProxyType(
+    {k: _template(k, v) for k, v in _data()["generic"].items()}
+)
 
 
 def generic_level(rank: int, count: int) -> str:
