@@ -14,9 +14,10 @@ tests report. Values may hold ``{name}`` placeholders filled by :func:`t`.
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Mapping
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 LANGUAGES: tuple[str, ...] = ("zh", "en")
 DEFAULT_LANGUAGE = "zh"
@@ -80,6 +81,27 @@ def t(key: str, lang: str = DEFAULT_LANGUAGE, /, **values: Any) -> str:
         except (KeyError, IndexError, ValueError):
             return text
     return text
+
+
+class LocalisedError(ValueError):
+    """A bad input the trainee can fix, with its message in the catalogue under ``<catalogue_prefix>.<code>``.
+
+    ``str(err)`` is the Chinese message; ``err.text(lang)`` renders it in either language; ``err.values`` holds
+    the raw values the message quotes (a subclass may turn them into display text in ``message_values``).
+    """
+
+    catalogue_prefix: ClassVar[str] = ""
+
+    def __init__(self, code: str, **values: Any) -> None:
+        self.code = code
+        self.values = values
+        super().__init__(self.text(DEFAULT_LANGUAGE))
+
+    def message_values(self, lang: str) -> Mapping[str, Any]:
+        return self.values
+
+    def text(self, lang: str) -> str:
+        return t(f"{self.catalogue_prefix}.{self.code}", lang, **self.message_values(lang))
 
 
 def pick(lang: str, zh: str, en: str) -> str:

@@ -58,21 +58,21 @@ ISSUE_KINDS: tuple[str, ...] = (
 _KIND_ORDER = {kind: position for position, kind in enumerate(ISSUE_KINDS)}
 
 
-class BookError(ValueError):
+class BookError(i18n.LocalisedError):
     """The file cannot become a customer book. ``str(err)`` is the Chinese message for the trainee (naming
     the file and, where it applies, the row and column); :meth:`text` gives it in another language."""
 
+    catalogue_prefix = "intake.error"
+
     def __init__(self, code: str, filename: str, /, **values: object) -> None:
-        self.code = code
-        self.filename = filename
+        self.filename = filename  # set first: the message quotes it
         row, column = values.get("row"), values.get("column")
         self.row: int | None = row if isinstance(row, int) else None
         self.column: str | None = column if isinstance(column, str) else None
-        self.values = values
-        super().__init__(self.text("zh"))
+        super().__init__(code, **values)
 
-    def text(self, lang: str) -> str:
-        return i18n.t(f"intake.error.{self.code}", lang, filename=self.filename, **self.values)
+    def message_values(self, lang: str) -> Mapping[str, object]:
+        return {"filename": self.filename, **self.values}
 
 
 @dataclass(frozen=True)

@@ -33,16 +33,10 @@ from workbook.schema import column_numbers
 # ---- parameters -------------------------------------------------------------------------------------------
 
 
-class ProfitParamError(ValueError):
-    """Assumptions the review cannot work with. ``str(err)`` is Chinese; ``text(lang)`` either language."""
+class ProfitParamError(i18n.LocalisedError):
+    """Assumptions the review cannot work with (catalogue ``error.profit.<code>``; ``text(lang)``)."""
 
-    def __init__(self, code: str, **values: object) -> None:
-        self.code = code
-        self.values = values
-        super().__init__(self.text("zh"))
-
-    def text(self, lang: str) -> str:
-        return i18n.t(f"error.profit.{self.code}", lang, **self.values)
+    catalogue_prefix = "error.profit"
 
 
 @dataclass(frozen=True)

@@ -67,16 +67,13 @@ SCHEMES_FILE = Path(__file__).parent / "data" / "schemes.toml"
 # ---- errors and warnings ----------------------------------------------------------------------------------
 
 
-class SchemeParamError(ValueError):
+class SchemeParamError(i18n.LocalisedError):
     """Parameters that cannot define the scheme's tiers. ``str(err)`` is Chinese; ``text(lang)`` either."""
 
-    def __init__(self, code: str, **values: Any) -> None:
-        self.code = code
-        self.values = values
-        super().__init__(self.text("zh"))
+    catalogue_prefix = "seg.error"
 
-    def text(self, lang: str) -> str:
-        return i18n.t(f"seg.error.{self.code}", lang, **_display_values(self.values, lang))
+    def message_values(self, lang: str) -> Mapping[str, Any]:
+        return _display_values(self.values, lang)
 
 
 class UnknownSchemeError(SchemeParamError):

@@ -27,17 +27,10 @@ SCHEMA_VERSION = 1
 Workspace = dict[str, Any]
 
 
-class WorkspaceError(ValueError):
-    """A saved workspace could not be read. ``str(err)`` is the Chinese message for the trainee; ``text(lang)``
-    gives it in either language (catalogue ``error.workspace.<code>``)."""
+class WorkspaceError(i18n.LocalisedError):
+    """A saved workspace could not be read (catalogue ``error.workspace.<code>``; ``text(lang)``)."""
 
-    def __init__(self, code: str, **values: object) -> None:
-        self.code = code
-        self.values = values
-        super().__init__(self.text("zh"))
-
-    def text(self, lang: str) -> str:
-        return i18n.t(f"error.workspace.{self.code}", lang, **self.values)
+    catalogue_prefix = "error.workspace"
 
 
 def new_workspace() -> Workspace:
