@@ -66,9 +66,7 @@ def _show_list(frame: pd.DataFrame, columns: dict[str, str]) -> None:
     table = _customer_table(frame, columns)
     money_format = "%,.0f"
     config: dict[str, Any] = {
-        # figures stay narrow so the suggested action, the column a trainee acts on, keeps its full text
-        t(key): st.column_config.NumberColumn(format=money_format if source in MONEY_COLUMNS else "%,.1f",
-                                              width="small")
+        t(key): st.column_config.NumberColumn(format=money_format if source in MONEY_COLUMNS else "%,.1f")
         for source, key in columns.items() if source not in ("kind", "action")
     }
     if "action" in columns:

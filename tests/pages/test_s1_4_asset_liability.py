@@ -87,7 +87,7 @@ def test_english_figures_and_lists() -> None:
     over = tables[0]
     assert over["Customer ID"].tolist() == ["c2", "c4"]  # largest gap first: 10 h, then 7.5 h
     assert over["Hours paid for"].tolist() == pytest.approx([10.0, 2.5])
-    assert over["Suggested action"].tolist()[1] == "Keep investing: win the assets held elsewhere"
+    assert over["Suggested action"].tolist()[1] == "Win their assets from other banks"
     liabilities = tables[2]
     assert liabilities["Customer ID"].tolist() == ["c2"]
     assert liabilities["Suggested action"].tolist() == ["Stop gifts and rebates"]
