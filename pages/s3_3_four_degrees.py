@@ -97,7 +97,7 @@ picked = st.multiselect(t("s3_3.tiers_label"), options, key=TIERS_KEY, format_fu
 scores = result.scores
 axes = [d for d in DEGREES if scores.loc[picked, d].notna().any()] if picked else []
 drawable = [c for c in picked if axes and scores.loc[c, axes].notna().all()]
-radar_column, score_column = st.columns(2)  # half each: the score table needs the room in English
+radar_column, score_column = st.columns([5, 6])  # the score table needs the wider half in English
 with radar_column:
     st.markdown(f"**{t('s3_3.radar_title')}**")
     if len(axes) >= 3 and drawable:
