@@ -103,6 +103,11 @@ def _group_mean(codes: np.ndarray, values: np.ndarray, k: int) -> tuple[np.ndarr
         return np.where(counts > 0, sums / counts, np.nan), counts
 
 
+def _flag(values: np.ndarray, test: np.ndarray) -> np.ndarray:
+    """1.0 where ``test`` holds, 0.0 where not, NaN where the value is blank (so a mean counts only answers)."""
+    return np.where(np.isnan(values), np.nan, test.astype(np.float64))
+
+
 def _ratio(numerator: np.ndarray, denominator: np.ndarray) -> np.ndarray:
     with np.errstate(divide="ignore", invalid="ignore"):
         return np.where(denominator > 0, numerator / denominator, np.nan)
@@ -152,23 +157,23 @@ def four_degrees(
 
     nan = np.full(k + 1, np.nan)
 
+    def mean_by_tier(values: np.ndarray | None) -> np.ndarray:
+        """Mean of the non-blank values per tier (then the whole book); all NaN when the book lacks the field."""
+        return nan if values is None else _group_mean(codes, values, k)[0]
+
     # 满意度
     satisfaction = column_numbers(book, "satisfaction")
     if satisfaction is None:
         figures["respondents"] = nan
         figures["nps"] = nan
     else:
-        known = ~np.isnan(satisfaction)
-        promoter = np.where(known, (satisfaction >= PROMOTER_MIN).astype(np.float64), np.nan)
-        detractor = np.where(known, (satisfaction <= DETRACTOR_MAX).astype(np.float64), np.nan)
-        promoter_share, respondents = _group_mean(codes, promoter, k)
-        detractor_share, _ = _group_mean(codes, detractor, k)
+        promoter_share, respondents = _group_mean(codes, _flag(satisfaction, satisfaction >= PROMOTER_MIN), k)
+        detractor_share = mean_by_tier(_flag(satisfaction, satisfaction <= DETRACTOR_MAX))
         figures["respondents"] = respondents
         figures["nps"] = (promoter_share - detractor_share) * 100.0
 
     # 忠诚度
-    tenure = column_numbers(book, "tenure_years")
-    figures["tenure_mean"] = nan if tenure is None else _group_mean(codes, tenure, k)[0]
+    figures["tenure_mean"] = mean_by_tier(column_numbers(book, "tenure_years"))
     aum, before = column_numbers(book, "aum"), column_numbers(book, "aum_12m_ago")
     if aum is None or before is None:
         figures["aum_retention"] = nan
@@ -177,22 +182,14 @@ def four_degrees(
         now_sum = np.append(_group_sum(codes[both], aum[both], k), aum[both].sum())
         before_sum = np.append(_group_sum(codes[both], before[both], k), before[both].sum())
         figures["aum_retention"] = _ratio(now_sum, before_sum)
-    referrals = column_numbers(book, "referrals_12m")
-    figures["referrals_per_customer"] = nan if referrals is None else _group_mean(codes, referrals, k)[0]
+    figures["referrals_per_customer"] = mean_by_tier(column_numbers(book, "referrals_12m"))
 
     # 粘合度
     products = column_numbers(book, "product_count")
-    if products is None:
-        figures["products_mean"] = nan
-        figures["share_3plus"] = nan
-    else:
-        figures["products_mean"] = _group_mean(codes, products, k)[0]
-        many = np.where(np.isnan(products), np.nan, (products >= MANY_PRODUCTS).astype(np.float64))
-        figures["share_3plus"] = _group_mean(codes, many, k)[0]
-    share = column_numbers(book, "digital_share")
-    figures["digital_share_mean"] = nan if share is None else _group_mean(codes, share, k)[0]
-    logins = column_numbers(book, "app_logins_30d")
-    figures["app_logins_mean"] = nan if logins is None else _group_mean(codes, logins, k)[0]
+    figures["products_mean"] = mean_by_tier(products)
+    figures["share_3plus"] = mean_by_tier(None if products is None else _flag(products, products >= MANY_PRODUCTS))
+    figures["digital_share_mean"] = mean_by_tier(column_numbers(book, "digital_share"))
+    figures["app_logins_mean"] = mean_by_tier(column_numbers(book, "app_logins_30d"))
 
     # 贡献度
     if absent(FIGURE_BY_KEY["revenue_per_customer"]):
