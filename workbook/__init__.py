@@ -26,6 +26,7 @@ _FACADE: dict[str, str] = {
     "whale_curve": "profit",
     "whale_summary": "profit",
     "ProfitParams": "profit",
+    "ProfitParamError": "profit",
     "service_review": "profit",
     "SCHEMES": "segmentation",
     "segment": "segmentation",
@@ -47,6 +48,7 @@ _FACADE: dict[str, str] = {
     "plan_costs": "services",
     "check_exercise1": "exercises",
     "exercise1_submission": "exercises",
+    "WorkspaceError": "workspace",
 }
 
 __all__ = sorted(_FACADE)
