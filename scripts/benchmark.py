@@ -187,7 +187,9 @@ def main() -> None:
             function()
     out = ROOT / "artifacts" / "benchmark.json"
     out.parent.mkdir(exist_ok=True)
-    out.write_text(json.dumps(RESULTS, ensure_ascii=False, indent=2), encoding="utf-8")
+    # One part measured again updates its lines and keeps the others' last figures.
+    previous = json.loads(out.read_text(encoding="utf-8")) if args.only and out.exists() else {}
+    out.write_text(json.dumps({**previous, **RESULTS}, ensure_ascii=False, indent=2), encoding="utf-8")
     print(f"written {out}")
 
 
