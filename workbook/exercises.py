@@ -26,6 +26,7 @@ PAYLOAD_VERSION = 1
 MIN_SCHEMES = 3
 MIN_MEMBERS = 1
 MIN_REFLECTION_CHARS = 20  # a sentence or two, not a placeholder
+BOOK_SOURCES: tuple[str, ...] = ("sample", "upload")  # the only book descriptions a payload carries
 
 # Problem codes, in the order the page lists them. Text: catalogue ``ex1.problem.<code>``.
 PROBLEM_CODES: tuple[str, ...] = (
@@ -211,15 +212,17 @@ def exercise1_submission(
     """The exercise-1 payload: aggregates and the trainees' own text only, never customer rows or ids.
 
     ``schemes``: (scheme id, params) in the group's order; ``services``: scheme id → tier code → service line.
-    ``book_source`` says which kind of book ("sample" or "upload"; not a file name, which may name a person).
+    ``book_source`` says which kind of book: "sample" or "upload". Anything else (a file name, which may name a
+    person) is sent as "upload".
     """
+    source = book_source if book_source in BOOK_SOURCES else "upload"
     aum = pd.to_numeric(book["aum"], errors="coerce").fillna(0.0)
     return {
         "exercise": EXERCISE_ID,
         "version": PAYLOAD_VERSION,
         "group": str(group or "").strip(),
         "members": [str(m).strip() for m in members if str(m).strip()],
-        "book": {"source": str(book_source), "customers": len(book), "aum": round(float(aum.sum()), 2)},
+        "book": {"source": source, "customers": len(book), "aum": round(float(aum.sum()), 2)},
         "schemes": [
             scheme_entry(book, scheme_id, params, (services or {}).get(scheme_id)) for scheme_id, params in schemes
         ],

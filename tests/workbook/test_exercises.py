@@ -147,6 +147,10 @@ def test_hand_book_ids_and_names_absent() -> None:
     text = json.dumps(_complete(book), ensure_ascii=False)
     for value in [*book["customer_id"], *book["name"]]:
         assert value not in text
+    # A file name passed by mistake as the book's source never reaches the instructor.
+    payload = exercises.exercise1_submission(book, group="G", members=["A"], schemes=SCHEMES3,
+                                             book_source="赵一的客户.xlsx")
+    assert payload["book"]["source"] == "upload" and "赵一" not in json.dumps(payload, ensure_ascii=False)
 
 
 def test_bank_preset_params_are_kept() -> None:
