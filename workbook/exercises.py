@@ -66,24 +66,48 @@ def split_members(text: str) -> list[str]:
 
 
 def _name(entry: Mapping[str, Any], lang: str) -> str:
-    names = entry.get("name") or {}
+    names = entry.get("name")
+    if not isinstance(names, Mapping):
+        names = {}
     return str(names.get(lang) or names.get("zh") or entry.get("scheme", "?"))
+
+
+def _count(value: Any) -> int:
+    """A tier's customer count as stored; anything that is not a whole number counts as 0."""
+    if isinstance(value, bool):
+        return 0
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return 0
+    return int(number) if math.isfinite(number) else 0
+
+
+def _entries(value: Any) -> list[Mapping[str, Any]]:
+    """The table-like items of a stored list (a payload read back from storage may be damaged)."""
+    if not isinstance(value, (list, tuple)):
+        return []
+    return [item if isinstance(item, Mapping) else {} for item in value]
 
 
 def check_exercise1(submission: Mapping[str, Any], lang: str = "zh") -> list[Problem]:
     """What is still missing from an exercise-1 payload (empty list: complete).
 
     Message values carry display names (scheme and tier labels in ``lang``) so the page shows them as they are.
+    A payload read back from storage is checked the same way: a damaged part counts as missing, never raises.
     """
     from workbook.segmentation import SCHEMES
 
+    if not isinstance(submission, Mapping):
+        submission = {}
     problems: list[Problem] = []
     if _blank(submission.get("group")):
         problems.append(Problem("group_missing"))
-    members = [m for m in submission.get("members") or () if not _blank(m)]
+    raw_members = submission.get("members")
+    members = [m for m in raw_members if not _blank(m)] if isinstance(raw_members, (list, tuple)) else []
     if len(members) < MIN_MEMBERS:
         problems.append(Problem("members_missing", {"minimum": MIN_MEMBERS}))
-    schemes = list(submission.get("schemes") or ())
+    schemes = _entries(submission.get("schemes"))
     ids = [str(s.get("scheme", "")) for s in schemes]
     if len(set(ids)) < MIN_SCHEMES:
         problems.append(Problem("too_few_schemes", {"count": len(set(ids)), "minimum": MIN_SCHEMES}))
@@ -99,13 +123,13 @@ def check_exercise1(submission: Mapping[str, Any], lang: str = "zh") -> list[Pro
             continue
         if not isinstance(entry.get("params"), Mapping) or not entry.get("params"):
             problems.append(Problem("params_missing", {"scheme": name}))
-        tiers = list(entry.get("tiers") or ())
-        if not tiers or sum(int(t.get("customers", 0) or 0) for t in tiers) <= 0:
+        tiers = _entries(entry.get("tiers"))
+        if not tiers or sum(_count(t.get("customers")) for t in tiers) <= 0:
             problems.append(Problem("tiers_missing", {"scheme": name}))
             continue
         for tier in tiers:
             # A tier with no customer in this book needs no service line; every tier with customers does.
-            if int(tier.get("customers", 0) or 0) > 0 and _blank(tier.get("service")):
+            if _count(tier.get("customers")) > 0 and _blank(tier.get("service")):
                 label = str(tier.get(lang) or tier.get("zh") or tier.get("code"))
                 problems.append(Problem("service_missing", {"scheme": name, "tier": label}))
     reflection = submission.get("reflection")

@@ -7,6 +7,8 @@ import json
 
 import pandas as pd
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from workbook import exercises, i18n, peers
 from workbook import workspace as ws
@@ -182,3 +184,26 @@ def test_params_text_summarises_the_parameters() -> None:
     relationship = exercises.params_text("relationship", None, "zh")
     assert "20, 40, 60, 80" in relationship and "开户年限" in relationship  # field labels, not keys
     assert "80%" in exercises.params_text("contribution", None, "en")
+
+
+_json = st.recursive(
+    st.none() | st.booleans() | st.integers(-5, 5) | st.floats(allow_nan=True) | st.text(max_size=6),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=6), inner, max_size=3),
+    max_leaves=10,
+)
+_tier = st.fixed_dictionaries({}, optional={"code": _json, "zh": _json, "customers": _json, "service": _json})
+_scheme = st.fixed_dictionaries({}, optional={"scheme": st.sampled_from(["aum", "relationship", "x"]) | _json,
+                                              "name": _json, "params": _json, "tiers": st.lists(_tier) | _json})
+_payload = st.fixed_dictionaries({}, optional={"group": _json, "members": _json, "reflection": _json,
+                                               "schemes": st.lists(_scheme | _json, max_size=4) | _json})
+
+
+@given(_payload | _json)
+def test_a_damaged_stored_payload_is_checked_never_raises(payload: object) -> None:
+    # The instructor board reads payloads back from storage: whatever they hold, the check lists what is missing.
+    for lang in ("zh", "en"):
+        problems = exercises.check_exercise1(payload, lang)  # type: ignore[arg-type]
+        assert all(p.code in exercises.PROBLEM_CODES for p in problems)
+        for problem in problems:
+            text = problem.text(lang)
+            assert text.strip() and "⟦" not in text
