@@ -56,7 +56,7 @@ def _rule_from_data() -> HysteresisRule:
 BOHAI_RULE: HysteresisRule = _rule_from_data()
 # Without a buffer every review moves the customer to the tier last month's average met.
 NO_BUFFER = HysteresisRule(upgrade_after_months=1, downgrade_after_months=1, private_downgrade_after_months=1)
-HYSTERESIS_PROVENANCE = peers._provenance(peers.reference()["hysteresis"])
+HYSTERESIS_PROVENANCE = peers.provenance_of(peers.reference()["hysteresis"])
 
 MONTHS = 12
 
@@ -220,7 +220,7 @@ STAR_LEVELS: tuple[StarLevel, ...] = tuple(
            key=lambda lv: lv.min_points)
 )
 STAR_ASSET_BY_CODE: Mapping[str, StarAsset] = MappingProxyType({a.code: a for a in STAR_ASSETS})
-STAR_PROVENANCE = peers._provenance(_stars)
+STAR_PROVENANCE = peers.provenance_of(_stars)
 STAR_REVIEW: Mapping[str, str] = MappingProxyType({"zh": _stars["review_zh"], "en": _stars["review_en"]})
 
 

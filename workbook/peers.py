@@ -27,12 +27,14 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from workbook import i18n
+from workbook.i18n import pick
 
 DATA_FILE = Path(__file__).parent / "data" / "peer_banks.toml"
 
@@ -45,10 +47,6 @@ def is_flagged(confidence: str) -> bool:
     return confidence != "H"
 
 
-def _pick(lang: str, zh: str, en: str) -> str:
-    return en if lang == "en" else zh
-
-
 @dataclass(frozen=True)
 class Provenance:
     """Where a figure comes from."""
@@ -59,7 +57,7 @@ class Provenance:
     confidence: str
 
     def source(self, lang: str) -> str:
-        return _pick(lang, self.source_zh, self.source_en)
+        return pick(lang, self.source_zh, self.source_en)
 
     @property
     def flagged(self) -> bool:
@@ -79,7 +77,7 @@ class PeerTier:
     inferred: bool = False  # not published: name and bound follow from another figure (中信 白钻以上)
 
     def label(self, lang: str) -> str:
-        return _pick(lang, self.zh, self.en)
+        return pick(lang, self.zh, self.en)
 
 
 @dataclass(frozen=True)
@@ -90,7 +88,7 @@ class PastThreshold:
     provenance: Provenance
 
     def label(self, lang: str) -> str:
-        return _pick(lang, self.zh, self.en)
+        return pick(lang, self.zh, self.en)
 
 
 @dataclass(frozen=True)
@@ -102,7 +100,7 @@ class PrivateBanking:
     history: tuple[PastThreshold, ...] = ()
 
     def basis(self, lang: str) -> str:
-        return _pick(lang, self.basis_zh, self.basis_en)
+        return pick(lang, self.basis_zh, self.basis_en)
 
 
 @dataclass(frozen=True)
@@ -119,13 +117,13 @@ class PeerBank:
     below_note_en: str = ""
 
     def name(self, lang: str) -> str:
-        return _pick(lang, self.zh, self.en)
+        return pick(lang, self.zh, self.en)
 
     def note(self, lang: str) -> str:
-        return _pick(lang, self.note_zh, self.note_en)
+        return pick(lang, self.note_zh, self.note_en)
 
     def below_note(self, lang: str) -> str:
-        return _pick(lang, self.below_note_zh, self.below_note_en)
+        return pick(lang, self.below_note_zh, self.below_note_en)
 
 
 @dataclass(frozen=True)
@@ -138,10 +136,10 @@ class Anchor:
     provenance: Provenance
 
     def text(self, lang: str) -> str:
-        return _pick(lang, self.zh, self.en)
+        return pick(lang, self.zh, self.en)
 
     def detail(self, lang: str) -> str:
-        return _pick(lang, self.detail_zh, self.detail_en)
+        return pick(lang, self.detail_zh, self.detail_en)
 
 
 @dataclass(frozen=True)
@@ -151,10 +149,10 @@ class MarketBand:
     banks_en: str
 
     def banks(self, lang: str) -> str:
-        return _pick(lang, self.banks_zh, self.banks_en)
+        return pick(lang, self.banks_zh, self.banks_en)
 
 
-def _provenance(table: Mapping[str, Any]) -> Provenance:
+def provenance_of(table: Mapping[str, Any]) -> Provenance:
     return Provenance(
         year=str(table.get("year", "")),
         source_zh=str(table["source_zh"]),
@@ -190,9 +188,9 @@ def _load_banks() -> tuple[PeerBank, ...]:
                     amount=float(pb["amount"]),
                     basis_zh=pb["basis_zh"],
                     basis_en=pb["basis_en"],
-                    provenance=_provenance(pb),
+                    provenance=provenance_of(pb),
                     history=tuple(
-                        PastThreshold(float(h["amount"]), h["zh"], h["en"], _provenance(h))
+                        PastThreshold(float(h["amount"]), h["zh"], h["en"], provenance_of(h))
                         for h in pb.get("history", ())
                     ),
                 ),
@@ -201,7 +199,7 @@ def _load_banks() -> tuple[PeerBank, ...]:
                         code=t["code"],
                         zh=t["zh"],
                         en=t["en"],
-                        provenance=_provenance(t),
+                        provenance=provenance_of(t),
                         minimum=_number(t.get("min")),
                         maximum=_number(t.get("max")),
                         approximate=bool(t.get("approximate", False)),
@@ -218,9 +216,10 @@ def _load_banks() -> tuple[PeerBank, ...]:
 
 
 PEER_BANKS: tuple[PeerBank, ...] = _load_banks()
-BANK_BY_ID: Mapping[str, PeerBank] = {b.id: b for b in PEER_BANKS}
-CAVEAT: Mapping[str, str] = {"zh": reference()["caveat_zh"], "en": reference()["caveat_en"]}
-PRESET_RULE: Mapping[str, str] = reference()["preset_rule"]
+# Read-only views: these tables are shared by every session of the server.
+BANK_BY_ID: Mapping[str, PeerBank] = MappingProxyType({b.id: b for b in PEER_BANKS})
+CAVEAT: Mapping[str, str] = MappingProxyType({"zh": reference()["caveat_zh"], "en": reference()["caveat_en"]})
+PRESET_RULE: Mapping[str, str] = MappingProxyType(dict(reference()["preset_rule"]))
 
 _anchor = reference()["anchor"]
 ANCHOR = Anchor(
@@ -229,13 +228,13 @@ ANCHOR = Anchor(
     en=_anchor["en"],
     detail_zh=_anchor["detail_zh"],
     detail_en=_anchor["detail_en"],
-    provenance=_provenance(_anchor),
+    provenance=provenance_of(_anchor),
 )
 # The regulatory private-banking line (600万): a tier starting at or above it counts as private banking.
 PRIVATE_BANKING_ANCHOR: float = ANCHOR.amount
 
 _bands = reference()["market_bands"]
-MARKET_BANDS_PROVENANCE = _provenance(_bands)
+MARKET_BANDS_PROVENANCE = provenance_of(_bands)
 MARKET_BANDS: tuple[MarketBand, ...] = tuple(
     MarketBand(float(b["amount"]), b["banks_zh"], b["banks_en"]) for b in _bands["bands"]
 )
@@ -296,10 +295,10 @@ class PresetTier:
     note_en: str = ""
 
     def label(self, lang: str) -> str:
-        return _pick(lang, self.zh, self.en)
+        return pick(lang, self.zh, self.en)
 
     def note(self, lang: str) -> str:
-        return _pick(lang, self.note_zh, self.note_en)
+        return pick(lang, self.note_zh, self.note_en)
 
     @property
     def filled(self) -> bool:
