@@ -153,6 +153,8 @@ if non_empty:
         column_config={
             c: (st.column_config.NumberColumn(_column_label(c), format="localized", step=1) if c in money_columns
                 else st.column_config.DateColumn(_column_label(c), format="YYYY-MM-DD") if c in date_columns
+                # scores to one decimal (51.4, 45.0), not the float's full tail (51.3663)
+                else st.column_config.NumberColumn(_column_label(c), format="%.1f") if c.startswith("score_")
                 else _column_label(c))
             for c in members.columns
         },

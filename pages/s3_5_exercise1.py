@@ -168,10 +168,15 @@ if st.button(t("s3_5.finish"), key="s3_5_finish", type="primary", icon=":materia
         saved = module_values(PAGE, saved)
 
 if saved.get("submission"):
+    # the stored ISO stamp (2026-12-01T14:34:41+00:00) read as a date and a time (2026-12-01 14:34)
+    try:
+        finished_at = datetime.fromisoformat(str(saved["submitted_at"])).strftime("%Y-%m-%d %H:%M")
+    except ValueError:  # a workspace saved by hand or by another tool: show what it says
+        finished_at = str(saved["submitted_at"])
     if saved["submission"] == payload:
-        st.success(t("s3_5.finished", time=saved["submitted_at"]), icon=":material/verified:")
+        st.success(t("s3_5.finished", time=finished_at), icon=":material/verified:")
     else:
-        st.info(t("s3_5.changed_since", time=saved["submitted_at"]), icon=":material/edit_note:")
+        st.info(t("s3_5.changed_since", time=finished_at), icon=":material/edit_note:")
 with st.expander(t("s3_5.payload_title"), icon=":material/data_object:"):
     st.caption(t("s3_5.payload_help"))
     st.json(payload, expanded=False)

@@ -3,6 +3,7 @@ page in Chinese keeps them as the book has them, and labels that used to leak or
 
 from __future__ import annotations
 
+import json
 import re
 
 import pandas as pd
@@ -38,7 +39,9 @@ def test_book_preview_keeps_chinese_values_in_chinese() -> None:
 
 
 def test_unknown_values_pass_through_unchanged() -> None:
-    frame = pd.DataFrame({"gender": ["男", "F", None], "occupation": ["宇航员", "教师", "医生"], "aum": [1.0, 2.0, 3.0]})
+    frame = pd.DataFrame(
+        {"gender": ["男", "F", None], "occupation": ["宇航员", "教师", "医生"], "aum": [1.0, 2.0, 3.0]}
+    )
     shown = translate_frame(frame, "en")
     assert shown["gender"].iloc[:2].tolist() == ["Male", "F"] and pd.isna(shown["gender"].iloc[2])
     assert shown["occupation"].tolist() == ["宇航员", "Teacher", "Doctor"]  # a value the catalogue lacks stays
@@ -65,3 +68,24 @@ def test_tier_members_show_purchase_intent_in_english() -> None:
     members = next(df.value for df in at.dataframe if "purchase_intent" in df.value.columns)
     shown = set(_column(members, "purchase_intent"))
     assert shown and shown <= {"High", "Medium", "Low"}
+
+
+def test_member_scores_have_one_decimal() -> None:
+    at = open_app("zh", "pages/s3_2_segmentation.py")
+    at.selectbox(key="s3_2_scheme").set_value("priority").run()
+    assert not at.exception
+    table = next(df for df in at.dataframe if "score_urgency" in df.value.columns)
+    columns = json.loads(table.proto.columns)
+    assert columns["score_urgency"]["type_config"]["format"] == "%.1f"
+    assert columns["score_value"]["type_config"]["format"] == "localized"  # money keeps its separators
+
+
+def test_finished_time_is_shown_without_iso_clutter() -> None:
+    at = open_app("zh", "pages/s3_5_exercise1.py")
+    saved = at.session_state["workspace"]
+    saved["modules"].setdefault("s3_5", {}).update(
+        {"submission": {"x": 1}, "submitted_at": "2026-12-01T14:34:41+00:00"})
+    at.run()
+    assert not at.exception
+    shown = " ".join(box.value for box in [*at.success, *at.info])
+    assert "2026-12-01 14:34" in shown and "T14:34:41" not in shown
