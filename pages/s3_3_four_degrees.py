@@ -70,12 +70,14 @@ labels = detail.labels(language) | {ALL: t("s3_3.all_customers")}
 sizes = result.figures["customers"]
 
 # ---- what the book cannot show ----------------------------------------------------------------------------
-for degree in DEGREES:
-    missing = result.missing_by_degree[degree]
-    if missing:
-        separator = "、" if language == "zh" else ", "
-        st.info(t("s3_3.missing", degree=t(f"deg.name.{degree}"),
-                  fields=separator.join(field_label(f, language) for f in missing)), icon=":material/info:")
+separator = "、" if language == "zh" else ", "
+gaps = [
+    t("s3_3.missing", degree=t(f"deg.name.{degree}"),
+      fields=separator.join(field_label(f, language) for f in result.missing_by_degree[degree]))
+    for degree in DEGREES if result.missing_by_degree[degree]
+]
+if gaps:  # one box, one line per degree: four stacked boxes pushed the radar off the first screen
+    st.info(gaps[0] if len(gaps) == 1 else "\n".join(f"- {gap}" for gap in gaps), icon=":material/info:")
 
 # ---- radar and raw figures --------------------------------------------------------------------------------
 tier_codes = [c for c in result.figures.index if c != ALL and int(sizes[c]) > 0]
