@@ -9,6 +9,7 @@ from ui.frame import footer, header
 from ui.state import book_memo, lang, module_values, save_values, t
 from ui.tier_views import grouped_bars, params_key
 from workbook import services
+from workbook.schema import field_label
 from workbook.segmentation import INSUFFICIENT, SCHEME_IDS, SCHEMES, SchemeParamError, segment_detail
 
 PAGE = "s3_4"
@@ -48,6 +49,7 @@ stats = book_memo(
     "s3_4.revenue", lambda frame, _s, _k, _p: services.tier_revenue(frame, detail.tiers, profit_params),
     scheme_id, params_key(params), repr(profit_params),
 )
+revenue_known = book_memo("s3_4.revenue_known", services.revenue_known)
 labels = detail.labels(language)
 # The 信息不足 tier needs a plan only when some customers are in it.
 codes = [
@@ -90,6 +92,11 @@ with st.expander(t("s3_4.full_text"), icon=":material/article:"):
 # ---- plan cost ------------------------------------------------------------------------------------------------
 st.subheader(t("s3_4.cost_title"))
 st.caption(t("s3_4.cost_help", hourly=f"{hourly:,.0f}"))
+if not revenue_known:
+    # An id + AUM book: revenue is unknown, not 0 — no tier is judged against it.
+    missing = book_memo("s3_4.missing_revenue", services.missing_revenue_inputs)
+    st.info(t("s3_4.no_revenue", fields=t("common.list_sep").join(field_label(f, language) for f in missing)),
+            icon=":material/info:")
 numbers = pd.DataFrame(
     [
         {
@@ -138,28 +145,29 @@ first.metric(t("s3_4.total_hours"), f"{summary.hours:,.0f}",
              delta=t("s3_4.of_available", hours=f"{summary.available_hours:,.0f}"),
              delta_color="inverse" if summary.over_capacity else "off", delta_arrow="off")
 second.metric(t("s3_4.total_cost"), charts.money(summary.plan_cost, language))
-third.metric(t("s3_4.total_revenue"), charts.money(summary.revenue, language))
+third.metric(t("s3_4.total_revenue"), charts.money(summary.revenue, language) if revenue_known else "—")
 
-table = pd.DataFrame(
-    {
-        t("tiers.col.tier"): [labels[c] for c in costs.index],
-        t("tiers.col.customers"): costs["customers"].tolist(),
-        t("s3_4.col.revenue"): [charts.money(v, language) for v in costs["revenue"]],
-        t("s3_4.col.plan_hours"): [f"{v:,.0f}" for v in costs["plan_hours"]],
-        t("s3_4.col.time_cost"): [charts.money(v, language) for v in costs["time_cost"]],
-        t("s3_4.col.benefits_total"): [charts.money(v, language) for v in costs["benefits_total"]],
-        t("s3_4.col.plan_cost"): [charts.money(v, language) for v in costs["plan_cost"]],
-        t("s3_4.col.margin"): [charts.money(v, language) for v in costs["margin"]],
-        t("s3_4.col.cost_share"): [charts.percent(v) for v in costs["cost_share"]],
-        t("s3_4.col.status"): [
-            t("s3_4.status_over") if over and n > 0 else t("s3_4.status_ok") if n > 0 else "—"
-            for over, n in zip(costs["over"], costs["customers"], strict=True)
-        ],
-    }
-)
-st.dataframe(table, hide_index=True, width="stretch")
+columns = {
+    t("tiers.col.tier"): [labels[c] for c in costs.index],
+    t("tiers.col.customers"): costs["customers"].tolist(),
+    t("s3_4.col.revenue"): [charts.money(v, language) for v in costs["revenue"]],
+    t("s3_4.col.plan_hours"): [f"{v:,.0f}" for v in costs["plan_hours"]],
+    t("s3_4.col.time_cost"): [charts.money(v, language) for v in costs["time_cost"]],
+    t("s3_4.col.benefits_total"): [charts.money(v, language) for v in costs["benefits_total"]],
+    t("s3_4.col.plan_cost"): [charts.money(v, language) for v in costs["plan_cost"]],
+    t("s3_4.col.margin"): [charts.money(v, language) for v in costs["margin"]],
+    t("s3_4.col.cost_share"): [charts.percent(v) for v in costs["cost_share"]],
+    t("s3_4.col.status"): [
+        t("s3_4.status_over") if over and n > 0 else t("s3_4.status_ok") if n > 0 else "—"
+        for over, n in zip(costs["over"], costs["customers"], strict=True)
+    ],
+}
+if not revenue_known:  # the columns that compare with revenue would all read 0 or "cost above revenue"
+    for key in ("s3_4.col.revenue", "s3_4.col.margin", "s3_4.col.cost_share", "s3_4.col.status"):
+        columns.pop(t(key))
+st.dataframe(pd.DataFrame(columns), hide_index=True, width="stretch")
 
-for code in summary.over_tiers:
+for code in summary.over_tiers if revenue_known else ():
     row = costs.loc[code]
     st.warning(
         t("s3_4.warning_over", tier=labels[code], cost=charts.money(row["plan_cost"], language),
@@ -171,21 +179,25 @@ if summary.over_capacity:
         t("s3_4.warning_capacity", hours=f"{summary.hours:,.0f}", available=f"{summary.available_hours:,.0f}"),
         icon=":material/schedule:",
     )
-if not summary.over_tiers and not summary.over_capacity:
+if not summary.over_tiers and not summary.over_capacity and revenue_known:
     st.success(t("s3_4.all_covered"), icon=":material/check_circle:")
+elif not revenue_known and not summary.over_capacity:
+    st.success(t("s3_4.capacity_ok"), icon=":material/check_circle:")
 
 st.plotly_chart(
     grouped_bars(
         [labels[c] for c in costs.index],
         [
-            (t("s3_4.col.revenue"), costs["revenue"].tolist(), [charts.money(v, language) for v in costs["revenue"]]),
+            *([(t("s3_4.col.revenue"), costs["revenue"].tolist(),
+                [charts.money(v, language) for v in costs["revenue"]])] if revenue_known else []),
             (t("s3_4.col.plan_cost"), costs["plan_cost"].tolist(),
              [charts.money(v, language) for v in costs["plan_cost"]]),
         ],
         y_title=t("s3_4.axis_money"),
         value_ticks=False,  # the bars carry 万元 / CNY k labels; raw 元 ticks (1,000,000) would contradict them
         height=420,
-        colours=(charts.PALETTE[1], charts.PALETTE[0]),  # revenue blue, cost red
+        # revenue blue, cost red
+        colours=(charts.PALETTE[1], charts.PALETTE[0]) if revenue_known else (charts.PALETTE[0],),
     ),
     width="stretch",
     key="s3_4_cost_chart",

@@ -32,7 +32,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from workbook.profit import DEFAULT_PARAMS, ProfitParams, profitability
+from workbook.profit import DEFAULT_PARAMS, REVENUE_INPUTS, ProfitParams, missing_inputs, profitability
 from workbook.segmentation import INSUFFICIENT
 
 DATA_FILE = Path(__file__).parent / "data" / "service_templates.toml"
@@ -202,6 +202,17 @@ def tier_revenue(book: pd.DataFrame, tiers: pd.Series, params: ProfitParams | No
     result.index = result.index.astype(str)
     result.index.name = "tier"
     return result
+
+
+def missing_revenue_inputs(book: pd.DataFrame) -> tuple[str, ...]:
+    """The revenue fields (§4.4: fee income, deposit and loan balances) that ``book`` lacks."""
+    return missing_inputs(book, REVENUE_INPUTS)
+
+
+def revenue_known(book: pd.DataFrame) -> bool:
+    """Whether ``book`` has any revenue field. Without one, every tier's revenue reads 0 although it is unknown,
+    and a page must say so rather than warn that every plan costs more than its tier brings."""
+    return len(missing_revenue_inputs(book)) < len(REVENUE_INPUTS)
 
 
 @dataclass(frozen=True)

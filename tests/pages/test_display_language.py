@@ -89,3 +89,21 @@ def test_finished_time_is_shown_without_iso_clutter() -> None:
     assert not at.exception
     shown = " ".join(box.value for box in [*at.success, *at.info])
     assert "2026-12-01 14:34" in shown and "T14:34:41" not in shown
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_service_plan_on_a_book_without_revenue_says_revenue_is_unknown(lang: str) -> None:
+    from ui.state import ActiveBook
+
+    frame = pd.DataFrame({"customer_id": ["a", "b", "c"], "aum": [30_000.0, 800_000.0, 9_000_000.0]})
+    book = ActiveBook(frame=frame, source="upload", label="id_aum.csv", token="id-aum")
+    at = open_app(lang, "pages/s3_4_service_matrix.py", book=book)
+    assert not at.exception
+    info = " ".join(box.value for box in at.info)
+    assert ("名册缺少收入字段" if lang == "zh" else "has no revenue field") in info
+    # No tier is judged "cost above revenue" on a revenue nobody knows, and the revenue total is not "0".
+    assert not at.warning or all(("收入" not in w.value and "brings" not in w.value) for w in at.warning)
+    revenue_label = "名册总收入 / 年" if lang == "zh" else "Book revenue a year"
+    assert next(m.value for m in at.metric if m.label == revenue_label) == "—"
+    plan = next(df.value for df in at.dataframe if ("计划成本" if lang == "zh" else "Plan cost") in df.value.columns)
+    assert ("判断" if lang == "zh" else "Verdict") not in plan.columns
