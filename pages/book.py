@@ -12,6 +12,7 @@ import streamlit as st
 from ui import charts, values
 from ui.frame import footer, header
 from ui.state import ActiveBook, active_book, book_memo, lang, memo, sample_active_book, set_active_book, t
+from ui.uploader import localise_uploader
 from workbook import intake, overview, privacy
 from workbook.schema import CANONICAL_KEYS, FIELD_BY_KEY, Kind, field_label
 
@@ -46,6 +47,7 @@ with choose:
 st.subheader(t("book.upload_title"))
 st.caption(t("book.privacy_note"))
 uploaded = st.file_uploader(t("book.upload_label"), type=UPLOAD_TYPES, key="book_upload", help=t("book.upload_help"))
+localise_uploader()  # Streamlit writes the uploader's button and limits in English
 if uploaded is not None:
     data = uploaded.getvalue()
     digest = hashlib.sha256(data).hexdigest()

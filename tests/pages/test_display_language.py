@@ -107,3 +107,10 @@ def test_service_plan_on_a_book_without_revenue_says_revenue_is_unknown(lang: st
     assert next(m.value for m in at.metric if m.label == revenue_label) == "—"
     plan = next(df.value for df in at.dataframe if ("计划成本" if lang == "zh" else "Plan cost") in df.value.columns)
     assert ("判断" if lang == "zh" else "Verdict") not in plan.columns
+
+
+def test_uploader_chrome_is_chinese_on_a_chinese_page() -> None:
+    # Streamlit writes "Upload" and "20MB per file • …" in English; the Chinese page restyles them.
+    style = " ".join(element.proto.body for element in open_app("zh", "pages/book.py").get("html"))
+    assert '"上传文件"' in style and "单个文件不超过 20 MB" in style
+    assert not open_app("en", "pages/book.py").get("html")  # the English page keeps Streamlit's own words
