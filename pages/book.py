@@ -19,6 +19,7 @@ from workbook.schema import CANONICAL_KEYS, FIELD_BY_KEY, Kind, field_label
 PAGE = "book"
 UPLOAD_TYPES = ["xlsx", "xlsm", "xls", "csv", "tsv", "txt"]
 BRANCH_DEMO_SIZE = 20_000
+ISSUES_AS_TABLE = 20  # up to this many issues are shown in full; more scroll in a grid
 MONEY_FIELDS = {key for key, spec in FIELD_BY_KEY.items() if spec.kind == Kind.MONEY}
 DATE_FIELDS = {key for key, spec in FIELD_BY_KEY.items() if spec.kind == Kind.DATE}
 
@@ -125,12 +126,16 @@ if report is not None:
         st.caption(t("book.unmapped", columns=t("common.list_sep").join(report.unmapped_columns)))
     if report.issues:
         issue_table = report.issue_table(language)
-        st.dataframe(
-            issue_table,
-            hide_index=True,
-            height=min(400, 38 + 35 * len(issue_table)),
-            column_config={issue_table.columns[-1]: st.column_config.TextColumn(width="large")},
-        )
+        if len(issue_table) <= ISSUES_AS_TABLE:
+            # a few issues: a wrapping table, so every detail sentence (the part to act on) reads in full
+            st.table(issue_table, hide_index=True)
+        else:
+            st.dataframe(
+                issue_table,
+                hide_index=True,
+                height=min(400, 38 + 35 * len(issue_table)),
+                column_config={issue_table.columns[-1]: st.column_config.TextColumn(width="large")},
+            )
     else:
         st.success(t("book.no_issues"), icon=":material/task_alt:")
 

@@ -51,7 +51,7 @@ def test_upload_map_and_load_shows_the_report(lang: str) -> None:
     rows_read, rows_kept = ("读取行数", "保留行数") if lang == "zh" else ("Rows read", "Rows kept")
     assert shown[rows_read] == "4" and shown[rows_kept] == "3"
     row_header = "行" if lang == "zh" else "Row"
-    issues = next(df.value for df in at.dataframe if row_header in df.value.columns)
+    issues = next(df.value for df in [*at.table, *at.dataframe] if row_header in df.value.columns)
     assert issues[row_header].tolist() == [4, 5]  # the bad cell's row and the duplicate's row, as Excel shows them
     # The masked preview never shows a full name or phone number.
     preview = at.dataframe[-1].value
