@@ -194,7 +194,7 @@ table = pd.DataFrame({
     t("s1.neck.col.name"): names,
     t("s1.neck.col.capacity"): [r.capacity for r in analysis.results],
     t("s1.neck.col.deals"): [r.deals_capacity for r in analysis.results],
-    t("s1.neck.col.utilisation"): [r.utilisation for r in analysis.results],
+    t("s1.neck.col.utilisation"): [r.utilisation_pct for r in analysis.results],
     t("s1.neck.col.idle_hours"): [r.idle_hours for r in analysis.results],
     t("s1.neck.col.is_constraint"): [i == analysis.constraint for i in range(len(names))],
 })
@@ -203,8 +203,9 @@ st.dataframe(
     column_config={
         t("s1.neck.col.capacity"): st.column_config.NumberColumn(format="%.1f"),
         t("s1.neck.col.deals"): st.column_config.NumberColumn(format="%.2f"),
-        t("s1.neck.col.utilisation"): st.column_config.ProgressColumn(format="percent", min_value=0.0,
-                                                                      max_value=1.0),
+        # whole percent points for every stage (format="percent" gave 41.67% beside 75%)
+        t("s1.neck.col.utilisation"): st.column_config.ProgressColumn(format="%.0f%%", min_value=0.0,
+                                                                      max_value=100.0),
         t("s1.neck.col.idle_hours"): st.column_config.NumberColumn(format="%.1f"),
     },
 )

@@ -142,6 +142,11 @@ class StageResult:
     utilisation: float  # throughput ÷ deals_capacity: how busy this stage is when the system runs at throughput
     idle_hours: float  # weekly hours not needed at throughput: what "subordinate" can move to the constraint
 
+    @property
+    def utilisation_pct(self) -> float:
+        """The utilisation in percent (0–100), for displays that format percent points ("42%")."""
+        return self.utilisation * 100.0
+
 
 @dataclass(frozen=True)
 class Analysis:
