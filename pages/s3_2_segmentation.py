@@ -102,7 +102,7 @@ if shown_details:
 summary = book_memo("s3_2.summary", lambda frame, s, _k: tier_summary(frame, detail), scheme_id,
                     params_key(dict(detail.params)))
 labels = detail.labels(language)
-table_column, chart_column = st.columns([1, 1])
+table_column, chart_column = st.columns([3, 2])  # the table needs the room for long English tier names
 with table_column:
     st.dataframe(tier_table(summary, labels, language, hide_empty=(INSUFFICIENT,)), hide_index=True, width="stretch",
                  key="s3_2_tier_table")

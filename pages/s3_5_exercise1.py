@@ -111,7 +111,7 @@ for scheme_id in selected:
             disabled=["label", "customers", "aum"],
             key=f"s3_5_services_{scheme_id}_{'-'.join(codes)}_{language}",
             column_config={
-                "label": st.column_config.TextColumn(t("tiers.col.tier"), width="small"),
+                "label": st.column_config.TextColumn(t("tiers.col.tier"), width="medium"),  # "Hybrid (online + branch)"
                 "customers": st.column_config.NumberColumn(t("tiers.col.customers"), format="%d", width="small"),
                 "aum": st.column_config.TextColumn(t("tiers.col.aum"), width="small"),
                 "service": st.column_config.TextColumn(t("s3_5.col.service"), width="large"),
