@@ -19,7 +19,6 @@ from workbook.segmentation import (
     crosstab,
     migration_detail,
     scheme_fields_text,
-    segment_detail,
     tier_members,
     tier_summary,
     warning_text,
@@ -36,17 +35,6 @@ header(PAGE)
 language = lang()
 book = active_book()
 saved = views.saved()
-
-
-def _segment(scheme_id: str, overrides: dict) -> tuple:
-    """The segmentation with the trainee's parameters; on invalid parameters the defaults and the error."""
-    try:
-        detail = book_memo("s3_2.segment", lambda frame, s, _k: segment_detail(frame, s, overrides), scheme_id,
-                           params_key(overrides))
-        return detail, None
-    except SchemeParamError as err:
-        detail = book_memo("s3_2.segment", lambda frame, s, _k: segment_detail(frame, s, None), scheme_id, "{}")
-        return detail, err
 
 
 def _column_label(column: str) -> str:
@@ -83,7 +71,7 @@ overrides = views.overrides_for(scheme_id)
 if overrides:
     st.button(t("s3_2.reset"), key="s3_2_reset", icon=":material/restart_alt:", on_click=views.reset_params,
               args=(scheme_id,))
-detail, error = _segment(scheme_id, overrides)
+detail, error = views.segmentation_or_error(scheme_id, overrides)
 if error is not None:
     st.error(t("s3_2.params_error", error=error.text(language)), icon=":material/error:")
 
@@ -184,8 +172,8 @@ with kind:
     value_labels = {v: t(f"s3_2.crosstab_{v}") for v in ("count", "aum")}
     value_kind = st.radio(t("s3_2.crosstab_value"), list(value_labels), key="s3_2_cross_value",
                           format_func=value_labels.__getitem__, on_change=_on_cross_change)
-seg_a, _ = _segment(scheme_a, views.overrides_for(scheme_a))
-seg_b, _ = _segment(scheme_b, views.overrides_for(scheme_b))
+seg_a, _ = views.segmentation_or_error(scheme_a, views.overrides_for(scheme_a))
+seg_b, _ = views.segmentation_or_error(scheme_b, views.overrides_for(scheme_b))
 table = book_memo("s3_2.crosstab", lambda frame, a, b, v, _ka, _kb: crosstab(frame, seg_a, seg_b, v),
                   scheme_a, scheme_b, value_kind, params_key(dict(seg_a.params)), params_key(dict(seg_b.params)))
 rows = [c for c in table.index if c != INSUFFICIENT or table.loc[c].sum() > 0]

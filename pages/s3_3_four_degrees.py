@@ -13,7 +13,7 @@ from ui.tier_views import params_key
 from workbook import services
 from workbook.degrees import ALL, DEGREES, FIGURES, four_degrees
 from workbook.schema import field_label
-from workbook.segmentation import INSUFFICIENT, SCHEME_IDS, SCHEMES, SchemeParamError, segment_detail
+from workbook.segmentation import INSUFFICIENT, SCHEME_IDS, SCHEMES
 
 PAGE = "s3_3"
 SCHEME_KEY = "s3_3_scheme"
@@ -52,14 +52,7 @@ default = saved["scheme"] or chosen.get("scheme") or "aum"
 st.session_state[SCHEME_KEY] = default if default in SCHEME_IDS else "aum"
 scheme_id = st.selectbox(t("s3_3.scheme_label"), SCHEME_IDS, format_func=lambda s: SCHEMES[s].name(language),
                          key=SCHEME_KEY, on_change=_on_scheme_change)
-overrides = views.overrides_for(scheme_id)
-try:
-    detail = book_memo("s3_2.segment", lambda frame, s, _k: segment_detail(frame, s, overrides), scheme_id,
-                       params_key(overrides))
-    st.caption(t("s3_3.params_from_s3_2" if overrides else "s3_3.params_default"))
-except SchemeParamError as err:
-    st.warning(t("s3_3.params_invalid", error=err.text(language)), icon=":material/warning:")
-    detail = book_memo("s3_2.segment", lambda frame, s, _k: segment_detail(frame, s, None), scheme_id, "{}")
+detail, _params = views.trainee_segmentation(scheme_id)
 
 profit_params, from_s1_4 = services.profit_params_from(module_values("s1_4"))
 result = book_memo(

@@ -5,12 +5,13 @@ import pandas as pd
 import streamlit as st
 
 from ui import charts
+from ui import segment_views as views
 from ui.frame import footer, header
 from ui.state import book_memo, lang, module_values, save_values, t
 from ui.tier_views import grouped_bars, params_key
 from workbook import services
 from workbook.schema import field_label
-from workbook.segmentation import INSUFFICIENT, SCHEME_IDS, SCHEMES, SchemeParamError, segment_detail
+from workbook.segmentation import INSUFFICIENT, SCHEME_IDS, SCHEMES
 
 PAGE = "s3_4"
 SCHEME_KEY = "s3_4_scheme"
@@ -29,15 +30,7 @@ scheme_id = st.selectbox(
 )
 if scheme_id != saved["scheme"]:
     save_values(PAGE, scheme=scheme_id)
-params = (chosen.get("params") or {}).get(scheme_id) or {}
-try:
-    detail = book_memo("s3_4.segment", lambda frame, s, _k: segment_detail(frame, s, params), scheme_id,
-                       params_key(params))
-    st.caption(t("s3_4.params_from_s3_2" if params else "s3_4.params_default"))
-except SchemeParamError as err:
-    st.warning(t("s3_4.params_invalid", error=err.text(language)), icon=":material/warning:")
-    params = {}
-    detail = book_memo("s3_4.segment", lambda frame, s, _k: segment_detail(frame, s, None), scheme_id, "{}")
+detail, params = views.trainee_segmentation(scheme_id)
 
 profit_params, from_s1_4 = services.profit_params_from(module_values("s1_4"))
 hourly = profit_params.hourly_cost

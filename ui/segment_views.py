@@ -12,6 +12,7 @@ Where the trainee's choices live (workspace module ``s3_2``, shared with 3.1, 3.
 
 from __future__ import annotations
 
+import json
 import math
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -21,9 +22,10 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from ui import charts
-from ui.state import module_values, save_values, t
+from ui.state import book_memo, lang, module_values, save_values, t
+from ui.tier_views import params_key
 from workbook.schema import field_label
-from workbook.segmentation import SCHEMES, ParamSpec, Scheme, Tier
+from workbook.segmentation import SCHEMES, ParamSpec, Scheme, SchemeParamError, Segmentation, Tier, segment_detail
 
 MODULE = "s3_2"
 DEFAULTS: dict[str, Any] = {"scheme": "aum", "params": {}, "crosstab": {"a": "aum", "b": "contribution",
@@ -38,6 +40,37 @@ def saved() -> dict[str, Any]:
 def overrides_for(scheme_id: str) -> dict[str, Any]:
     """The trainee's parameter overrides for one scheme (empty: the defaults)."""
     return dict((saved().get("params") or {}).get(scheme_id) or {})
+
+
+def segmentation_or_error(
+    scheme_id: str, overrides: Mapping[str, Any]
+) -> tuple[Segmentation, SchemeParamError | None]:
+    """The current book segmented with ``overrides``; if they are invalid, the defaults' result and the error.
+
+    Memoised per session, so 3.2, 3.3 and 3.4 share one result for the same scheme, parameters and book.
+    """
+    try:
+        return book_memo("segment", _segment, scheme_id, params_key(overrides)), None
+    except SchemeParamError as err:
+        return book_memo("segment", _segment, scheme_id, params_key({})), err
+
+
+def trainee_segmentation(scheme_id: str) -> tuple[Segmentation, dict[str, Any]]:
+    """The current book segmented by ``scheme_id`` with the trainee's parameters from 3.2, saying on the page
+    which parameters are in use (a warning and the defaults when the saved ones are invalid).
+    Returns the segmentation and the parameters actually used (empty: the defaults)."""
+    overrides = overrides_for(scheme_id)
+    detail, error = segmentation_or_error(scheme_id, overrides)
+    if error is not None:
+        st.warning(t("segments.params_invalid", error=error.text(lang())), icon=":material/warning:")
+        return detail, {}
+    st.caption(t("segments.params_from_s3_2" if overrides else "segments.params_default"))
+    return detail, overrides
+
+
+def _segment(frame: pd.DataFrame, scheme_id: str, params_json: str) -> Segmentation:
+    # The parameters travel as their JSON key so the memo can hash them; parse them back here.
+    return segment_detail(frame, scheme_id, json.loads(params_json) or None)
 
 
 def _clean(number: float) -> float | int:
