@@ -91,7 +91,12 @@ class IntakeIssue:
         return issue_text(self.kind, lang, self.row, self.column, self.value, self.detail)
 
 
+ALLOWED_PREFIX = "allowed."
+
+
 def issue_text(kind: str, lang: str, row: int | None, column: str | None, value: str | None, detail: str) -> str:
+    if detail.startswith(ALLOWED_PREFIX):  # a field's allowed values, worded per language in the catalogue
+        detail = i18n.t(f"intake.{detail}", lang)
     return i18n.t(f"intake.msg.{kind}", lang, row=row, column=column, value=value, detail=detail)
 
 
@@ -583,11 +588,8 @@ def _total_rows(
 
 
 def _kind_detail(kind: str, field_: schema.Field) -> str:
-    if kind == "bad_category":
-        if field_.key == "risk_level":
-            return "C1–C5"
-        if field_.key == "purchase_intent":
-            return "高/中/低"
+    if kind == "bad_category" and field_.key in ("risk_level", "purchase_intent"):
+        return f"{ALLOWED_PREFIX}{field_.key}"
     return ""
 
 

@@ -29,6 +29,8 @@ def test_language_from_url(value: object, expected: str) -> None:
         ("金融资产(万元)", "aum"),
         ("金融资产（万元）", "aum"),
         ("月日均资产", "aum"),
+        ("客户资产(万元)", "aum"),
+        ("资产余额", "aum"),
         ("AUM", "aum"),
         ("手机号码", "phone"),
         ("近12月中间业务收入", "fee_income_12m"),

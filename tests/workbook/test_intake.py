@@ -478,3 +478,13 @@ def test_uci_bank_marketing_export_loads_through_a_mapping() -> None:
     assert load.book["aum"].sum() == sum(int(record["balance"]) for record in records)
     assert load.book["occupation"].iloc[0] == "unemployed" and load.book["age"].iloc[0] == 30.0
     assert "Moro" in (FIXTURES / "uci-bank-marketing" / "bank-names.txt").read_text(encoding="utf-8")
+
+
+def test_unknown_category_names_the_allowed_values_in_each_language() -> None:
+    from workbook import read_book
+
+    data = "客户号,金融资产,购买意向\nA1,100,也许\n".encode()
+    issue = next(i for i in read_book(data, "intent.csv").report.issues if i.kind == "bad_category")
+    assert "高/中/低" in issue.text("zh") and "high / medium / low" not in issue.text("zh")
+    assert "high / medium / low" in issue.text("en")
+    assert issue.row == 2 and issue.column == "购买意向"
