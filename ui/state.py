@@ -95,7 +95,9 @@ def sample_active_book(n: int = SAMPLE_SIZE, seed: int = SAMPLE_SEED) -> ActiveB
 def active_book() -> ActiveBook:
     """The trainee's current book; the 300-customer sample until they upload their own."""
     book = st.session_state.get(BOOK_KEY)
-    if not isinstance(book, ActiveBook):
+    # Duck-typed rather than isinstance: a code reload during development creates a new ActiveBook class, and
+    # the trainee's uploaded book must not silently turn back into the sample.
+    if book is None or not all(hasattr(book, name) for name in ("frame", "source", "label", "token")):
         book = sample_active_book()
         st.session_state[BOOK_KEY] = book
     return book
