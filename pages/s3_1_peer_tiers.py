@@ -1,8 +1,6 @@
 """3.1 梯度等级与同业分层: the ten banks' published tiers, each as a preset for the aum scheme applied to the
 trainee's book, the up/down-grade hysteresis simulator and 工商银行's star-points calculator."""
 
-import textwrap
-
 import plotly.graph_objects as go
 import streamlit as st
 from plotly.subplots import make_subplots
@@ -10,22 +8,13 @@ from plotly.subplots import make_subplots
 from ui import charts
 from ui.frame import footer, header
 from ui.state import active_book, book_memo, lang, module_values, save_values, t
-from ui.tier_views import grouped_bars, params_key, tier_table
+from ui.tier_views import axis_label, params_key, text_table, tier_share_chart, tier_table
 from workbook import gradient, peers
 from workbook.segmentation import INSUFFICIENT, SCHEMES, segment_detail, tier_summary, warning_text
 
 PAGE = "s3_1"
 COURSE = "course"  # the course's default ladder, offered beside the bank presets
 PRESET_KEY = "s3_1_preset"
-
-
-def _axis_label(label: str) -> str:
-    """A long tier label broken for a chart axis (after " · ", before a bracket, between words), so plotly keeps
-    the ticks level and the plot its width."""
-    if len(label) <= 16:
-        return label
-    parts = label.replace(" · ", " ·\n").replace(" (", "\n(").replace("（", "\n（").split("\n")
-    return "<br>".join(line for part in parts for line in textwrap.wrap(part, 24) or [part])
 
 
 header(PAGE)
@@ -46,23 +35,30 @@ st.warning(peers.caveat(language), icon=":material/info:")
 anchor = peers.ANCHOR
 st.info(
     t("s3_1.anchor", text=anchor.text(language), detail=anchor.detail(language),
-      source=anchor.provenance.source(language), year=anchor.provenance.year,
-      confidence=peers.confidence_text(anchor.provenance.confidence, language)),
+      source=anchor.provenance.source(language), year=anchor.provenance.year(language),
+      confidence=peers.confidence_phrase(anchor.provenance.confidence, language)),
     icon=":material/gavel:",
 )
 overview = peers.overview_table(language)
-# A static table: ten rows whose long cells (the tier ladders) must wrap, not scroll sideways.
-shown_columns = ["bank", "tiers", "private_banking", "source", "year", "confidence", "preset"]
-st.table(
-    overview[shown_columns].rename(columns={c: t(f"peers.col.{c}") for c in shown_columns}),
-    hide_index=True,
-    border="horizontal",
+# A static table: ten rows whose long cells wrap instead of scrolling sideways, one tier per line. Short cells
+# (bank, year, grade) stay on one line in Chinese; English names are long, so there they get a minimum width.
+# (How much of each bank's preset is published shows in the ladder picker below.)
+shown_columns = ["bank", "tiers", "private_banking", "source", "year", "confidence"]
+widths = {"tiers": "19em", "private_banking": "6em", "source": "6em"}
+if language == "en":
+    widths |= {"tiers": "21em", "bank": "7em", "year": "4.5em", "confidence": "6.5em"}
+text_table(
+    overview,
+    {c: t(f"peers.col.{c}") for c in shown_columns},
+    nowrap=() if language == "en" else ("bank", "year", "confidence"),
+    min_widths=widths,
+    line_breaks=("tiers",),
 )
 st.caption(t("s3_1.confidence_legend"))
 bands = peers.MARKET_BANDS_PROVENANCE
 st.caption(
-    t("s3_1.market_bands", source=bands.source(language), year=bands.year,
-      confidence=peers.confidence_text(bands.confidence, language),
+    t("s3_1.market_bands", source=bands.source(language), year=bands.year(language),
+      confidence=peers.confidence_phrase(bands.confidence, language),
       bands=peers.market_bands_text(language))
 )
 with st.expander(t("s3_1.figures_title"), icon=":material/fact_check:"):
@@ -94,7 +90,13 @@ if st.session_state.get(PRESET_KEY) not in options:
 # Labels resolved now (a format function may be called outside the script run, where the language is unknown).
 preset_labels = {o: t("s3_1.course_ladder") if o == COURSE else peers.BANK_BY_ID[o].name(language) for o in options}
 _preset_label = preset_labels.__getitem__
-choice = st.selectbox(t("s3_1.preset_label"), options, format_func=_preset_label, key=PRESET_KEY)
+# Each option says how much of its ladder the bank publishes and how much this workbook fills in.
+option_labels = {
+    o: preset_labels[o] if o == COURSE
+    else t("s3_1.preset_option", name=preset_labels[o], summary=peers.preset_summary(o, language))
+    for o in options
+}
+choice = st.selectbox(t("s3_1.preset_label"), options, format_func=option_labels.__getitem__, key=PRESET_KEY)
 if choice != saved["preset"]:
     save_values(PAGE, preset=choice)
 params = SCHEMES["aum"].default_params() if choice == COURSE else peers.aum_preset(choice)
@@ -104,12 +106,11 @@ if choice != COURSE:
     # Next to the preset: what the bank publishes and what the preset fills in, tier by tier.
     st.caption(peers.BANK_BY_ID[choice].note(language))
     origin_columns = ["tier", "range", "origin", "provenance"]
-    st.table(
-        peers.preset_table(choice, language)[origin_columns].rename(
-            columns={c: t("tiers.col.tier") if c == "tier" else t(f"peers.col.{c}") for c in origin_columns}
-        ),
-        hide_index=True,
-        border="horizontal",
+    text_table(
+        peers.preset_table(choice, language),
+        {c: t("tiers.col.tier") if c == "tier" else t(f"peers.col.{c}") for c in origin_columns},
+        nowrap=("range",),
+        min_widths={"origin": "16em"},
     )
     st.caption(t("s3_1.preset_caveat", caveat=peers.caveat(language)))
 
@@ -117,28 +118,12 @@ key = params_key(params)
 detail = book_memo("s3_1.segment", lambda frame, _k: segment_detail(frame, "aum", params), key)
 summary = book_memo("s3_1.summary", lambda frame, _k: tier_summary(frame, detail), key)
 labels = detail.labels(language)
-table_col, chart_col = st.columns([1, 1], gap="large")
-with table_col:
-    st.table(tier_table(summary, labels, language, hide_empty=(INSUFFICIENT,)), hide_index=True)
-    for warning in detail.warnings:
-        st.caption(warning_text(warning, language))
-with chart_col:
-    shown = [c for c in summary.index if not (c == INSUFFICIENT and summary.loc[c, "customers"] == 0)]
-    st.plotly_chart(
-        grouped_bars(
-            [_axis_label(labels[c]) for c in shown],
-            [
-                (t("tiers.col.customer_share"), summary.loc[shown, "customer_share"].tolist(),
-                 [charts.percent(v, 0) for v in summary.loc[shown, "customer_share"]]),
-                (t("tiers.col.aum_share"), summary.loc[shown, "aum_share"].tolist(),
-                 [charts.percent(v, 0) for v in summary.loc[shown, "aum_share"]]),
-            ],
-            y_title=t("s3_1.share_axis"),
-            percent_axis=True,
-        ),
-        width="stretch",
-        key="s3_1_tier_chart",
-    )
+# Table above a full-width chart: side by side, half a column squeezed the money and the tier names.
+st.table(tier_table(summary, labels, language, hide_empty=(INSUFFICIENT,)), hide_index=True, border="horizontal")
+for warning in detail.warnings:
+    st.caption(warning_text(warning, language))
+shown = [c for c in summary.index if not (c == INSUFFICIENT and summary.loc[c, "customers"] == 0)]
+tier_share_chart(summary, shown, labels, t("s3_1.share_axis"), key="s3_1_tier_chart")
 
 applied = module_values("s3_2", {"params": {}}).get("params", {}).get("aum")
 if st.button(t("s3_1.apply"), key="s3_1_apply", type="primary", icon=":material/done_all:"):
@@ -178,7 +163,7 @@ rule = gradient.BOHAI_RULE
 st.markdown(
     t("s3_1.hysteresis_intro", up=rule.upgrade_after_months, down=rule.downgrade_after_months,
       private=rule.private_downgrade_after_months, source=gradient.HYSTERESIS_PROVENANCE.source(language),
-      confidence=peers.confidence_text(gradient.HYSTERESIS_PROVENANCE.confidence, language),
+      confidence=peers.confidence_phrase(gradient.HYSTERESIS_PROVENANCE.confidence, language),
       anchor=peers.amount_text(peers.PRIVATE_BANKING_ANCHOR, language), ladder=_preset_label(choice))
 )
 months = list(saved["monthly_aum_wan"])[: gradient.MONTHS]
@@ -207,14 +192,18 @@ if result.changes_without_buffer == 0:
 month_axis = [t("s3_1.month_tick", month=m) for m in range(1, gradient.MONTHS + 1)]
 figure = make_subplots(rows=2, cols=1, shared_xaxes=True, row_heights=[0.45, 0.55], vertical_spacing=0.08)
 figure.add_trace(
-    go.Bar(x=month_axis, y=values, name=t("s3_1.series_aum"), marker_color=charts.PALETTE[5], opacity=0.55,
-           text=[f"{v:g}" for v in values], textposition="outside", cliponaxis=False),
+    # a see-through fill (not trace opacity, which would fade the labels too) and dark labels for a projector
+    go.Bar(x=month_axis, y=values, name=t("s3_1.series_aum"), marker_color="rgba(95, 107, 122, 0.42)",
+           text=[f"{v:g}" for v in values], textposition="outside", cliponaxis=False,
+           textfont={"size": 15, "color": "#1F2A36"}),
     row=1, col=1,
 )
 for bound, label in zip(gradient.to_wan(params["thresholds"]), params["labels"][1:], strict=True):
     if bound <= max([*values, 0.0]) * 1.5:  # a far-off line would squash the bars: show the nearby ones
-        figure.add_hline(y=bound, line_dash="dot", line_color=charts.PALETTE[2], row=1, col=1,
-                         annotation_text=label[language], annotation_position="top left")
+        # the tier's name right of the plot, beside its line, where no bar can be under it
+        figure.add_hline(y=bound, line_dash="dot", line_width=2, line_color=charts.HIGHLIGHT, row=1, col=1,
+                         annotation_text=axis_label(label[language], 16), annotation_position="right",
+                         annotation_font={"size": 14, "color": "#8A5A00"})
 figure.add_trace(
     go.Scatter(x=month_axis, y=list(result.qualifies), name=t("s3_1.series_qualifies"), mode="markers",
                marker={"size": 12, "symbol": "circle-open", "color": charts.PALETTE[5]}),
@@ -230,11 +219,15 @@ figure.add_trace(
                line={"shape": "hv", "width": 4, "color": charts.PALETTE[1]}),
     row=2, col=1,
 )
-charts.style(figure, height=560)
-figure.update_layout(legend={"orientation": "h", "yanchor": "bottom", "y": -0.18, "x": 0})
-figure.update_yaxes(title=t("s3_1.axis_aum"), rangemode="tozero", row=1, col=1)
-figure.update_yaxes(title=t("s3_1.axis_tier"), tickvals=list(range(len(tier_names))),
-                    ticktext=[_axis_label(n) for n in tier_names],
+charts.style(figure, height=580)
+figure.update_layout(legend={"orientation": "h", "yanchor": "top", "y": -0.08, "x": 0}, plot_bgcolor="white",
+                     margin={"l": 10, "r": 10, "t": 30, "b": 10})
+figure.update_xaxes(gridcolor=charts.GRID)
+figure.update_yaxes(title=t("s3_1.axis_aum"), rangemode="tozero", gridcolor=charts.GRID, row=1, col=1)
+# Tier names on the right, under the threshold names of the upper plot: the left margin keeps only numbers.
+figure.update_yaxes(side="right", tickvals=list(range(len(tier_names))),
+                    ticktext=[axis_label(n, 16) for n in tier_names], gridcolor=charts.GRID, automargin=True,
+                    tickfont={"size": 15, "color": "#1F2A36"},
                     range=[-0.4, len(tier_names) - 0.6], row=2, col=1)
 st.plotly_chart(figure, width="stretch", key="s3_1_hysteresis_chart")
 with st.expander(t("s3_1.hysteresis_table"), icon=":material/table:"):
@@ -257,7 +250,8 @@ st.subheader(t("s3_1.stars_title"))
 stars = gradient.STAR_PROVENANCE
 st.markdown(
     t("s3_1.stars_intro", review=gradient.STAR_REVIEW["en" if language == "en" else "zh"],
-      source=stars.source(language), year=stars.year, confidence=peers.confidence_text(stars.confidence, language))
+      source=stars.source(language), year=stars.year(language),
+      confidence=peers.confidence_phrase(stars.confidence, language))
 )
 inputs, outcome = st.columns([3, 2], gap="large")
 amounts: dict[str, float] = {}

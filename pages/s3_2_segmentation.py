@@ -8,7 +8,7 @@ from ui import charts, values
 from ui import segment_views as views
 from ui.frame import footer, header
 from ui.state import active_book, book_memo, lang, save_values, t
-from ui.tier_views import grouped_bars, params_key, tier_table
+from ui.tier_views import params_key, tier_share_chart, tier_table
 from workbook import privacy
 from workbook.schema import FIELD_BY_KEY, Kind, field_label
 from workbook.segmentation import (
@@ -96,21 +96,7 @@ with table_column:
                  key="s3_2_tier_table")
 with chart_column:
     codes = [c for c in summary.index if c != INSUFFICIENT or int(summary.loc[c, "customers"])]
-    st.plotly_chart(
-        grouped_bars(
-            [labels[c] for c in codes],
-            [
-                (t("tiers.col.customer_share"), summary.loc[codes, "customer_share"].tolist(),
-                 [charts.percent(v, 0) for v in summary.loc[codes, "customer_share"]]),
-                (t("tiers.col.aum_share"), summary.loc[codes, "aum_share"].tolist(),
-                 [charts.percent(v, 0) for v in summary.loc[codes, "aum_share"]]),
-            ],
-            y_title=t("s3_2.share_axis"),
-            percent_axis=True,
-        ),
-        width="stretch",
-        key="s3_2_tier_chart",
-    )
+    tier_share_chart(summary, codes, labels, t("s3_2.share_axis"), key="s3_2_tier_chart")
 
 # ---- the customers of one tier ----------------------------------------------------------------------------
 st.subheader(t("s3_2.members_title"))

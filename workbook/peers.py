@@ -38,8 +38,16 @@ from workbook.i18n import pick
 
 DATA_FILE = Path(__file__).parent / "data" / "peer_banks.toml"
 
-# Confidence grades, most to least certain. Anything but H is flagged on screen.
+# Confidence grades, most to least certain. Anything but H is flagged on screen. The data keeps the reference's
+# letter codes; the screen shows them as words (catalogue ``peers.grade.<code>``: 高 / 中 / 低 …).
 CONFIDENCE_LEVELS: tuple[str, ...] = ("H", "M-H", "M", "M-L", "L-M", "L")
+# A year of a figure is written as digits ("2022") or a list of them (["2015", "2020"]); anything worded
+# ("recent", "2015 and later") needs ``year_zh`` and ``year_en`` so no English leaks into the Chinese page.
+_YEAR_CHARACTERS = frozenset("0123456789-")
+
+
+# The mark of a figure to check, joined to its grade by a no-break space so a narrow cell never strands the ⚠.
+FLAG = "⚠\u00a0"
 
 
 def is_flagged(confidence: str) -> bool:
@@ -49,15 +57,20 @@ def is_flagged(confidence: str) -> bool:
 
 @dataclass(frozen=True)
 class Provenance:
-    """Where a figure comes from."""
+    """Where a figure comes from. The year is text in each language ("2015、2020" / "2015, 2020", "近期" /
+    "recent"); empty when the reference gives none."""
 
-    year: str
+    year_zh: str
+    year_en: str
     source_zh: str
     source_en: str
     confidence: str
 
     def source(self, lang: str) -> str:
         return pick(lang, self.source_zh, self.source_en)
+
+    def year(self, lang: str) -> str:
+        return pick(lang, self.year_zh, self.year_en)
 
     @property
     def flagged(self) -> bool:
@@ -152,12 +165,35 @@ class MarketBand:
         return pick(lang, self.banks_zh, self.banks_en)
 
 
+class PeerDataError(ValueError):
+    """The data file breaks one of its own rules (a worded year without both languages, an unknown grade)."""
+
+
+def _years(table: Mapping[str, Any]) -> tuple[str, str]:
+    """A figure's year in zh and en: ``year_zh``/``year_en`` when worded, else ``year`` (digits, or a list)."""
+    if "year_zh" in table or "year_en" in table:
+        if not (str(table.get("year_zh", "")).strip() and str(table.get("year_en", "")).strip()):
+            raise PeerDataError(f"a worded year needs both year_zh and year_en: {dict(table)!r}")
+        return str(table["year_zh"]), str(table["year_en"])
+    raw = table.get("year", "")
+    years = [str(y) for y in raw] if isinstance(raw, list) else ([str(raw)] if str(raw) else [])
+    for year in years:
+        if not set(year) <= _YEAR_CHARACTERS:
+            raise PeerDataError(f"year {year!r} is worded: write it as year_zh and year_en")
+    return "、".join(years), ", ".join(years)
+
+
 def provenance_of(table: Mapping[str, Any]) -> Provenance:
+    confidence = str(table["confidence"])
+    if confidence not in CONFIDENCE_LEVELS:
+        raise PeerDataError(f"unknown confidence {confidence!r}; expected one of {CONFIDENCE_LEVELS}")
+    year_zh, year_en = _years(table)
     return Provenance(
-        year=str(table.get("year", "")),
+        year_zh=year_zh,
+        year_en=year_en,
         source_zh=str(table["source_zh"]),
         source_en=str(table["source_en"]),
-        confidence=str(table["confidence"]),
+        confidence=confidence,
     )
 
 
@@ -437,9 +473,16 @@ def aum_preset(bank_id: str) -> dict[str, Any]:
 
 
 def confidence_text(confidence: str, lang: str) -> str:
-    """The grade, with a visible mark when it is not H."""
-    grade = confidence.replace("-", "–")
-    return f"⚠ {grade}" if is_flagged(confidence) else grade
+    """The grade as a word for a table cell, with a visible mark when it is not H: "高", "⚠ 中低" / "⚠ Medium–low"."""
+    grade = i18n.t(f"peers.grade.{confidence}", lang)
+    return f"{FLAG}{grade}" if is_flagged(confidence) else grade
+
+
+def confidence_phrase(confidence: str, lang: str) -> str:
+    """The grade for running text, with what it means: "高（多个来源一致）", "⚠ 中（单一来源）"."""
+    phrase = i18n.t("peers.grade_phrase", lang, grade=i18n.t(f"peers.grade.{confidence}", lang),
+                    meaning=i18n.t(f"peers.grade_meaning.{confidence}", lang))
+    return f"{FLAG}{phrase}" if is_flagged(confidence) else phrase
 
 
 def bound_text(tier: PeerTier, lang: str) -> str:
@@ -457,10 +500,13 @@ def bound_text(tier: PeerTier, lang: str) -> str:
 
 
 def tier_text(tier: PeerTier, lang: str) -> str:
-    """"金卡 5万–50万 (2022, ⚠ M–L)" — a tier with its range, year and grade."""
+    """"金卡 5万–50万（2022，⚠ 中低）" / "Gold card CNY 50k–CNY 500k (2022, ⚠ Medium–low)" — a tier with its range,
+    year and grade."""
     grade = confidence_text(tier.provenance.confidence, lang)
-    head = f"{tier.label(lang)} {bound_text(tier, lang)}".strip()
-    return f"{head} ({tier.provenance.year}, {grade})"
+    bound = bound_text(tier, lang)
+    # no space before a full-width bracket: "贵宾等（门槛未公开）", but "金卡 5万–50万"
+    head = f"{tier.label(lang)}{'' if bound.startswith('（') else ' '}{bound}".strip()
+    return i18n.t("peers.tier_text", lang, tier=head, year=tier.provenance.year(lang) or "—", confidence=grade)
 
 
 def ladder_text(params: Mapping[str, Any], lang: str) -> str:
@@ -488,22 +534,23 @@ def names_text(bank_ids: Sequence[str], lang: str) -> str:
 
 
 def overview_table(lang: str) -> pd.DataFrame:
-    """One row per bank: tiers low → high, the private-banking threshold with its basis, source, year, grade."""
+    """One row per bank: tiers low → high (one per line, ``\n``-separated), the private-banking threshold with its
+    basis, source, year, grade."""
     rows = []
     for bank in PEER_BANKS:
         pb = bank.private_banking
         threshold = amount_text(pb.amount, lang)
         if pb.history:
-            earlier = "; ".join(h.label(lang) for h in pb.history)
-            threshold = f"{threshold} ({i18n.t('peers.earlier', lang)}: {earlier})"
+            earlier = ("; " if lang == "en" else "；").join(h.label(lang) for h in pb.history)
+            threshold = i18n.t("peers.threshold_earlier", lang, threshold=threshold, earlier=earlier)
         rows.append(
             {
                 "bank": bank.name(lang),
-                "tiers": " · ".join(tier_text(t, lang) for t in bank.tiers) or i18n.t("peers.tiers_not_found", lang),
+                "tiers": "\n".join(tier_text(t, lang) for t in bank.tiers) or i18n.t("peers.tiers_not_found", lang),
                 "private_banking": threshold,
                 "basis": pb.basis(lang),
                 "source": pb.provenance.source(lang),
-                "year": pb.provenance.year,
+                "year": pb.provenance.year(lang) or "—",
                 "confidence": confidence_text(bank.confidence, lang),
                 "preset": preset_summary(bank.id, lang),
                 "note": bank.note(lang),
@@ -555,7 +602,7 @@ def preset_table(bank_id: str, lang: str) -> pd.DataFrame:
         if tier.history:
             earlier = ("; " if lang == "en" else "；").join(
                 f"{h.label(lang)}"
-                + i18n.t("peers.provenance", lang, source="", year=h.provenance.year,
+                + i18n.t("peers.provenance", lang, source="", year=h.provenance.year(lang) or "—",
                          confidence=confidence_text(h.provenance.confidence, lang))
                 for h in tier.history
             )
@@ -564,7 +611,7 @@ def preset_table(bank_id: str, lang: str) -> pd.DataFrame:
             parts.append(tier.note(lang))
         provenance = tier.provenance
         source = provenance.source(lang) if provenance else i18n.t("peers.filled_source", lang)
-        year = (provenance.year or "—") if provenance else "—"
+        year = (provenance.year(lang) or "—") if provenance else "—"
         grade = confidence_text(provenance.confidence, lang) if provenance else "—"
         rows.append(
             {
@@ -604,7 +651,7 @@ def _figure_row(bank: PeerBank, item: str, value: str, provenance: Provenance, l
         "item": item,
         "value": value,
         "source": provenance.source(lang),
-        "year": provenance.year or "—",
+        "year": provenance.year(lang) or "—",
         "confidence": confidence_text(provenance.confidence, lang),
         "flagged": provenance.flagged,
     }

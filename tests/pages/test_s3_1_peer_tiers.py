@@ -3,6 +3,9 @@ the hysteresis simulator and the star-points calculator, in Chinese and English.
 
 from __future__ import annotations
 
+import json
+import re
+
 import pandas as pd
 import pytest
 
@@ -40,7 +43,49 @@ def test_peer_table_caveat_and_flags(lang: str) -> None:
     overview = at.table[0].value
     assert len(overview) == 10
     assert overview[i18n.t("peers.col.tiers", lang)].str.contains("⚠").any()  # M and L figures are marked
-    assert (overview[i18n.t("peers.col.confidence", lang)] == "H").sum() == 1  # only 招商 is H as a bank
+    high = "高" if lang == "zh" else "High"
+    assert (overview[i18n.t("peers.col.confidence", lang)] == high).sum() == 1  # only 招商 is H as a bank
+    # one tier per line (Markdown line breaks in the static table): 招商 has four published tiers
+    assert overview[i18n.t("peers.col.tiers", lang)].iloc[0].count("  \n") == 3
+    legend = " ".join(c.value for c in at.caption)
+    assert ("高 = 多个来源一致" if lang == "zh" else "High = several consistent sources") in legend
+
+
+def _shown_text(at) -> list[str]:
+    """The words a trainee reads: boxes, markdown, captions and every cell of the tables (charts left out)."""
+    texts = [e.value for kind in ("markdown", "caption", "info", "warning", "success") for e in getattr(at, kind)]
+    for frame in [tb.value for tb in at.table] + [df.value for df in at.dataframe]:
+        texts += [str(v) for v in frame.columns] + [str(v) for v in frame.astype(str).stack().tolist()]
+    return texts
+
+
+RAW_GRADE = re.compile(r"(?<![A-Za-z])[HML](?:[-–][HML])?(?![A-Za-z])")
+CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def test_chinese_page_has_no_english_years_or_letter_grades() -> None:
+    # QA: the year column read "recent" and "2015; later", grades read "⚠ M" — on the Chinese page.
+    at = open_app("zh", PAGE)
+    assert not at.exception
+    for bank_id in ("citic", "cib", "icbc"):  # the banks whose years were worded
+        at.selectbox(key="s3_1_preset").set_value(bank_id).run()
+        for text in _shown_text(at):
+            assert not re.search(r"\b(recent|later)\b", text), text
+            assert not RAW_GRADE.search(text), text
+    overview = at.table[0].value.set_index("银行")
+    assert overview.loc["中信银行", "年份"] == "2015年及以后" and overview.loc["兴业银行", "年份"] == "近期"
+    assert overview.loc["工商银行", "可信度"] == "⚠\u00a0中高"
+    text = " ".join(_shown_text(at))
+    assert "可信度 高（多个来源一致）" in text  # the regulatory anchor, in words
+    assert "可信度 ⚠\u00a0中（单一来源）" in text  # the star-points calculator (M)
+
+
+def test_english_peer_table_has_no_chinese() -> None:
+    at = open_app("en", PAGE)
+    overview = at.table[0].value
+    for value in [*overview.columns, *overview.astype(str).stack().tolist()]:
+        assert not CJK.search(value), value
+    assert overview.set_index("Bank").loc["China CITIC Bank", "Year"] == "2015 and later"
 
 
 def _origin_table(at, lang: str) -> pd.DataFrame:
@@ -51,11 +96,13 @@ def _origin_table(at, lang: str) -> pd.DataFrame:
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_every_bank_is_offered_as_a_preset(lang: str) -> None:
     at = open_app(lang, PAGE)
-    assert at.selectbox(key="s3_1_preset").options == [
-        *(b.name(lang) for b in peers.PEER_BANKS), i18n.t("s3_1.course_ladder", lang)
-    ]
-    preset_column = at.table[0].value[i18n.t("peers.col.preset", lang)]
-    assert preset_column.str.startswith("✓").all()  # no bank left out of the presets
+    options = at.selectbox(key="s3_1_preset").options
+    assert len(options) == len(peers.PEER_BANKS) + 1 and options[-1] == i18n.t("s3_1.course_ladder", lang)
+    assert all(o.startswith(b.name(lang)) for o, b in zip(options, peers.PEER_BANKS, strict=False))
+    # each option says how much of the ladder is published: 招商 5 tiers, 4 published and 1 filled in
+    options = at.selectbox(key="s3_1_preset").options
+    assert options[0] == ("招商银行（5 层：公开 4，填补 1）" if lang == "zh"
+                          else "China Merchants Bank (5 tiers: 4 published, 1 filled in)")
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
@@ -88,12 +135,12 @@ def test_two_tier_preset_counts_on_the_sample_book() -> None:
     assert shown == {"私行以下（未列名）": SAMPLE_SIZE - 7, "私人银行": 7}
     origins = _origin_table(at, "zh")
     assert origins["公开 / 填补"].iloc[0].startswith("填补")
-    assert origins["来源（年份，可信度）"].tolist() == ["本手册填补", "考试资料；2025年文章（2025，可信度 ⚠ M）"]
+    assert origins["来源（年份，可信度）"].tolist() == ["本手册填补", "考试资料；2025年文章（2025，可信度 ⚠\u00a0中）"]
     # 中国银行 in English: the recent CNY 6m, flagged L–M, with the US$1m conflict stated.
     at = open_app("en", PAGE)
     at.selectbox(key="s3_1_preset").set_value("boc").run()
     origins = _origin_table(at, "en")
-    assert origins["Source (year, confidence)"].iloc[1] == "2025 article (2025, confidence ⚠ L–M)"
+    assert origins["Source (year, confidence)"].iloc[1] == "2025 article (2025, confidence ⚠\u00a0Low–medium)"
     assert "US$1m" in origins["Published / filled in"].iloc[1]
     shown = _tier_table(at, "en").set_index("Tier")["Customers"].to_dict()
     assert shown == {"BOC Wealth Management · BOC Fortune (below CNY 6m)": SAMPLE_SIZE - 7, "Private banking": 7}
@@ -193,3 +240,39 @@ def test_applied_preset_flows_to_3_2_3_4_and_3_5() -> None:
     assert at.dataframe[0].value["label"].tolist() == [
         "Below Gold card (unnamed)", "Gold card", "Sunflower", "Diamond", "Private banking"
     ]
+
+
+def _figure(at, key: str) -> dict:
+    chart = next(c for c in at.get("plotly_chart") if key in c.proto.id)
+    return json.loads(chart.proto.spec)
+
+
+def test_tier_chart_is_horizontal_and_hides_empty_shares() -> None:
+    # A three-customer book on 招商's ladder: 2,000 元 (below 金卡), 60万 and 80万 (金葵花). 金卡, 钻石 and 私人银行
+    # are empty, so their bars carry no "0%" label. AUM shares: 0.2 ÷ 140.2 = 0.14% ("<1%", not "0%"),
+    # 140 ÷ 140.2 = 99.86% ("100%"); customers 1 ÷ 3 = 33%, 2 ÷ 3 = 67%.
+    from ui.state import ActiveBook
+
+    frame = pd.DataFrame({"customer_id": ["a", "b", "c"], "aum": [2_000.0, 600_000.0, 800_000.0]})
+    book = ActiveBook(frame=frame, source="upload", label="three.csv", token="three")
+    at = open_app("zh", PAGE, book=book)
+    at.selectbox(key="s3_1_preset").set_value("cmb").run()
+    assert not at.exception
+    traces = {trace["name"]: trace for trace in _figure(at, "s3_1_tier_chart")["data"]}
+    customers, aum = traces["客户占比"], traces["资产占比"]
+    assert customers["orientation"] == "h"
+    assert customers["y"][0] == "金卡以下（未列名）" and customers["y"][-1] == "私人银行"  # the ladder, low at the foot
+    assert customers["text"] == ["33%", "", "67%", "", ""]
+    assert aum["text"] == ["<1%", "", "100%", "", ""]
+
+
+def test_hysteresis_chart_names_tiers_beside_the_plot() -> None:
+    at = open_app("en", PAGE)
+    at.selectbox(key="s3_1_preset").set_value("cmb").run()
+    figure = _figure(at, "s3_1_hysteresis_chart")
+    # the threshold names sit right of the plot (x = 1 of the domain, anchored left), never over a bar
+    notes = {a["text"]: a for a in figure["layout"]["annotations"]}
+    assert notes["Sunflower"]["x"] == 1 and notes["Sunflower"]["xanchor"] == "left"
+    assert figure["layout"]["yaxis2"]["side"] == "right"
+    bars = figure["data"][0]
+    assert bars["textfont"]["color"] == "#1F2A36"  # dark month labels, readable on a projector

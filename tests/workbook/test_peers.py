@@ -3,6 +3,8 @@ rule, and a preset applied to the aum scheme tiers a hand-made book as the publi
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -50,7 +52,7 @@ def test_private_banking_thresholds_equal_the_reference(bank_id: str, amount: fl
     pb = peers.BANK_BY_ID[bank_id].private_banking
     assert pb.amount == amount
     assert pb.provenance.confidence == confidence
-    assert pb.provenance.year and pb.provenance.source_zh and pb.provenance.source_en
+    assert pb.provenance.year("zh") and pb.provenance.source_zh and pb.provenance.source_en
 
 
 def test_conflicting_and_historical_thresholds_are_kept() -> None:
@@ -64,7 +66,51 @@ def test_every_figure_has_source_year_and_a_known_grade() -> None:
         figures = [t.provenance for t in bank.tiers] + [bank.private_banking.provenance]
         for provenance in figures:
             assert provenance.confidence in peers.CONFIDENCE_LEVELS, bank.id
-            assert provenance.year.strip() and provenance.source_zh.strip() and provenance.source_en.strip(), bank.id
+            assert provenance.year("zh").strip() and provenance.year("en").strip(), bank.id
+            assert provenance.source_zh.strip() and provenance.source_en.strip(), bank.id
+
+
+LATIN_WORD = re.compile(r"[A-Za-z]")
+CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def test_years_are_written_in_each_language() -> None:
+    # The reference says "2015, later" and "recent": on the Chinese page they read 2015年及以后 and 近期.
+    citic = peers.BANK_BY_ID["citic"].private_banking.provenance
+    assert (citic.year("zh"), citic.year("en")) == ("2015年及以后", "2015 and later")
+    cib = peers.BANK_BY_ID["cib"].private_banking.provenance
+    assert (cib.year("zh"), cib.year("en")) == ("近期", "recent")
+    icbc = peers.BANK_BY_ID["icbc"].private_banking.provenance
+    assert (icbc.year("zh"), icbc.year("en")) == ("2015、2020", "2015, 2020")
+    for bank in peers.PEER_BANKS:
+        pb = bank.private_banking
+        for provenance in [t.provenance for t in bank.tiers] + [pb.provenance] + [h.provenance for h in pb.history]:
+            assert not LATIN_WORD.search(provenance.year("zh")), (bank.id, provenance)
+            assert not CJK.search(provenance.year("en")), (bank.id, provenance)
+
+
+@pytest.mark.parametrize(
+    "table",
+    [
+        {"year": "recent", "source_zh": "x", "source_en": "x", "confidence": "M"},  # worded, one language only
+        {"year_zh": "近期", "source_zh": "x", "source_en": "x", "confidence": "M"},  # the English year missing
+        {"year": "2015", "source_zh": "x", "source_en": "x", "confidence": "Q"},  # not a grade
+    ],
+)
+def test_the_data_file_refuses_a_year_or_grade_that_would_leak_or_mislead(table: dict) -> None:
+    with pytest.raises(peers.PeerDataError):
+        peers.provenance_of(table)
+
+
+def test_grades_read_as_words() -> None:
+    # H / M / L and the grades between them are words on screen; anything but H carries the ⚠ mark.
+    assert [peers.confidence_text(c, "zh") for c in peers.CONFIDENCE_LEVELS] == [
+        "高", "⚠\u00a0中高", "⚠\u00a0中", "⚠\u00a0中低", "⚠\u00a0较低", "⚠\u00a0低"
+    ]
+    assert peers.confidence_text("M-L", "en") == "⚠\u00a0Medium–low"
+    assert peers.confidence_phrase("H", "zh") == "高（多个来源一致）"
+    assert peers.confidence_phrase("M", "zh") == "⚠\u00a0中（单一来源）"
+    assert peers.confidence_phrase("H", "en") == "High (several consistent sources)"
 
 
 def test_cmb_tiers_equal_the_reference() -> None:
@@ -76,7 +122,7 @@ def test_cmb_tiers_equal_the_reference() -> None:
         ("钻石", 500 * WAN, None, "M-L"),
         ("私人银行", 1000 * WAN, None, "H"),
     ]
-    assert tiers[2].provenance.year == "2007"
+    assert tiers[2].provenance.year("zh") == tiers[2].provenance.year("en") == "2007"
 
 
 def test_every_bank_is_a_preset() -> None:
@@ -154,11 +200,11 @@ def test_presets_carry_provenance_and_say_what_is_filled_in() -> None:
                 assert tier.provenance is None and tier.filled  # the label is ours: nothing to cite
             else:
                 assert tier.provenance is not None, (bank_id, tier.code)
-                assert tier.provenance.year and tier.provenance.source_zh and tier.provenance.source_en
+                assert tier.provenance.year("en") and tier.provenance.source_zh and tier.provenance.source_en
                 assert tier.provenance.confidence in peers.CONFIDENCE_LEVELS
     boc = peers.peer_preset("boc").tiers
     # 中国银行: the recent 600万 (2025, L–M) with the conflicting US$1m ≈ 800万 kept on the tier.
-    assert (boc[1].provenance.year, boc[1].provenance.confidence) == ("2025", "L-M")
+    assert (boc[1].provenance.year("zh"), boc[1].provenance.confidence) == ("2025", "L-M")
     assert [h.amount for h in boc[1].history] == [800 * WAN]
     assert boc[0].origin == "named_base" and boc[0].provenance.confidence == "L"  # unverified names
     ccb = peers.peer_preset("ccb").tiers
@@ -191,13 +237,14 @@ def test_preset_table_shows_published_and_filled_in(bank_id: str, lang: str) -> 
 
 def test_preset_table_keeps_conflicts_and_the_star_note_visible() -> None:
     boc = peers.preset_table("boc", "zh")
-    assert "800万" in boc.loc[1, "origin"] and "⚠ L" in boc.loc[1, "origin"]
-    assert boc.loc[1, "confidence"] == "⚠ L–M" and boc.loc[1, "range"] == "≥ 600万"
+    assert "800万" in boc.loc[1, "origin"] and "⚠\u00a0低" in boc.loc[1, "origin"]  # US$1m at launch: L
+    assert boc.loc[1, "confidence"] == "⚠\u00a0较低" and boc.loc[1, "range"] == "≥ 600万"  # L–M
     ccb = peers.preset_table("ccb", "en")
     assert "CNY 10m" in ccb.loc[1, "origin"] and ccb.loc[0, "range"] == "< CNY 6m"
     icbc = peers.preset_table("icbc", "zh")
     assert icbc.loc[0, "origin"].startswith("填补") and "星点" in icbc.loc[0, "origin"]
-    assert icbc.loc[1, "range"] == "≥ 800万" and icbc.loc[1, "year"] == "2015; 2020"
+    assert icbc.loc[1, "range"] == "≥ 800万" and icbc.loc[1, "year"] == "2015、2020"
+    assert peers.preset_table("icbc", "en").loc[1, "year"] == "2015, 2020"
     psbc = peers.preset_table("psbc", "zh")
     assert psbc["range"].tolist() == ["< 约10万", "约10万 – 约50万", "约50万 – 600万", "≥ 600万"]
 
@@ -205,9 +252,9 @@ def test_preset_table_keeps_conflicts_and_the_star_note_visible() -> None:
 def test_overview_says_how_much_of_each_preset_is_published() -> None:
     overview = peers.overview_table("zh").set_index("bank")
     # 招商: 金卡以下 is ours, the other four are published; 交通: all three published (交银理财 merged).
-    assert overview.loc["招商银行", "preset"] == "✓ 5 层：公开 4，填补 1"
-    assert overview.loc["交通银行", "preset"] == "✓ 3 层，均公开"
-    assert overview.loc["农业银行", "preset"] == "✓ 2 层：公开 1，填补 1"
+    assert overview.loc["招商银行", "preset"] == "5 层：公开 4，填补 1"
+    assert overview.loc["交通银行", "preset"] == "3 层，均公开"
+    assert overview.loc["农业银行", "preset"] == "2 层：公开 1，填补 1"
 
 
 @pytest.mark.parametrize("bank_id", peers.PRESET_BANKS)
@@ -274,13 +321,31 @@ def test_tables_flag_every_figure_that_is_not_h() -> None:
     for lang in ("zh", "en"):
         overview = peers.overview_table(lang)
         assert len(overview) == 10
-        cmb = overview.iloc[0]
-        assert "⚠ M–L" in cmb["tiers"] and "(2022, H)" in cmb["tiers"]
         figures = peers.figures_table(lang)
         for _, row in figures.iterrows():
             assert row["flagged"] == row["confidence"].startswith("⚠")
-    assert peers.confidence_text("H", "zh") == "H"
-    assert peers.confidence_text("M-L", "zh") == "⚠ M–L"
+    # 招商: 金卡 5万–50万 (2022, M–L) … 私人银行 ≥1000万 (2022, H), one tier per line.
+    assert peers.overview_table("zh").iloc[0]["tiers"].split("\n") == [
+        "金卡 5万–50万（2022，⚠\u00a0中低）", "金葵花 ≥50万（2022，高）", "钻石 ≥500万（2007，⚠\u00a0中低）",
+        "私人银行 ≥1000万（2022，高）",
+    ]
+    first = peers.overview_table("en").iloc[0]["tiers"].split("\n")[0]
+    assert first == "Gold card CNY 50k–CNY 500k (2022, ⚠\u00a0Medium–low)"
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_peer_tables_speak_one_language(lang: str) -> None:
+    # No English year or letter grade in Chinese cells, no Chinese in English ones.
+    raw_grade = re.compile(r"(?<![A-Za-z])[HML](?:[-–][HML])?(?![A-Za-z])")
+    tables = [peers.overview_table(lang), peers.figures_table(lang),
+              *(peers.preset_table(b, lang) for b in peers.PRESET_BANKS)]
+    for table in tables:
+        for value in table.select_dtypes(include="str").stack().tolist():
+            assert not raw_grade.search(value), value
+            if lang == "zh":
+                assert not re.search(r"\b(recent|later)\b", value), value
+            else:
+                assert not CJK.search(value), value
 
 
 def test_ladder_text() -> None:
