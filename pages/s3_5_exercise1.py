@@ -11,11 +11,15 @@ import streamlit as st
 from ui import charts
 from ui.frame import footer, header
 from ui.state import active_book, book_memo, lang, module_values, save_values, t, workspace
+from ui.tier_views import plain_markdown, text_table
 from workbook import course, exercises, peers, services
 from workbook import workspace as ws
 from workbook.segmentation import INSUFFICIENT, SCHEME_IDS, SCHEMES, SchemeParamError, segment_detail, tier_summary
 
 PAGE = "s3_5"
+# Row heights (px) that let a service line wrap: three lines of Chinese, four of English (an English line runs to
+# ~250 characters). Below about 64 px the grid keeps every cell on one line.
+SERVICE_ROW_HEIGHT = {"zh": 68, "en": 90}
 
 header(PAGE)
 language = lang()
@@ -110,11 +114,14 @@ for scheme_id in selected:
             num_rows="fixed",
             disabled=["label", "customers", "aum"],
             key=f"s3_5_services_{scheme_id}_{'-'.join(codes)}_{language}",
+            # The service line gets the room and rows tall enough for it to wrap (an English line runs to ~250
+            # characters); the summary below shows every line in full.
+            row_height=SERVICE_ROW_HEIGHT[language],
             column_config={
-                "label": st.column_config.TextColumn(t("tiers.col.tier"), width="medium"),  # "Hybrid (online + branch)"
-                "customers": st.column_config.NumberColumn(t("tiers.col.customers"), format="%d", width="small"),
-                "aum": st.column_config.TextColumn(t("tiers.col.aum"), width="small"),
-                "service": st.column_config.TextColumn(t("s3_5.col.service"), width="large"),
+                "label": st.column_config.TextColumn(t("tiers.col.tier"), width=140),  # "Hybrid (online + branch)"
+                "customers": st.column_config.NumberColumn(t("tiers.col.customers"), format="%d", width=80),
+                "aum": st.column_config.TextColumn(t("tiers.col.aum"), width=110),
+                "service": st.column_config.TextColumn(t("s3_5.col.service"), width=490),
             },
         )
         # Keep only lines that differ from the 3.4 prefill: an untouched line follows the matrix.
@@ -157,6 +164,43 @@ if problems:
 else:
     st.success(t("s3_5.complete"), icon=":material/task_alt:")
 
+# ---- what is submitted, as the group reads it --------------------------------------------------------------------
+st.subheader(t("s3_5.payload_title"))
+st.caption(t("s3_5.payload_help"))
+shown = exercises.submission_summary(payload, language)
+empty = t("s3_5.summary_empty")
+st.markdown(
+    t("s3_5.summary_group", group=plain_markdown(shown.group) if shown.group else empty) + "  \n"
+    + t("s3_5.summary_members", count=len(shown.members),
+        members=t("s3_5.members_separator").join(plain_markdown(m) for m in shown.members) if shown.members else empty)
+    + "  \n"
+    + t("s3_5.summary_book", source=t(f"s3_5.book_source.{shown.book_source or 'upload'}"),
+        customers=f"{shown.book_customers:,}", aum=charts.money(shown.book_aum, language))
+)
+if not shown.schemes:
+    st.caption(t("s3_5.summary_no_schemes"))
+summary_columns = {
+    "tier": t("tiers.col.tier"), "customers": t("tiers.col.customers"),
+    "customer_share": t("tiers.col.customer_share"), "aum_share": t("tiers.col.aum_share"),
+    "service": t("s3_5.col.service"),
+}
+for index, scheme_summary in enumerate(shown.schemes, start=1):
+    st.markdown(t("s3_5.summary_scheme", index=index, name=scheme_summary.name))
+    st.caption(t("s3_5.summary_params", params=scheme_summary.params))
+    rows = pd.DataFrame(list(scheme_summary.tiers), columns=list(summary_columns))
+    text_table(
+        rows.assign(
+            customer_share=[charts.percent(v) for v in rows["customer_share"]],
+            aum_share=[charts.percent(v) for v in rows["aum_share"]],
+            service=[plain_markdown(v) if v else "—" for v in rows["service"]],
+        ),
+        summary_columns,
+        nowrap=("customers", "customer_share", "aum_share"),
+        min_widths={"tier": "7.5em", "service": "24em"},
+    )
+st.markdown(t("s3_5.summary_reflection"))
+st.markdown(plain_markdown(shown.reflection) if shown.reflection else empty)
+
 if st.button(t("s3_5.finish"), key="s3_5_finish", type="primary", icon=":material/send:"):
     if problems:
         st.error(t("s3_5.blocked") + "\n\n" + "\n".join(f"- {p.text(language)}" for p in problems),
@@ -177,8 +221,9 @@ if saved.get("submission"):
         st.success(t("s3_5.finished", time=finished_at), icon=":material/verified:")
     else:
         st.info(t("s3_5.changed_since", time=finished_at), icon=":material/edit_note:")
-with st.expander(t("s3_5.payload_title"), icon=":material/data_object:"):
-    st.caption(t("s3_5.payload_help"))
+# The payload itself, for whoever wires it to the instructor board: field names and codes are the system's.
+with st.expander(t("s3_5.payload_raw_title"), icon=":material/data_object:"):
+    st.caption(t("s3_5.payload_raw_help"))
     st.json(payload, expanded=False)
 
 footer(PAGE)

@@ -5,6 +5,7 @@ column widths. Presentation only: numbers come from ``workbook``."""
 from __future__ import annotations
 
 import json
+import string
 import textwrap
 import unicodedata
 from collections.abc import Mapping, Sequence
@@ -164,8 +165,8 @@ def text_table(
 ) -> None:
     """A static table of ``frame``'s columns named in ``headers`` (column → shown header), whose long cells wrap:
     ``nowrap`` columns (names, years, grades) never break, ``min_widths`` give a column its room (CSS lengths
-    such as "22em"), and in ``line_breaks`` columns each ``\\n`` starts a new line (the cells are Markdown).
-    Headers never break."""
+    such as "22em", and no 400 px cap on its text), and in ``line_breaks`` columns each ``\\n`` starts a new
+    line (the cells are Markdown). Headers never break."""
     columns = list(headers)
     shown = frame[columns].copy()
     for column in line_breaks:
@@ -175,5 +176,16 @@ def text_table(
         styles.append({"selector": f"td.col{columns.index(column)} p", "props": "white-space: nowrap;"})
     for column, width in (min_widths or {}).items():
         styles.append({"selector": f"td.col{columns.index(column)}", "props": f"min-width: {width};"})
+        # Streamlit caps a cell's text at 400 px; a column meant to be wide may use the table's whole width
+        styles.append({"selector": f"td.col{columns.index(column)} > div", "props": "max-width: none;"})
     shown = shown.rename(columns=dict(headers))
     st.table(shown.style.set_table_styles(styles), hide_index=True, border="horizontal")
+
+
+_MARKDOWN_ESCAPES = {ord(c): f"\\{c}" for c in string.punctuation}
+
+
+def plain_markdown(text: str) -> str:
+    """Text the trainees typed, safe to place in Markdown (a table cell, a line of st.markdown): every ASCII
+    punctuation mark is escaped, so "*", "$5", ":red[x]" or "<b>" show as typed, and line breaks are kept."""
+    return "  \n".join(line.translate(_MARKDOWN_ESCAPES) for line in str(text).split("\n"))

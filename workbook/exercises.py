@@ -151,15 +151,17 @@ def params_text(scheme_id: str, params: Mapping[str, Any] | None, lang: str) -> 
     scheme = SCHEMES[scheme_id]
     resolved = scheme.resolve(params or {})
 
+    comma = ", " if lang == "en" else "、"
+
     def show(kind: str, value: Any) -> str:
         if kind == "money_list":
-            return ", ".join(amount_text(float(v), lang) for v in value)
+            return comma.join(amount_text(float(v), lang) for v in value)
         if kind == "share":
             return f"{float(value) * 100:g}%"
         if kind == "number_list":
-            return ", ".join(f"{float(v):g}" for v in value)
+            return comma.join(f"{float(v):g}" for v in value)
         if kind == "weights":
-            return ", ".join(f"{field_label(k, lang)} {float(v):g}" for k, v in dict(value).items())
+            return comma.join(f"{field_label(k, lang)} {float(v):g}" for k, v in dict(value).items())
         return f"{float(value):g}" if isinstance(value, (int, float)) else str(value)
 
     colon = ": " if lang == "en" else "："
@@ -252,3 +254,104 @@ def exercise1_submission(
         ],
         "reflection": str(reflection or "").strip(),
     }
+
+
+# ---- a readable summary of a payload (what the page shows before and after finishing) ---------------------------
+
+
+@dataclass(frozen=True)
+class SchemeSummary:
+    """One segmentation of a payload as the trainees read it: its name, its parameters in words, and one plain
+    row per tier (``tier``, ``customers``, ``customer_share``, ``aum``, ``aum_share``, ``service``)."""
+
+    name: str
+    params: str
+    tiers: tuple[dict[str, Any], ...]
+
+
+@dataclass(frozen=True)
+class SubmissionSummary:
+    """An exercise-1 payload in the reader's language. Numbers stay numbers (the page formats them); text the
+    trainees wrote is as they wrote it; a missing or damaged part is empty, never an error."""
+
+    group: str
+    members: tuple[str, ...]
+    book_source: str  # "sample" or "upload" ("" when unknown)
+    book_customers: int
+    book_aum: float
+    schemes: tuple[SchemeSummary, ...]
+    reflection: str
+
+
+def _number(value: Any) -> float:
+    """A stored share or amount as a float; anything unreadable or not finite counts as 0."""
+    if isinstance(value, bool):
+        return 0.0
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return 0.0
+    return number if math.isfinite(number) else 0.0
+
+
+def _text(value: Any) -> str:
+    return "" if _blank(value) else str(value).strip()
+
+
+def scheme_params_text(scheme_id: str, params: Any, lang: str) -> str:
+    """A scheme's parameters in words: the AUM ladder as a ladder ("大众客户 < 5万 ≤ 潜力客户 …"), any other scheme
+    as its named settings (:func:`params_text`). "—" when the scheme or its parameters cannot be read."""
+    from workbook.peers import ladder_text
+    from workbook.segmentation import SCHEMES, SchemeParamError
+
+    scheme = SCHEMES.get(scheme_id)
+    if scheme is None:
+        return "—"
+    try:
+        resolved = scheme.resolve(dict(params) if isinstance(params, Mapping) else {})
+        if scheme_id == "aum" and resolved.get("labels"):
+            return ladder_text(resolved, lang)
+        return params_text(scheme_id, resolved, lang) or "—"
+    except (SchemeParamError, KeyError, TypeError, ValueError):
+        return "—"
+
+
+def submission_summary(submission: Any, lang: str = "zh") -> SubmissionSummary:
+    """The payload of :func:`exercise1_submission` as the group reads it back, in ``lang``: group, members, the
+    book's size, per segmentation its name, parameters in words and per tier the counts, shares and service line,
+    then the reflection. Reads a payload from storage too: whatever is damaged shows as empty."""
+    from workbook.segmentation import INSUFFICIENT
+
+    payload = submission if isinstance(submission, Mapping) else {}
+    raw_members = payload.get("members")
+    members = tuple(_text(m) for m in raw_members if not _blank(m)) if isinstance(raw_members, (list, tuple)) else ()
+    book = payload.get("book") if isinstance(payload.get("book"), Mapping) else {}
+    source = str(book.get("source", ""))
+    schemes = []
+    for entry in _entries(payload.get("schemes")):
+        scheme_id = str(entry.get("scheme", ""))
+        rows = []
+        for tier in _entries(entry.get("tiers")):
+            if str(tier.get("code")) == INSUFFICIENT and not _count(tier.get("customers")):
+                continue  # an empty "insufficient data" tier is not a tier the group planned for
+            rows.append(
+                {
+                    "tier": _text(tier.get(lang)) or _text(tier.get("zh")) or _text(tier.get("code")) or "—",
+                    "customers": _count(tier.get("customers")),
+                    "customer_share": _number(tier.get("customer_share")),
+                    "aum": _number(tier.get("aum")),
+                    "aum_share": _number(tier.get("aum_share")),
+                    "service": _text(tier.get("service")),
+                }
+            )
+        schemes.append(SchemeSummary(_name(entry, lang), scheme_params_text(scheme_id, entry.get("params"), lang),
+                                     tuple(rows)))
+    return SubmissionSummary(
+        group=_text(payload.get("group")),
+        members=members,
+        book_source=source if source in BOOK_SOURCES else "",
+        book_customers=_count(book.get("customers")),
+        book_aum=_number(book.get("aum")),
+        schemes=tuple(schemes),
+        reflection=_text(payload.get("reflection")),
+    )

@@ -86,3 +86,41 @@ def test_inputs_survive_leaving_the_page() -> None:
     assert at.text_input(key="s3_5_group").value == "第三组"
     assert at.multiselect(key="s3_5_schemes").value == ["aum", "relationship", "behaviour"]
     assert any(TEXT["en"]["complete"] in s.value for s in at.success)
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_what_is_submitted_reads_as_a_summary_in_the_language(lang: str) -> None:
+    at = open_app(lang, PAGE)
+    _fill(at)
+    assert not at.exception
+    service = "差异化服务（本层）" if lang == "zh" else "Differentiated service (this tier)"
+    summaries = [tb.value for tb in at.table if service in tb.value.columns]
+    assert len(summaries) == 3  # one per segmentation
+    aum = summaries[0]
+    tier, customers = ("层级", "客户数") if lang == "zh" else ("Tier", "Customers")
+    # the sample book on the default ladder: 90 · 144 · 59 · 7 customers (tests/pages/test_s3_1 counts the same book)
+    assert aum[tier].tolist() == (["大众客户", "潜力客户", "财富客户", "私行客户"] if lang == "zh"
+                                  else ["Mass", "Potential", "Affluent", "Private banking"])
+    assert [int(n) for n in aum[customers]] == [90, 144, 59, 7]
+    assert all(len(line) > 20 for line in aum[service])  # the whole service line, not a cut-off cell
+    text = " ".join([m.value for m in at.markdown] + [c.value for c in at.caption])
+    assert ("**小组**：第三组" if lang == "zh" else "**Group**: 第三组") in text
+    assert ("张三、李四" if lang == "zh" else "张三, 李四") in text
+    assert ("大众客户 < 5万 ≤ 潜力客户" if lang == "zh" else "Mass < CNY 50k ≤ Potential") in text
+    if lang == "zh":
+        # no English keys or codes outside the technical expander: "Mass", "params", "schemes" …
+        shown = text + " ".join(" ".join(tb.value.astype(str).stack().tolist()) for tb in at.table)
+        for word in ("Mass", "params", "schemes", "customer_share", "mass"):
+            assert word not in shown, word
+    raw = next(e for e in at.expander if ("技术细节" if lang == "zh" else "Technical detail") in e.label)
+    assert raw.get("json")  # the raw payload stays available, labelled as technical
+
+
+def test_typed_text_shows_as_typed_in_the_summary() -> None:
+    # Group names and service lines are Markdown in the summary: "**", "$" and ":red[…]" must not format.
+    from ui.tier_views import plain_markdown
+
+    assert plain_markdown("**A** $5 :red[x]\nnext") == "\\*\\*A\\*\\* \\$5 \\:red\\[x\\]  \nnext"
+    at = open_app("zh", PAGE)
+    at.text_input(key="s3_5_group").input("**第三组** $5").run()
+    assert any("**小组**：\\*\\*第三组\\*\\* \\$5" in m.value for m in at.markdown)

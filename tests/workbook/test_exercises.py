@@ -179,10 +179,11 @@ def test_messages_name_schemes_in_the_language(lang: str) -> None:
 
 
 def test_params_text_summarises_the_parameters() -> None:
-    assert exercises.params_text("aum", None, "zh").endswith("5万, 50万, 600万")
+    assert exercises.params_text("aum", None, "zh").endswith("5万、50万、600万")
     assert "CNY 5m" in exercises.params_text("aum", peers.aum_preset("cmb"), "en")
     relationship = exercises.params_text("relationship", None, "zh")
-    assert "20, 40, 60, 80" in relationship and "开户年限" in relationship  # field labels, not keys
+    assert "20、40、60、80" in relationship and "开户年限" in relationship  # field labels, not keys
+    assert "20, 40, 60, 80" in exercises.params_text("relationship", None, "en")
     assert "80%" in exercises.params_text("contribution", None, "en")
 
 
@@ -207,3 +208,39 @@ def test_a_damaged_stored_payload_is_checked_never_raises(payload: object) -> No
         for problem in problems:
             text = problem.text(lang)
             assert text.strip() and "⟦" not in text
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_submission_summary_reads_the_payload_in_the_language(lang: str) -> None:
+    # The hand book: 2万 (大众), 20万 (潜力), 80万 (财富), 900万 (私行); AUM total 1,002万.
+    shown = exercises.submission_summary(_complete(_hand_book()), lang)
+    assert shown.group == "第三组" and shown.members == ("张", "王")
+    assert (shown.book_source, shown.book_customers, shown.book_aum) == ("sample", 4, 10_020_000)
+    assert [s.name for s in shown.schemes] == (
+        ["按资产量分层", "按客户关系分层", "按行为习惯分层"] if lang == "zh"
+        else ["By assets (AUM)", "By relationship", "By behaviour"]
+    )
+    aum = shown.schemes[0]
+    # the ladder in words, not {"thresholds": […]}: 5万 / 50万 / 600万
+    assert aum.params == ("大众客户 < 5万 ≤ 潜力客户 < 50万 ≤ 财富客户 < 600万 ≤ 私行客户" if lang == "zh"
+                          else "Mass < CNY 50k ≤ Potential < CNY 500k ≤ Affluent < CNY 6m ≤ Private banking")
+    # four tiers with one customer each (the empty "insufficient data" tier is left out); 私行 900 ÷ 1,002
+    assert [r["tier"] for r in aum.tiers] == (["大众客户", "潜力客户", "财富客户", "私行客户"] if lang == "zh"
+                                              else ["Mass", "Potential", "Affluent", "Private banking"])
+    private = aum.tiers[-1]
+    assert private["customers"] == 1 and private["customer_share"] == 0.25 and private["aum"] == 9_000_000
+    assert private["aum_share"] == pytest.approx(900 / 1002, abs=1e-6)
+    assert private["service"] == "每月电话一次"
+    assert "开户年限" in shown.schemes[1].params if lang == "zh" else "Tenure" in shown.schemes[1].params
+    assert shown.reflection.startswith("按资产分层")
+
+
+@given(_payload | _json)
+def test_a_damaged_payload_still_gives_a_summary(payload: object) -> None:
+    for lang in ("zh", "en"):
+        shown = exercises.submission_summary(payload, lang)
+        for scheme in shown.schemes:
+            assert isinstance(scheme.params, str) and scheme.params
+            for row in scheme.tiers:
+                assert set(row) == {"tier", "customers", "customer_share", "aum", "aum_share", "service"}
+                assert isinstance(row["customers"], int) and isinstance(row["aum_share"], float)
