@@ -133,7 +133,7 @@ def tier_share_chart(
     # AUM share first: plotly stacks a group's bars upwards, so customer share sits on top, as in the legend
     for index in (1, 0):
         column, name = series[index]
-        values = [float(summary.loc[c, column]) for c in codes]
+        values = [float(v) for v in summary.loc[list(codes), column]]
         top = max([top, *values])
         figure.add_trace(
             go.Bar(
@@ -171,7 +171,7 @@ def text_table(
     shown = frame[columns].copy()
     for column in line_breaks:
         shown[column] = [str(v).replace("\n", "  \n") for v in shown[column]]
-    styles: list[dict[str, str]] = [{"selector": "th p", "props": "white-space: nowrap;"}]
+    styles: list[Any] = [{"selector": "th p", "props": "white-space: nowrap;"}]  # pandas' CSSDict shape
     for column in nowrap:
         styles.append({"selector": f"td.col{columns.index(column)} p", "props": "white-space: nowrap;"})
     for column, width in (min_widths or {}).items():

@@ -322,10 +322,11 @@ def submission_summary(submission: Any, lang: str = "zh") -> SubmissionSummary:
     then the reflection. Reads a payload from storage too: whatever is damaged shows as empty."""
     from workbook.segmentation import INSUFFICIENT
 
-    payload = submission if isinstance(submission, Mapping) else {}
+    payload: Mapping[str, Any] = submission if isinstance(submission, Mapping) else {}
     raw_members = payload.get("members")
     members = tuple(_text(m) for m in raw_members if not _blank(m)) if isinstance(raw_members, (list, tuple)) else ()
-    book = payload.get("book") if isinstance(payload.get("book"), Mapping) else {}
+    raw_book = payload.get("book")
+    book: Mapping[str, Any] = raw_book if isinstance(raw_book, Mapping) else {}
     source = str(book.get("source", ""))
     schemes = []
     for entry in _entries(payload.get("schemes")):
