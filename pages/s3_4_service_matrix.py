@@ -35,7 +35,7 @@ detail, params = views.trainee_segmentation(scheme_id)
 profit_params, from_s1_4 = services.profit_params_from(module_values("s1_4"))
 hourly = profit_params.hourly_cost
 st.caption(
-    t("s3_4.hourly_from_s1_4" if from_s1_4 else "s3_4.hourly_default", hourly=f"{hourly:,.0f}",
+    t("s3_4.hourly_from_s1_4" if from_s1_4 else "s3_4.hourly_default", hourly=f"{hourly:,.0f}", page=t("nav.s1_4"),
       annual=f"{profit_params.annual_cost:,.0f}", hours=f"{profit_params.effective_hours:,.0f}")
 )
 stats = book_memo(

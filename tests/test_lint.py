@@ -18,6 +18,6 @@ def test_ruff_finds_nothing() -> None:
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-def test_mypy_on_the_domain_package() -> None:
+def test_mypy_on_the_domain_and_ui_packages() -> None:
     result = _run("mypy")
     assert result.returncode == 0, result.stdout + result.stderr

@@ -137,14 +137,15 @@ def reset_params(scheme_id: str) -> None:
 def _number(label: str, value: float, spec: ParamSpec, key: str, on_change_args: tuple[Any, ...]) -> None:
     scale = _display_scale(spec)
     st.session_state[key] = float(value) / scale  # the workspace is the source of truth on every run
-    common = {"key": key, "on_change": _on_change, "args": on_change_args, "format": _format(spec)}
     low = None if spec.minimum is None else float(spec.minimum) / scale
     high = None if spec.maximum is None else float(spec.maximum) / scale
     step = float(spec.step or 1.0) / scale if spec.kind != "money_list" else 1.0
     if spec.kind == "share" and low is not None and high is not None:
-        st.slider(label, min_value=low, max_value=high, step=step, **common)
+        st.slider(label, min_value=low, max_value=high, step=step, key=key, on_change=_on_change,
+                  args=on_change_args, format=_format(spec))
     else:
-        st.number_input(label, min_value=low, max_value=high, step=step, **common)
+        st.number_input(label, min_value=low, max_value=high, step=step, key=key, on_change=_on_change,
+                        args=on_change_args, format=_format(spec))
 
 
 def _cut_label(spec: ParamSpec, index: int, tiers: Sequence[Tier], lang: str) -> str:

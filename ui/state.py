@@ -67,7 +67,7 @@ def t(key: str, /, **values: Any) -> str:
 def workspace() -> ws.Workspace:
     if WORKSPACE_KEY not in st.session_state:
         st.session_state[WORKSPACE_KEY] = ws.new_workspace()
-    return st.session_state[WORKSPACE_KEY]  # type: ignore[no-any-return]
+    return st.session_state[WORKSPACE_KEY]
 
 
 def module_values(module_id: str, defaults: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -120,7 +120,7 @@ def memo(name: str, key: Hashable, compute: Callable[[], T]) -> T:
     full_key = (name, key)
     if full_key in store:
         store.move_to_end(full_key)
-        return store[full_key]  # type: ignore[no-any-return]
+        return store[full_key]
     value = compute()
     store[full_key] = value
     while len(store) > MEMO_CAPACITY:
