@@ -111,8 +111,10 @@ def radar(
                             "direction": "clockwise" if clockwise else "counterclockwise"},
         },
         # the legend goes under the bottom category label, in its own strip of margin
-        legend={"orientation": "h", "yanchor": "top", "y": -0.06, "x": 0.5, "xanchor": "center"},
-        margin={"l": left, "r": right, "t": 56 if title else 36, "b": 36 + 26 * legend_rows},
+        # (measured from the bottom of the whole figure, so a taller chart on a projector keeps the gap)
+        legend={"orientation": "h", "yref": "container", "yanchor": "bottom", "y": 0.0, "x": 0.5,
+                "xanchor": "center"},
+        margin={"l": left, "r": right, "t": 56 if title else 36, "b": 44 + 28 * legend_rows},
     )
     return figure
 
