@@ -256,13 +256,15 @@ def curve_with_marks(
     for index, (mark_x, mark_y, text) in enumerate(marks):
         figure.add_trace(go.Scatter(x=[mark_x], y=[mark_y], mode="markers", showlegend=False, hoverinfo="skip",
                                     marker={"size": 14, "color": ACCENT}))
-        # labels near the right edge point back into the plot so they are not cut off
+        # Labels near the right edge point back into the plot so they are not cut off, and sit below the mark:
+        # a cumulative curve arrives there from above, so a label above it would hide the curve's last stretch.
+        near_right = mark_x >= 0.8 * right_edge
         figure.add_annotation(x=mark_x, y=mark_y, text=text, showarrow=True, arrowhead=2,
-                              ax=-70 if mark_x >= 0.8 * right_edge else 50, ay=-45 if index % 2 == 0 else 45,
-                              font={"color": ACCENT}, bgcolor="rgba(255,255,255,0.9)")
+                              ax=-70 if near_right else 50, ay=95 if near_right else (45 if index % 2 else -45),
+                              font={"color": ACCENT}, bgcolor="rgba(255,255,255,0.6)")
     if reference_y is not None:
         figure.add_hline(y=reference_y, line={"color": HIGHLIGHT, "width": 2, "dash": "dash"},
-                         annotation_text=reference_label, annotation_position="bottom right",
+                         annotation_text=reference_label, annotation_position="bottom",
                          annotation_font={"color": HIGHLIGHT})
     style(figure)
     figure.update_layout(title={"text": title} if title else None, showlegend=False)
