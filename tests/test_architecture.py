@@ -30,14 +30,14 @@ def test_workbook_never_imports_streamlit() -> None:
 
 
 def test_pages_never_import_each_other() -> None:
-    offenders = [p.name for p in (ROOT / "pages").glob("*.py") if "pages" in _imports(p)]
+    offenders = [p.name for p in (ROOT / "views").glob("*.py") if "views" in _imports(p)]
     assert offenders == []
 
 
 def test_registry_lists_only_existing_pages_and_every_page_is_registered() -> None:
     registered = {entry.file for entry in course.PAGES}
     assert all((ROOT / file).is_file() for file in registered)
-    on_disk = {f"pages/{p.name}" for p in (ROOT / "pages").glob("*.py")}
+    on_disk = {f"views/{p.name}" for p in (ROOT / "views").glob("*.py")}
     assert on_disk == registered
     assert len({entry.id for entry in course.PAGES}) == len(course.PAGES)
     assert sum(entry.default for entry in course.PAGES) == 1
@@ -54,7 +54,7 @@ def test_catalogue_is_complete_in_both_languages() -> None:
 
 def test_every_literal_key_used_in_code_exists() -> None:
     used: dict[str, str] = {}
-    for folder in ("pages", "ui", "app.py"):
+    for folder in ("views", "ui", "app.py"):
         paths = [ROOT / folder] if folder.endswith(".py") else list((ROOT / folder).rglob("*.py"))
         for path in paths:
             for key in KEY_CALL.findall(path.read_text(encoding="utf-8")):
@@ -88,7 +88,7 @@ def test_no_streamlit_cache_resource_anywhere() -> None:
     # st.cache_resource is shared by every session: per-user data must never go there.
     offenders = [
         p.name
-        for folder in ("pages", "ui")
+        for folder in ("views", "ui")
         for p in (ROOT / folder).rglob("*.py")
         if re.search(r"@st\.cache_resource|cache_resource\(", p.read_text(encoding="utf-8"))
     ]

@@ -43,17 +43,17 @@ SECTIONS: tuple[Section, ...] = (
 )
 
 PAGES: tuple[PageEntry, ...] = (
-    PageEntry("home", "pages/home.py", ":material/map:", "start", worksheet=False, default=True),
-    PageEntry("book", "pages/book.py", ":material/group:", "start"),
-    PageEntry("s1_1", "pages/s1_1_self_check.py", ":material/quiz:", "s1"),
-    PageEntry("s1_2", "pages/s1_2_performance_formula.py", ":material/functions:", "s1"),
-    PageEntry("s1_3", "pages/s1_3_bottleneck.py", ":material/filter_alt:", "s1"),
-    PageEntry("s1_4", "pages/s1_4_asset_liability.py", ":material/balance:", "s1"),
-    PageEntry("s3_1", "pages/s3_1_peer_tiers.py", ":material/stairs:", "s3"),
-    PageEntry("s3_2", "pages/s3_2_segmentation.py", ":material/layers:", "s3"),
-    PageEntry("s3_3", "pages/s3_3_four_degrees.py", ":material/radar:", "s3"),
-    PageEntry("s3_4", "pages/s3_4_service_matrix.py", ":material/table_view:", "s3"),
-    PageEntry("s3_5", "pages/s3_5_exercise1.py", ":material/assignment:", "s3"),
+    PageEntry("home", "views/home.py", ":material/map:", "start", worksheet=False, default=True),
+    PageEntry("book", "views/book.py", ":material/group:", "start"),
+    PageEntry("s1_1", "views/s1_1_self_check.py", ":material/quiz:", "s1"),
+    PageEntry("s1_2", "views/s1_2_performance_formula.py", ":material/functions:", "s1"),
+    PageEntry("s1_3", "views/s1_3_bottleneck.py", ":material/filter_alt:", "s1"),
+    PageEntry("s1_4", "views/s1_4_asset_liability.py", ":material/balance:", "s1"),
+    PageEntry("s3_1", "views/s3_1_peer_tiers.py", ":material/stairs:", "s3"),
+    PageEntry("s3_2", "views/s3_2_segmentation.py", ":material/layers:", "s3"),
+    PageEntry("s3_3", "views/s3_3_four_degrees.py", ":material/radar:", "s3"),
+    PageEntry("s3_4", "views/s3_4_service_matrix.py", ":material/table_view:", "s3"),
+    PageEntry("s3_5", "views/s3_5_exercise1.py", ":material/assignment:", "s3"),
 )
 
 

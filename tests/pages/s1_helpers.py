@@ -37,7 +37,7 @@ def metrics(at: AppTest) -> dict[str, str]:
     return {metric.label: metric.value for metric in at.metric}
 
 
-def go_away_and_back(at: AppTest, page: str, other: str = "pages/home.py") -> AppTest:
+def go_away_and_back(at: AppTest, page: str, other: str = "views/home.py") -> AppTest:
     """Leave the page (its widgets are dropped) and come back: durable inputs must come from the workspace."""
     at.switch_page(other).run()
     at.switch_page(page).run()

@@ -9,7 +9,7 @@ from tests.pages.apptest import metric_values, open_app
 from ui.state import ActiveBook
 from workbook.schema import CANONICAL_KEYS
 
-PAGE = "pages/book.py"
+PAGE = "views/book.py"
 
 # A bank-style export: GBK, foreign headers for two fields, AUM in 万元, a bad cell, a duplicate id.
 EXPORT = (
@@ -101,7 +101,7 @@ def test_overview_of_a_hand_made_book() -> None:
 
 
 def test_home_shows_progress_from_the_workspace() -> None:
-    at = open_app("en", "pages/home.py")
+    at = open_app("en", "views/home.py")
     workspace = at.session_state["workspace"]
     workspace["modules"]["book"] = {"_done": True}
     workspace["modules"]["s1_1"] = {"ratings": {"effort": 3}}

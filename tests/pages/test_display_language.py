@@ -20,7 +20,7 @@ def _column(frame: pd.DataFrame, header: str) -> list[str]:
 
 
 def test_book_preview_shows_category_values_in_english() -> None:
-    at = open_app("en", "pages/book.py")
+    at = open_app("en", "views/book.py")
     assert not at.exception
     preview = at.dataframe[-1].value
     # The sample book writes 性别 as 男/女, 购买意向 as 高/中/低, 婚姻 and 职业 in Chinese.
@@ -32,7 +32,7 @@ def test_book_preview_shows_category_values_in_english() -> None:
 
 
 def test_book_preview_keeps_chinese_values_in_chinese() -> None:
-    at = open_app("zh", "pages/book.py")
+    at = open_app("zh", "views/book.py")
     assert not at.exception
     preview = at.dataframe[-1].value
     assert set(_column(preview, "性别")) == {"男", "女"}
@@ -62,7 +62,7 @@ def test_every_catalogued_value_has_both_languages(lang: str) -> None:
 
 def test_tier_members_show_purchase_intent_in_english() -> None:
     # The 成交优先级 scheme lists 购买意向 beside each customer; the sample book writes it as 高/中/低.
-    at = open_app("en", "pages/s3_2_segmentation.py")
+    at = open_app("en", "views/s3_2_segmentation.py")
     at.selectbox(key="s3_2_scheme").set_value("priority").run()
     assert not at.exception
     members = next(df.value for df in at.dataframe if "purchase_intent" in df.value.columns)
@@ -71,7 +71,7 @@ def test_tier_members_show_purchase_intent_in_english() -> None:
 
 
 def test_member_scores_have_one_decimal() -> None:
-    at = open_app("zh", "pages/s3_2_segmentation.py")
+    at = open_app("zh", "views/s3_2_segmentation.py")
     at.selectbox(key="s3_2_scheme").set_value("priority").run()
     assert not at.exception
     table = next(df for df in at.dataframe if "score_urgency" in df.value.columns)
@@ -81,7 +81,7 @@ def test_member_scores_have_one_decimal() -> None:
 
 
 def test_finished_time_is_shown_without_iso_clutter() -> None:
-    at = open_app("zh", "pages/s3_5_exercise1.py")
+    at = open_app("zh", "views/s3_5_exercise1.py")
     saved = at.session_state["workspace"]
     saved["modules"].setdefault("s3_5", {}).update(
         {"submission": {"x": 1}, "submitted_at": "2026-12-01T14:34:41+00:00"})
@@ -97,7 +97,7 @@ def test_service_plan_on_a_book_without_revenue_says_revenue_is_unknown(lang: st
 
     frame = pd.DataFrame({"customer_id": ["a", "b", "c"], "aum": [30_000.0, 800_000.0, 9_000_000.0]})
     book = ActiveBook(frame=frame, source="upload", label="id_aum.csv", token="id-aum")
-    at = open_app(lang, "pages/s3_4_service_matrix.py", book=book)
+    at = open_app(lang, "views/s3_4_service_matrix.py", book=book)
     assert not at.exception
     info = " ".join(box.value for box in at.info)
     assert ("名册缺少收入字段" if lang == "zh" else "has no revenue field") in info
@@ -111,6 +111,6 @@ def test_service_plan_on_a_book_without_revenue_says_revenue_is_unknown(lang: st
 
 def test_uploader_chrome_is_chinese_on_a_chinese_page() -> None:
     # Streamlit writes "Upload" and "20MB per file • …" in English; the Chinese page restyles them.
-    style = " ".join(element.proto.body for element in open_app("zh", "pages/book.py").get("html"))
+    style = " ".join(element.proto.body for element in open_app("zh", "views/book.py").get("html"))
     assert '"上传文件"' in style and "单个文件不超过 20 MB" in style
-    assert not open_app("en", "pages/book.py").get("html")  # the English page keeps Streamlit's own words
+    assert not open_app("en", "views/book.py").get("html")  # the English page keeps Streamlit's own words

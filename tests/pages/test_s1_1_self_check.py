@@ -7,7 +7,7 @@ import pytest
 from tests.pages.apptest import open_app
 from tests.pages.s1_helpers import go_away_and_back, id_aum_book, markdown_text, metrics, plotly_figures
 
-PAGE = "pages/s1_1_self_check.py"
+PAGE = "views/s1_1_self_check.py"
 
 
 def _rate(at, **ratings: int):

@@ -8,7 +8,7 @@ from tests.fixtures.small_books import formula_book
 from tests.pages.apptest import open_app
 from tests.pages.s1_helpers import book, go_away_and_back, id_aum_book, markdown_text, metrics, plotly_figures
 
-PAGE = "pages/s1_2_performance_formula.py"
+PAGE = "views/s1_2_performance_formula.py"
 
 
 def _tiny_book():

@@ -7,7 +7,7 @@ import pytest
 from tests.pages.apptest import open_app
 from tests.pages.s1_helpers import go_away_and_back, id_aum_book, markdown_text, metrics, plotly_figures
 
-PAGE = "pages/s1_3_bottleneck.py"
+PAGE = "views/s1_3_bottleneck.py"
 LABELS = {
     "zh": {"constraint": "瓶颈环节", "throughput": "系统产出（单/周）", "propose": "方案呈现", "meet": "面谈KYC"},
     "en": {"constraint": "Constraint", "throughput": "System throughput (deals/week)", "propose": "Present a proposal",

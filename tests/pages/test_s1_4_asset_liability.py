@@ -8,7 +8,7 @@ import pytest
 from tests.pages.apptest import open_app
 from tests.pages.s1_helpers import book, go_away_and_back, id_aum_book, markdown_text, metrics, plotly_figures
 
-PAGE = "pages/s1_4_asset_liability.py"
+PAGE = "views/s1_4_asset_liability.py"
 
 
 def _tiny_book():

@@ -15,7 +15,7 @@ from workbook import gradient, i18n, peers
 from workbook.samples import sample_book
 from workbook.segmentation import segment_detail, tier_summary
 
-PAGE = "pages/s3_1_peer_tiers.py"
+PAGE = "views/s3_1_peer_tiers.py"
 
 
 def _tier_table(at, lang: str) -> pd.DataFrame:
@@ -174,11 +174,11 @@ def test_apply_stores_the_preset_for_3_2_and_persists() -> None:
     assert workspace["modules"]["s3_1"]["preset"] == "spdb"
     assert any("Shanghai Pudong Development Bank" in s.value for s in at.success)
     # Leave and come back: the choice is kept.
-    at.switch_page("pages/home.py").run()
+    at.switch_page("views/home.py").run()
     at.switch_page(PAGE).run()
     assert at.selectbox(key="s3_1_preset").value == "spdb"
     # 3.2 segments the book with the applied two-tier ladder.
-    at.switch_page("pages/s3_2_segmentation.py").run()
+    at.switch_page("views/s3_2_segmentation.py").run()
     assert not at.exception
     assert "Below private banking (unnamed)" in all_text(at)
 
@@ -231,12 +231,12 @@ def test_applied_preset_flows_to_3_2_3_4_and_3_5() -> None:
     at = open_app("en", PAGE)
     at.selectbox(key="s3_1_preset").set_value("cmb").run()
     at.button(key="s3_1_apply").click().run()
-    for page in ("pages/s3_2_segmentation.py", "pages/s3_4_service_matrix.py", "pages/s3_5_exercise1.py"):
+    for page in ("views/s3_2_segmentation.py", "views/s3_4_service_matrix.py", "views/s3_5_exercise1.py"):
         at.switch_page(page).run()
         assert not at.exception, (page, [e.value for e in at.exception])
     # 3.5 shows the cmb ladder for the AUM segmentation; 3.4 (visited above) used it too.
     assert any("Sunflower" in c.value for c in at.caption)
-    at.switch_page("pages/s3_4_service_matrix.py").run()
+    at.switch_page("views/s3_4_service_matrix.py").run()
     assert at.dataframe[0].value["label"].tolist() == [
         "Below Gold card (unnamed)", "Gold card", "Sunflower", "Diamond", "Private banking"
     ]

@@ -13,7 +13,7 @@ from tests.fixtures.hand_book import hand_book
 from tests.pages.apptest import all_text, open_app
 from ui.state import ActiveBook
 
-PAGE = "pages/s3_2_segmentation.py"
+PAGE = "views/s3_2_segmentation.py"
 COLUMNS = {"zh": ("层级", "客户数"), "en": ("Tier", "Customers")}
 
 
@@ -82,7 +82,7 @@ def test_parameters_persist_when_leaving_and_coming_back() -> None:
     # 熟悉 from 45: H04 (40) and H11 (43) fall back to 认识 beside H02 (26) and H03 (32); 熟悉 is empty
     counts = _counts(at, "en")
     assert counts["Acquainted"] == 4 and counts["Familiar"] == 0
-    at.switch_page("pages/s3_3_four_degrees.py").run()
+    at.switch_page("views/s3_3_four_degrees.py").run()
     assert not at.exception
     at.switch_page(PAGE).run()
     assert at.selectbox(key="s3_2_scheme").value == "relationship"

@@ -11,7 +11,7 @@ from tests.fixtures.hand_book import hand_book
 from tests.pages.apptest import all_text, open_app
 from ui.state import ActiveBook
 
-PAGE = "pages/s3_3_four_degrees.py"
+PAGE = "views/s3_3_four_degrees.py"
 FIGURE = {"zh": "指标", "en": "Figure"}
 
 
@@ -87,6 +87,6 @@ def test_tier_choice_is_kept() -> None:
     at.multiselect(key="s3_3_tiers").set_value(["private", "all"]).run()
     assert not at.exception
     assert set(_scores(at, "en")) == {"Private banking", "All customers"}
-    at.switch_page("pages/s3_2_segmentation.py").run()
+    at.switch_page("views/s3_2_segmentation.py").run()
     at.switch_page(PAGE).run()
     assert at.multiselect(key="s3_3_tiers").value == ["private", "all"]

@@ -12,7 +12,7 @@ from workbook import workspace as ws
 from workbook.samples import sample_book
 from workbook.segmentation import segment_detail
 
-PAGE = "pages/s3_4_service_matrix.py"
+PAGE = "views/s3_4_service_matrix.py"
 AUM_CODES = "mass-potential-affluent-private"
 
 

@@ -11,7 +11,7 @@ from tests.pages.apptest import open_app
 from ui.state import SAMPLE_SEED, SAMPLE_SIZE
 from workbook.samples import sample_book
 
-PAGE = "pages/s3_5_exercise1.py"
+PAGE = "views/s3_5_exercise1.py"
 TEXT = {
     "zh": {"blocked": "还不能完成练习", "group": "请填写小组名称", "complete": "练习内容完整",
            "finished": "练习已完成", "schemes": "至少需要 3 种分层方式，目前只有 1 种"},
@@ -81,7 +81,7 @@ def test_a_cleared_service_line_blocks_again() -> None:
 def test_inputs_survive_leaving_the_page() -> None:
     at = open_app("en", PAGE)
     _fill(at)
-    at.switch_page("pages/home.py").run()
+    at.switch_page("views/home.py").run()
     at.switch_page(PAGE).run()
     assert at.text_input(key="s3_5_group").value == "第三组"
     assert at.multiselect(key="s3_5_schemes").value == ["aum", "relationship", "behaviour"]

@@ -131,7 +131,7 @@ for scheme_id in selected:
         service_edits[scheme_id] = kept
         lines_by_scheme[scheme_id] = lines
         if any(p.id == "s3_2" for p in course.PAGES):
-            st.page_link("pages/s3_2_segmentation.py", label=t("s3_5.edit_params"), icon=":material/tune:")
+            st.page_link("views/s3_2_segmentation.py", label=t("s3_5.edit_params"), icon=":material/tune:")
 if service_edits != saved["services"]:
     save_values(PAGE, services=service_edits)
 
