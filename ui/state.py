@@ -1,7 +1,9 @@
 """Per-session state: language, the trainee's workspace, the active customer book and a session memo.
 
 Everything here lives in ``st.session_state`` (one browser tab), never in a module global or
-``st.cache_resource``: an uploaded book is one trainee's data.
+``st.cache_resource``: an uploaded book is one trainee's data. The one exception is what comes from the sample
+books, which are the same for everyone and hold no personal data: their frames and the results derived from them
+are shared by the whole server process (``ui.shared``), each session getting its own copy.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from typing import Any, TypeVar
 import pandas as pd
 import streamlit as st
 
+from ui import shared
 from workbook import i18n
 from workbook import workspace as ws
 
@@ -80,16 +83,21 @@ def save_values(module_id: str, **values: Any) -> None:
 
 # ---- the customer book ----------------------------------------------------------------------------------
 
-@st.cache_data(show_spinner=False, max_entries=4)
-def _sample_frame(n: int, seed: int) -> pd.DataFrame:
-    # The sample book is the same for everyone (no user data), so a global cache is right here.
+def _build_sample(n: int, seed: int) -> pd.DataFrame:
     from workbook.samples import sample_book
 
     return sample_book(n=n, seed=seed)
 
 
+# The sample books are the same for everyone (no user data): one read-only frame per process, and results
+# derived from them computed once per process (see ui/shared.py for why no session can change what another reads).
+_SAMPLE_FRAMES = shared.SampleFrames(_build_sample)
+SAMPLE_RESULTS = shared.SharedResults()
+
+
 def sample_active_book(n: int = SAMPLE_SIZE, seed: int = SAMPLE_SEED) -> ActiveBook:
-    return ActiveBook(frame=_sample_frame(n, seed), source="sample", label="sample", token=f"sample-{n}-{seed}")
+    frame, token = _SAMPLE_FRAMES.get(n, seed)
+    return ActiveBook(frame=frame, source="sample", label="sample", token=token)
 
 
 def active_book() -> ActiveBook:
@@ -129,6 +137,14 @@ def memo(name: str, key: Hashable, compute: Callable[[], T]) -> T:
 
 
 def book_memo(name: str, compute: Callable[..., T], *args: Hashable) -> T:
-    """``compute(book_frame, *args)`` for the active book, memoised per session by book token and args."""
+    """``compute(book_frame, *args)`` for the active book, keyed by the book's content token, ``name`` and
+    ``args``: for a sample book computed once per server process and shared (each caller gets its own copy), for
+    an uploaded book memoised in this session only.
+
+    ``args`` must capture every input ``compute`` reads besides the frame (parameters, language). A result that
+    depends on the trainee's own text (names, notes) belongs in ``memo``: it is nobody else's to share.
+    """
     book = active_book()
+    if book.is_sample:
+        return SAMPLE_RESULTS.get((name, book.token, args), lambda: compute(book.frame, *args))
     return memo(name, (book.token, args), lambda: compute(book.frame, *args))
