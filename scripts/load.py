@@ -50,6 +50,7 @@ from websockets.asyncio.client import ClientConnection, connect  # noqa: E402
 
 FINISHED_SUCCESSFULLY = ForwardMsg.FINISHED_SUCCESSFULLY
 FINISHED_EARLY_FOR_RERUN = ForwardMsg.FINISHED_EARLY_FOR_RERUN
+FINISHED_FRAGMENT_RUN_SUCCESSFULLY = ForwardMsg.FINISHED_FRAGMENT_RUN_SUCCESSFULLY
 CLICK_TIMEOUT = 120.0  # seconds a click may take before it counts as an error
 XSRF_COOKIE = "_streamlit_xsrf"
 
@@ -117,6 +118,7 @@ class Click:
 class Widget:
     kind: str  # the Element oneof name: slider, selectbox, dataframe ...
     proto: Any
+    fragment: str = ""  # the st.fragment it was drawn in: a change reruns only that fragment
 
 
 class ClickError(RuntimeError):
@@ -140,6 +142,10 @@ class Tab:
         self.sent: dict[str, WidgetState] = {}  # widget id -> the value this tab holds for it
         self.exceptions: list[str] = []
         self.file_urls: dict[str, Any] = {}
+        # The browser's message cache: big elements it already holds are sent again only as a reference (the
+        # server still builds and hashes them). hash -> (message, the run it was last seen in).
+        self.message_cache: dict[str, tuple[ForwardMsg, int]] = {}
+        self.runs = 0
 
     # -- connection -----------------------------------------------------------------------------------------
 
@@ -184,6 +190,7 @@ class Tab:
             state.page_name = self.page
             state.page_script_hash = self.pages.get(self.page, "")
         state.query_string = ""
+        state.cached_message_hashes.extend(self.message_cache)
         triggers = []
         for change in changes:
             if change.WhichOneof("value") in ("trigger_value", "string_trigger_value", "json_trigger_value"):
@@ -192,18 +199,31 @@ class Tab:
                 self.sent[change.id] = change
         held = [s for wid, s in self.sent.items() if page is None and wid in self.widgets]
         state.widget_states.widgets.extend([*held, *triggers])
+        # As the frontend does: a widget drawn inside a fragment asks for a run of that fragment only.
+        fragments = {self.widgets[c.id].fragment for c in changes if c.id in self.widgets}
+        if page is None and len(fragments) == 1 and "" not in fragments:
+            state.fragment_id = fragments.pop()
         await self.socket.send(message.SerializeToString())
         await self._read_until_finished()
 
     async def _read_until_finished(self) -> None:
         assert self.socket is not None
         self.exceptions = []
+        self.runs += 1
         drawn: dict[str, Widget] = {}
         while True:
             raw = await asyncio.wait_for(self.socket.recv(), timeout=CLICK_TIMEOUT)
             message = ForwardMsg()
             message.ParseFromString(raw)
             kind = message.WhichOneof("type")
+            if kind == "ref_hash":
+                cached = self.message_cache.get(message.ref_hash)
+                if cached is None:
+                    self.exceptions.append(f"reference to a message never received: {message.ref_hash}")
+                    continue
+                message, kind = cached[0], "delta"
+            if message.metadata.cacheable and message.hash:
+                self.message_cache[message.hash] = (message, self.runs)
             if kind == "delta":
                 self._read_delta(message, drawn)
             elif kind == "new_session":
@@ -219,6 +239,11 @@ class Tab:
                 if message.script_finished == FINISHED_EARLY_FOR_RERUN:
                     drawn = {}
                     continue  # st.rerun() or a newer request: the next run follows on its own
+                if message.script_finished == FINISHED_FRAGMENT_RUN_SUCCESSFULLY:
+                    self.widgets.update(drawn)  # the rest of the page stays as it was
+                    return
+                # As the frontend does (global.maxCachedMessageAge = 2): forget what two runs did not use.
+                self.message_cache = {h: m for h, m in self.message_cache.items() if m[1] >= self.runs - 1}
                 self.widgets = drawn
                 # A browser forgets the values of widgets the page no longer draws.
                 self.sent = {wid: s for wid, s in self.sent.items() if wid in drawn}
@@ -236,7 +261,7 @@ class Tab:
         proto = getattr(element, kind)
         widget_id = getattr(proto, "id", "") if kind != "exception" else ""
         if widget_id:
-            drawn[widget_id] = Widget(kind, proto)
+            drawn[widget_id] = Widget(kind, proto, delta.fragment_id)
 
     # -- widgets --------------------------------------------------------------------------------------------
 
