@@ -620,7 +620,8 @@ def server_for(args: argparse.Namespace) -> Iterator[tuple[str, list[int]]]:
     from scripts.serve import running_server
 
     root = Path(args.root).resolve() if args.root else ROOT
-    with running_server(root=root, extra_args=tuple(args.server_arg or ())) as server:
+    log = Path(args.server_log) if args.server_log else None
+    with running_server(root=root, extra_args=tuple(args.server_arg or ()), log_path=log) as server:
         yield server.url, [server.pid]
 
 
@@ -795,6 +796,7 @@ def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
     parser.add_argument("--pid", type=int, action="append", help="server process ids for CPU and memory")
     parser.add_argument("--root", help="project checkout to serve (default: this one)")
     parser.add_argument("--server-arg", action="append", help="extra streamlit argument, e.g. --server-arg=...")
+    parser.add_argument("--server-log", help="keep the started server's output in this file")
     parser.add_argument("--trainees", type=int, default=60)
     parser.add_argument("--uploads", type=int, default=20, help="scenario b: trainees who upload their own book")
     parser.add_argument("--arrival", type=float, default=10.0, help="seconds within which trainees arrive")

@@ -62,9 +62,14 @@ class Server:
 
 @contextlib.contextmanager
 def running_server(
-    port: int | None = None, extra_args: tuple[str, ...] = (), root: Path = ROOT, env: dict[str, str] | None = None
+    port: int | None = None,
+    extra_args: tuple[str, ...] = (),
+    root: Path = ROOT,
+    env: dict[str, str] | None = None,
+    log_path: Path | None = None,
 ) -> Iterator[Server]:
-    """Start ``app.py`` under ``root`` (another checkout can be measured the same way) and yield it once healthy."""
+    """Start ``app.py`` under ``root`` (another checkout can be measured the same way) and yield it once healthy.
+    The server's output goes to ``log_path`` when given (kept afterwards), else to a temporary file."""
     port = port or free_port()
     command = [
         sys.executable, "-m", "streamlit", "run", "app.py",
@@ -74,7 +79,7 @@ def running_server(
         *extra_args,
     ]
     # The log goes to a file, not a pipe: under load nobody reads a pipe, and a full one would stall the server.
-    with tempfile.TemporaryFile() as log:
+    with open(log_path, "w+b") if log_path else tempfile.TemporaryFile() as log:
         process = subprocess.Popen(command, cwd=root, stdout=log, stderr=subprocess.STDOUT,
                                    env={**os.environ, **(env or {})})
         url = f"http://127.0.0.1:{port}"
