@@ -10,13 +10,14 @@ An uploaded book never comes here (DESIGN §5): ``ui.state.book_memo`` keeps its
 session. Entries are keyed by the book's content token, the result's name and its parameters, and bounded both
 in number and in (estimated) bytes, least recently used first out.
 
-No session can change what another one reads. A result is stored as a private copy and every caller gets its
-own copy of it (``isolate``): pandas objects are copied (a deep copy of a 20,000-row frame takes about a
-millisecond; copy-on-write makes the cheaper shallow copy unsafe here because ``Series.array`` writes through),
-containers and dataclasses are rebuilt around copied contents, numpy arrays are handed out as read-only views of
-read-only memory, Plotly figures are copied. The sample book itself is different: every session works on it all
-the time, so a session gets a shallow copy-on-write copy of one frame whose numeric memory is read-only
-(``frozen_frame``); whatever a page does to its copy, the others do not see it.
+No session can change what another one reads, and sharing must not cost a copy of every result on every click
+(a deep copy of the 20,000-customer asset review is ~8 MB and several ms). So a result is stored *frozen*
+(``freeze``): a private copy whose numeric memory is read-only (numpy arrays, the codes of categoricals, the values
+and masks of nullable columns). Every caller then gets a cheap *hand-out* of it (``handout``): pandas objects as
+shallow copy-on-write copies (whatever a page does to its copy — set cells, add columns, write through
+``Series.array`` — either copies first or raises on the read-only memory), containers and dataclasses rebuilt
+around handed-out contents, numpy arrays as read-only views, Plotly figures rebuilt from a fresh dict (~1 ms).
+The sample book itself is frozen the same way, and each session works on its own shallow copy of it.
 """
 
 from __future__ import annotations
@@ -45,40 +46,80 @@ _ATOMS = (type(None), bool, int, float, complex, str, bytes, Decimal, Fraction, 
 _MISSING = object()
 
 
+def freeze(value: T) -> T:
+    """A private copy of ``value`` whose array memory is read-only: what the shared store keeps."""
+    return cast(T, _walk(value, _freeze_leaf))
+
+
+def handout(value: T) -> T:
+    """What a caller gets of a frozen value: its own objects, sharing only read-only memory with the store."""
+    return cast(T, _walk(value, _handout_leaf))
+
+
 def isolate(value: T) -> T:
-    """A copy of ``value`` that shares nothing writable with it (see the module docstring)."""
-    return cast(T, _isolate(value))
+    """A copy of ``value`` that shares nothing writable with it (frozen, then handed out)."""
+    return handout(freeze(value))
 
 
-def _isolate(value: Any) -> Any:
+def _walk(value: Any, leaf: Callable[[Any], Any]) -> Any:
+    """Rebuild containers and dataclasses around ``leaf`` applied to everything else."""
     if isinstance(value, _ATOMS):
         return value
-    if isinstance(value, pd.DataFrame | pd.Series | pd.Index):
-        return value.copy(deep=True)
-    if isinstance(value, np.ndarray):
-        return _readonly_view(value)
     if isinstance(value, tuple):
-        items = [_isolate(item) for item in value]
+        items = [_walk(item, leaf) for item in value]
         return type(value)._make(items) if hasattr(value, "_fields") else tuple(items)  # type: ignore[attr-defined]
     if isinstance(value, list):
-        return type(value)(_isolate(item) for item in value)
+        return type(value)(_walk(item, leaf) for item in value)
     if isinstance(value, MappingProxyType):
-        return MappingProxyType(_isolate(dict(value)))
+        return MappingProxyType(_walk(dict(value), leaf))
     if isinstance(value, dict):  # dict, OrderedDict, defaultdict (its factory kept by copy)
         rebuilt = copy.copy(value)
         for key, item in value.items():
-            rebuilt[key] = _isolate(item)
+            rebuilt[key] = _walk(item, leaf)
         return rebuilt
     if isinstance(value, frozenset | set):
-        return type(value)(_isolate(item) for item in value)
+        return type(value)(_walk(item, leaf) for item in value)
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         clone = copy.copy(value)
         for spec in dataclasses.fields(value):
-            object.__setattr__(clone, spec.name, _isolate(getattr(value, spec.name)))
+            object.__setattr__(clone, spec.name, _walk(getattr(value, spec.name), leaf))
         return clone
-    if hasattr(value, "to_plotly_json") and hasattr(value, "to_dict"):
+    return leaf(value)
+
+
+def _freeze_leaf(value: Any) -> Any:
+    if isinstance(value, pd.DataFrame):
+        return frozen_frame(value)
+    if isinstance(value, pd.Series):
+        return frozen_series(value)
+    if isinstance(value, pd.Index):
+        return value.copy(deep=True)  # an Index cannot be changed in place; its own copy keeps it apart
+    if isinstance(value, np.ndarray):
+        return _read_only(np.array(value, copy=True))
+    if _is_figure(value):
         return _figure_copy(value)
-    return copy.deepcopy(value)  # anything else: a full copy is always safe
+    return copy.deepcopy(value)  # anything else: a private full copy, handed out as a full copy again
+
+
+def _handout_leaf(value: Any) -> Any:
+    if isinstance(value, pd.DataFrame | pd.Series):
+        return value.copy(deep=False)  # copy-on-write over read-only memory
+    if isinstance(value, pd.Index):
+        return value
+    if isinstance(value, np.ndarray):
+        return value.view()  # a view of read-only memory cannot be made writable again
+    if _is_figure(value):
+        return _figure_copy(value)
+    return copy.deepcopy(value)
+
+
+def _is_figure(value: Any) -> bool:
+    return hasattr(value, "to_plotly_json") and hasattr(value, "to_dict")
+
+
+def _read_only(array: np.ndarray) -> np.ndarray:
+    array.flags.writeable = False
+    return array
 
 
 def _figure_copy(figure: Any) -> Any:
@@ -139,19 +180,19 @@ class SharedResults:
             if found is _MISSING:
                 key_lock = self._computing.setdefault(key, threading.Lock())
         if found is not _MISSING:
-            return isolate(found)
+            return handout(found)
         with key_lock:  # sessions asking for the same key meanwhile wait here, then find it stored
             with self._lock:
                 found = self._lookup(key)
             if found is not _MISSING:
-                return isolate(found)
+                return handout(found)
             try:
-                stored = isolate(compute())  # a private copy: the caller's own objects may be changed later
+                stored = freeze(compute())  # a private copy: the caller's own objects may be changed later
             finally:
                 with self._lock:
                     self._computing.pop(key, None)
             self._store(key, stored)
-        return isolate(stored)
+        return handout(stored)
 
     def _lookup(self, key: Hashable) -> Any:
         entry = self._entries.get(key)
@@ -188,23 +229,38 @@ class SharedResults:
 
 
 def frozen_frame(frame: pd.DataFrame) -> pd.DataFrame:
-    """The same frame with its numeric memory read-only, so that a shallow (copy-on-write) copy of it handed to
-    a session cannot write through to the others, whatever the session does to its copy."""
-    columns: dict[Any, pd.Series] = {}
-    for name in frame.columns:
-        series = frame[name]
-        if isinstance(series.dtype, pd.CategoricalDtype):
-            codes = np.array(series.array.codes, copy=True)
-            codes.flags.writeable = False
-            columns[name] = pd.Series(pd.Categorical.from_codes(codes, dtype=series.dtype), index=frame.index,
-                                      name=name, copy=False)
-        elif isinstance(series.dtype, np.dtype):
-            values = series.to_numpy(copy=True)
-            values.flags.writeable = False
-            columns[name] = pd.Series(values, index=frame.index, name=name, copy=False)
-        else:  # Arrow-backed text (immutable buffers) and masked integers: pandas copies on write
-            columns[name] = series
-    return pd.DataFrame(columns, index=frame.index, copy=False)
+    """A copy of ``frame`` whose array memory is read-only, so that a shallow (copy-on-write) copy of it handed
+    to a session cannot write through to the others, whatever the session does to its copy."""
+    columns = {position: frozen_series(frame.iloc[:, position]) for position in range(frame.shape[1])}
+    frozen = pd.DataFrame(columns, index=frame.index.copy(deep=True), copy=False)
+    frozen.columns = frame.columns.copy(deep=True)
+    frozen.attrs = copy.deepcopy(frame.attrs)
+    return frozen
+
+
+def frozen_series(series: pd.Series) -> pd.Series:
+    """A copy of ``series`` whose array memory is read-only (see ``frozen_frame``)."""
+    values = series.array
+    if isinstance(series.dtype, pd.CategoricalDtype):
+        codes = _read_only(np.array(values.codes, copy=True))
+        array: Any = pd.Categorical.from_codes(codes, dtype=series.dtype)
+    elif isinstance(series.dtype, np.dtype):
+        array = _read_only(series.to_numpy(copy=True))
+    elif isinstance(values, pd.arrays.IntegerArray | pd.arrays.FloatingArray | pd.arrays.BooleanArray):
+        mask = _read_only(np.array(values.isna(), copy=True))
+        numpy_dtype = values.dtype.numpy_dtype  # type: ignore[union-attr]  # present; missing from the stubs
+        data = _read_only(values.to_numpy(dtype=numpy_dtype, na_value=0))
+        array = type(values)(data, mask, copy=False)
+    else:
+        array = values.copy()
+        # Dates with a time zone, periods, durations keep a numpy array in ``_ndarray`` (pandas' NDArrayBacked);
+        # Arrow-backed text has immutable buffers already.
+        backing = getattr(array, "_ndarray", None)
+        if isinstance(backing, np.ndarray):
+            _read_only(backing)
+    frozen = pd.Series(array, index=series.index.copy(deep=True), name=series.name, copy=False)
+    frozen.attrs = copy.deepcopy(series.attrs)
+    return frozen
 
 
 class SampleFrames:

@@ -120,10 +120,12 @@ def _scatter_figure(review: ar.AssetReview, log_axes: bool) -> Any:
 
 
 @st.fragment
-def _scatter(review: ar.AssetReview, params: Any) -> None:
-    """The scatter and its log-axes switch: flipping the switch reruns only this part of the page."""
+def _scatter(params: Any) -> None:
+    """The scatter and its log-axes switch: flipping the switch reruns only this part of the page. Its
+    arguments stay with the session for those reruns, so it takes the parameters, not the review itself."""
     _init("log_axes", True)
     log_axes = bool(st.session_state[_key("log_axes")])
+    review: ar.AssetReview = book_memo("s1_4.review", ar.review, params)
     figure = book_memo("s1_4.scatter", lambda _frame, _p, _l, log: _scatter_figure(review, log), params, language,
                        log_axes)
     st.plotly_chart(figure, width="stretch")
@@ -209,7 +211,7 @@ if result.status != ar.STATUS_NOTHING:
                           peak_at=charts.percent(whale.peak_customer_share, 0),
                           lost=charts.percent(ar.lost_share(whale), 0)))
     with scatter_column:
-        _scatter(result, params)
+        _scatter(params)
 
     # ---- step 3: the 倒推 lists ----------------------------------------------------------------------------
     st.header(t("s1.asset.step3"))

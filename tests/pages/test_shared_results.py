@@ -27,7 +27,10 @@ def _careless_page() -> None:
     if st.session_state.get("vandal"):
         summary["customers"] = 0
         summary["stolen"] = "x"
-        summary["aum"].array[0] = -1.0
+        try:
+            summary["aum"].array[0] = -1.0  # the shared memory itself: read-only
+        except ValueError:
+            st.session_state["refused"] = True
         book = active_book()
         book.frame["aum"] = 0.0
         book.frame["extra"] = 1
@@ -46,6 +49,7 @@ def test_one_session_changing_a_shared_result_does_not_change_it_for_another() -
     expected = sample_book(300, seed=7)
     first = _session(vandal=True)
     assert not first.exception, [e.value for e in first.exception]
+    assert first.session_state["refused"]
     second = _session(vandal=False)
     assert not second.exception, [e.value for e in second.exception]
     assert second.session_state["seen_customers"] == 300

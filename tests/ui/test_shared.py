@@ -3,6 +3,7 @@ at once, bounded, and never changeable by one session for another — whatever a
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
 from dataclasses import dataclass, field
@@ -37,17 +38,23 @@ def _result() -> Result:
 
 def _mutate_everything(value: Result) -> None:
     """What a careless page could do to a result it was handed."""
-    value.table.loc[0, "customers"] = 999
-    value.table["extra"] = 1
-    value.table.iloc[1, 2] = -1.0
-    value.table["aum"].array[0] = 123.0  # writes through a shallow copy-on-write copy
-    value.series.array[0] = "y"  # categorical codes
-    value.notes["zh"].append("三")
-    value.notes["en"] = ["one"]
+    # writing through Series.array would reach the shared memory itself: refused
+    with pytest.raises(ValueError, match="read-only"):
+        value.table["aum"].array[0] = 123.0
+    with pytest.raises(ValueError, match="read-only"):
+        value.series.array[0] = "y"  # categorical codes
     with pytest.raises(ValueError, match="read-only"):
         value.array[0] = 42.0
     with pytest.raises(ValueError):
         value.array.flags.writeable = True
+    # everything pandas lets a page do copies first (copy-on-write)
+    value.table.loc[0, "customers"] = 999
+    value.table["extra"] = 1
+    value.table.iloc[1, 2] = -1.0
+    value.table["aum"].array[0] = 123.0  # the table has its own memory by now
+    value.series.iloc[0] = "y"
+    value.notes["zh"].append("三")
+    value.notes["en"] = ["one"]
 
 
 def test_a_mutated_copy_never_reaches_the_next_caller() -> None:
@@ -82,7 +89,9 @@ def test_a_real_segmentation_and_asset_review_stay_intact() -> None:
     shared = SharedResults()
     expected = segment_detail(book, "relationship")
     detail = shared.get(("segment", "relationship"), lambda: segment_detail(book, "relationship"))
-    detail.tiers.array[:5] = detail.tiers.cat.categories[0]
+    with pytest.raises(ValueError, match="read-only"):
+        detail.tiers.array[:5] = detail.tiers.cat.categories[0]
+    detail.tiers.iloc[:5] = detail.tiers.cat.categories[0]
     assert detail.scores is not None
     detail.scores.iloc[:, 0] = -1.0
     again = shared.get(("segment", "relationship"), lambda: segment_detail(book, "relationship"))
@@ -217,3 +226,25 @@ def test_frozen_frame_is_equal_and_read_only_underneath() -> None:
 def test_the_token_names_the_content() -> None:
     frames = SampleFrames(lambda n, seed: sample_book(n, seed=seed))
     assert frames.get(300, 7)[1] != frames.get(300, 8)[1]
+
+
+def test_no_kind_of_column_writes_through_a_session_copy() -> None:
+    frame = pd.DataFrame({
+        "count": pd.array([1, 2, None], dtype="Int64"),
+        "flag": pd.array([True, False, None], dtype="boolean"),
+        "share": pd.array([0.5, None, 0.25], dtype="Float64"),
+        "day": pd.to_datetime(["2024-01-01", "2024-02-01", None]),
+        "stamp": pd.to_datetime(["2024-01-01", "2024-02-01", None]).tz_localize("Asia/Shanghai"),
+        "text": ["甲", "乙", None],
+        "tier": pd.Categorical(["x", "y", "x"]),
+        "month": pd.period_range("2024-01", periods=3, freq="M"),
+        "aum": [1.0, 2.0, 3.0],
+        "thing": pd.Series([{"a": 1}, [1], None], dtype=object),
+    })
+    frozen = frozen_frame(frame)
+    pd.testing.assert_frame_equal(frozen, frame)
+    for column in frame.columns:
+        mine = frozen.copy(deep=False)
+        with contextlib.suppress(ValueError, TypeError):  # refused: the memory is read-only
+            mine[column].array[0] = mine[column].array[1]
+        pd.testing.assert_series_equal(frozen[column], frame[column])
