@@ -135,6 +135,7 @@ class Tab:
         self.socket: ClientConnection | None = None
         self.session_id = ""
         self.xsrf = ""
+        self.cookies: dict[str, str] = {}
         self.pages: dict[str, str] = {}  # url path ("" for the default page) -> page script hash
         self.page_order: list[str] = []
         self.page = ""
@@ -152,22 +153,28 @@ class Tab:
     async def open(self, page: str) -> float:
         """What a browser does on opening a link: health check (it sets the XSRF cookie), socket, first run."""
         started = time.perf_counter()
-        self.xsrf = await asyncio.to_thread(self._health_cookie)
+        self.cookies = await asyncio.to_thread(self._health_cookies)
+        self.xsrf = self.cookies.get(XSRF_COOKIE, "")
+        # The browser sends its cookies with the websocket handshake: behind deploy/'s proxy they keep the tab on
+        # its process.
+        cookie_header = "; ".join(f"{name}={value}" for name, value in self.cookies.items())
         self.socket = await connect(self.ws_url, subprotocols=["streamlit"], max_size=None, open_timeout=60,
-                                    ping_interval=None)
+                                    ping_interval=None,
+                                    additional_headers={"Cookie": cookie_header} if cookie_header else None)
         await self.rerun(page=page)
         return time.perf_counter() - started
 
-    def _health_cookie(self) -> str:
+    def _health_cookies(self) -> dict[str, str]:
         import urllib.request
 
         with urllib.request.urlopen(f"{self.http_url}/_stcore/health", timeout=60) as response:
-            cookie = response.headers.get("Set-Cookie") or ""
-        for part in cookie.split(";"):
-            name, _, value = part.strip().partition("=")
-            if name == XSRF_COOKIE:
-                return value
-        return ""
+            headers = response.headers.get_all("Set-Cookie") or []
+        cookies = {}
+        for header in headers:
+            name, _, value = header.split(";", 1)[0].strip().partition("=")
+            if name:
+                cookies[name] = value
+        return cookies
 
     async def close(self) -> None:
         if self.socket is not None:
@@ -209,6 +216,7 @@ class Tab:
     async def _read_until_finished(self) -> None:
         assert self.socket is not None
         self.exceptions = []
+        self.alerts: list[str] = []  # the success / info / warning boxes of the last run
         self.runs += 1
         drawn: dict[str, Widget] = {}
         while True:
@@ -237,7 +245,7 @@ class Tab:
                 self.file_urls[message.file_urls_response.response_id] = message.file_urls_response
             elif kind == "script_finished":
                 if message.script_finished == FINISHED_EARLY_FOR_RERUN:
-                    drawn = {}
+                    drawn, self.alerts = {}, []
                     continue  # st.rerun() or a newer request: the next run follows on its own
                 if message.script_finished == FINISHED_FRAGMENT_RUN_SUCCESSFULLY:
                     self.widgets.update(drawn)  # the rest of the page stays as it was
@@ -258,6 +266,8 @@ class Tab:
         if kind == "exception":
             self.exceptions.append(f"{element.exception.type}: {element.exception.message}"[:300])
             return
+        if kind == "alert":
+            self.alerts.append(element.alert.body)
         proto = getattr(element, kind)
         widget_id = getattr(proto, "id", "") if kind != "exception" else ""
         if widget_id:
@@ -298,7 +308,6 @@ class Tab:
         info = state.file_uploader_state_value.uploaded_file_info.add()
         info.file_id, info.name, info.size = urls.file_id, name, len(data)
         info.file_urls.CopyFrom(urls)
-        state.file_uploader_state_value.max_file_size = 200 * 1024 * 1024
         await self.rerun(changes=[state])
 
     def _put(self, upload_url: str, data: bytes, name: str) -> None:
@@ -309,7 +318,7 @@ class Tab:
             target,
             files={"file": (name, data, "application/octet-stream")},
             headers={"X-Xsrftoken": self.xsrf},
-            cookies={XSRF_COOKIE: self.xsrf},
+            cookies=self.cookies,
             timeout=CLICK_TIMEOUT,
         )
         if answer.status_code >= 300:

@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 import pandas as pd
 import streamlit as st
 
-from ui import shared
+from ui import memory, shared
 from workbook import i18n
 from workbook import workspace as ws
 
@@ -118,13 +118,54 @@ def set_active_book(book: ActiveBook) -> None:
 
 # ---- session memo ---------------------------------------------------------------------------------------
 
+class _SessionMemo(OrderedDict[tuple[str, Hashable], Any]):
+    """The session memo. Emptied when the browser tab disconnects (``_SessionEnd``): its results can be computed
+    again, while the rest of the session's state waits for a reconnect."""
+
+    watched = False
+
+
+class _SessionEnd:
+    """A session-scoped resource: Streamlit releases it when the session's tab disconnects."""
+
+    def __init__(self) -> None:
+        self.memo: _SessionMemo | None = None
+
+    def release(self) -> None:
+        if self.memo is not None:
+            self.memo.clear()
+            self.memo.watched = False  # a reconnected session watches it again on its next memo()
+            self.memo = None
+        memory.session_ended()
+
+
+def _release_session(end: _SessionEnd) -> None:
+    end.release()
+
+
+@st.cache_resource(scope="session", show_spinner=False, on_release=_release_session)
+def _session_end() -> _SessionEnd:
+    return _SessionEnd()
+
+
+def _memo_store() -> _SessionMemo:
+    store = st.session_state.get(MEMO_KEY)
+    if not isinstance(store, _SessionMemo):
+        store = _SessionMemo()
+        st.session_state[MEMO_KEY] = store
+    if not store.watched:
+        _session_end().memo = store
+        store.watched = True
+    return store
+
+
 def memo(name: str, key: Hashable, compute: Callable[[], T]) -> T:
     """Compute once per session for a given key; reruns with an unchanged key reuse the value.
 
     ``key`` must capture every input (the book token and the parameters). Entries are per session, so one
-    trainee's derived data is never served to another.
+    trainee's derived data is never served to another; they are dropped when the tab disconnects.
     """
-    store: OrderedDict[tuple[str, Hashable], Any] = st.session_state.setdefault(MEMO_KEY, OrderedDict())
+    store = _memo_store()
     full_key = (name, key)
     if full_key in store:
         store.move_to_end(full_key)
