@@ -5,10 +5,11 @@ from __future__ import annotations
 import streamlit as st
 
 from ui import sidebar
-from ui.state import lang, t
+from ui.state import lang, t, watch_session_end
 from workbook import course
 
 st.set_page_config(page_title="客户分层经营训练手册", page_icon=":material/stacked_bar_chart:", layout="wide")
+watch_session_end()  # memory given back when this tab closes (ui/memory.py)
 
 current_language = lang()
 navigation: dict[str, list[st.Page]] = {}

@@ -666,7 +666,7 @@ async def run_plans(url: str, pids: list[int], plans: list[Plan], seed: int, *, 
     if close_after:
         for tab in outcome.tabs:
             await tab.close()
-        await asyncio.sleep(5)
+        await asyncio.sleep(10)  # past the app's give-back a few seconds after tabs close (ui/memory.py)
         closed = rss_mb(pids) if pids else None
         if settle > 0:
             await asyncio.sleep(settle)
@@ -676,7 +676,7 @@ async def run_plans(url: str, pids: list[int], plans: list[Plan], seed: int, *, 
             with contextlib.suppress(Exception):
                 await late.open("")
                 await late.close()
-            await asyncio.sleep(3)
+            await asyncio.sleep(10)  # the app gives memory back a few seconds after a tab closes (ui/memory.py)
             settled = rss_mb(pids) if pids else None
     sampler.cancel()
     measured = Measured(name, len(plans), outcome.clicks, cpu, rss_start, peak, rss_end, closed, settled,

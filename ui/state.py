@@ -148,6 +148,13 @@ def _session_end() -> _SessionEnd:
     return _SessionEnd()
 
 
+def watch_session_end() -> None:
+    """Called on every run (app.py): when this tab disconnects, its memo is dropped and memory given back —
+    also the memory of sessions that closed earlier and expired meanwhile (Streamlit drops those only when
+    another session disconnects)."""
+    _memo_store()
+
+
 def _memo_store() -> _SessionMemo:
     store = st.session_state.get(MEMO_KEY)
     if not isinstance(store, _SessionMemo):
