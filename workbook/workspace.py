@@ -104,3 +104,43 @@ def from_json(text: str | bytes) -> Workspace:
     workspace["trainee"].update({str(k): str(v) for k, v in data.get("trainee", {}).items()})
     workspace["modules"] = {str(k): dict(v) for k, v in data.get("modules", {}).items() if isinstance(v, dict)}
     return workspace
+
+
+# ---- what changed between two versions of a workspace (two tabs on one link save without undoing each other) -----
+
+_REMOVED = object()
+Change = tuple[tuple[str, ...], Any]  # (path, new value); a removed value is the sentinel ``REMOVED``
+REMOVED: Any = _REMOVED
+
+
+def changes(before: Workspace, after: Workspace) -> list[Change]:
+    """Every value that differs from ``before`` to ``after``: trainee fields and module inputs, one by one.
+
+    The unit is one input of one module (``("modules", "s1_2", "target")``) or one trainee field, so a tab that
+    changed 1.2 and another that changed 3.5 both keep their work when each applies its own changes."""
+    found: list[Change] = []
+    old_trainee, new_trainee = before.get("trainee", {}), after.get("trainee", {})
+    for name in sorted(set(old_trainee) | set(new_trainee)):
+        if old_trainee.get(name, _REMOVED) != new_trainee.get(name, _REMOVED):
+            found.append((("trainee", name), copy.deepcopy(new_trainee.get(name, _REMOVED))))
+    old_modules, new_modules = before.get("modules", {}), after.get("modules", {})
+    for module_id in sorted(set(old_modules) | set(new_modules)):
+        old_values, new_values = old_modules.get(module_id, {}), new_modules.get(module_id, {})
+        for name in sorted(set(old_values) | set(new_values)):
+            if old_values.get(name, _REMOVED) != new_values.get(name, _REMOVED):
+                found.append((("modules", module_id, name), copy.deepcopy(new_values.get(name, _REMOVED))))
+    return found
+
+
+def apply_changes(workspace: Workspace, found: Iterable[Change]) -> Workspace:
+    """A copy of ``workspace`` with ``found`` (from :func:`changes`) applied."""
+    result = copy.deepcopy(workspace)
+    for path, value in found:
+        container = result
+        for part in path[:-1]:
+            container = container.setdefault(part, {})
+        if value is _REMOVED:
+            container.pop(path[-1], None)
+        else:
+            container[path[-1]] = copy.deepcopy(value)
+    return result
