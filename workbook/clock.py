@@ -51,7 +51,7 @@ def local_time_text(moment: datetime | str, lang: str = "zh") -> str:
         try:
             moment = datetime.fromisoformat(moment)
         except ValueError:
-            return moment
+            return str(moment)
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
     zone = classroom_zone()

@@ -179,6 +179,50 @@ def _payload_json(payload: Any) -> str:
         raise TypeError(f"a submission payload must be plain JSON data: {err}") from err
 
 
+def payload_digest(payload: Any) -> str:
+    return hashlib.sha256(_payload_json(payload).encode("utf-8")).hexdigest()
+
+
+def submission_key(
+    resume_token: str,
+    workshop: str,
+    group: str,
+    exercise: str,
+    payload: Any,
+    last: Mapping[str, Any] | None = None,
+) -> str:
+    """The client key for submitting ``payload`` now, from this trainee's ``last`` receipt record (see
+    :func:`receipt_record`; None before the first submit).
+
+    The same content to the same workshop and group as last time reuses the last key, so a second click changes
+    nothing. Anything else gets a key derived from the content *and* the last key: deterministic, so a click
+    repeated after a submit whose answer was lost (the page reran before keeping the receipt) replays the same
+    key, yet sending back an earlier version after a newer one is a new submission that becomes current again."""
+    code, name, exercise_id, digest = workshop_code(workshop), group_name(group), _clean(exercise), payload_digest(
+        payload)
+    last = last or {}
+    if (last.get("digest"), last.get("workshop"), last.get("group"), last.get("exercise")) == (
+        digest, code, name, exercise_id
+    ) and last.get("client_key"):
+        return str(last["client_key"])
+    seed = json.dumps([token_hash(resume_token), code, name, exercise_id, digest, str(last.get("client_key", ""))],
+                      ensure_ascii=False)
+    return hashlib.sha256(seed.encode("utf-8")).hexdigest()
+
+
+def receipt_record(receipt: Receipt, payload: Any) -> dict[str, Any]:
+    """A receipt as plain data for the workspace: what the trainee is shown later, and what the next key needs."""
+    return {
+        "number": receipt.number,
+        "workshop": receipt.workshop,
+        "group": receipt.group,
+        "exercise": receipt.exercise,
+        "client_key": receipt.client_key,
+        "time": receipt.time.isoformat(timespec="seconds"),
+        "digest": payload_digest(payload),
+    }
+
+
 # ---- schema ---------------------------------------------------------------------------------------------------
 
 
@@ -393,7 +437,10 @@ class Store:
                 with self._transaction(write) as connection:
                     return work(connection)
             except (DBAPIError, PoolTimeoutError) as err:
-                if isinstance(err, DBAPIError) and not (isinstance(err, OperationalError) or err.connection_invalidated):
+                retriable = isinstance(err, (OperationalError, PoolTimeoutError)) or (
+                    isinstance(err, DBAPIError) and err.connection_invalidated
+                )
+                if not retriable:
                     raise  # an integrity or programming error: retrying cannot help
                 if isinstance(err, PoolTimeoutError) or not _is_connect_failure(err):
                     busy_attempt += 1

@@ -402,3 +402,23 @@ def test_the_default_database_is_created_on_first_use(tmp_path: Path, monkeypatc
         assert connection.execute("PRAGMA journal_mode").fetchone() == ("wal",)
     store.submit("BJ1205", "第一组", "exercise1", {}, "first")
     assert json.loads(json.dumps([s.payload for s in store.history("BJ1205")])) == [{}]
+
+
+# ---- client keys for a trainee's submits ---------------------------------------------------------------------------
+
+
+def test_the_same_content_again_reuses_the_key_a_change_or_an_older_version_gets_a_new_one(sqlite_url: str) -> None:
+    store = open_store(sqlite_url)
+    token = _token(1)
+    first_key = store_module.submission_key(token, "BJ1205", "第三组", "exercise1", {"v": 1})
+    assert first_key == store_module.submission_key(token, "bj1205", "第三组 ", "exercise1", {"v": 1})  # a lost answer
+    first = store_module.receipt_record(store.submit("BJ1205", "第三组", "exercise1", {"v": 1}, first_key), {"v": 1})
+    assert store_module.submission_key(token, "BJ1205", "第三组", "exercise1", {"v": 1}, first) == first_key
+    second_key = store_module.submission_key(token, "BJ1205", "第三组", "exercise1", {"v": 2}, first)
+    second = store_module.receipt_record(store.submit("BJ1205", "第三组", "exercise1", {"v": 2}, second_key), {"v": 2})
+    back_key = store_module.submission_key(token, "BJ1205", "第三组", "exercise1", {"v": 1}, second)
+    assert len({first_key, second_key, back_key}) == 3  # sending version 1 again after version 2 is a new submit
+    store.submit("BJ1205", "第三组", "exercise1", {"v": 1}, back_key)
+    assert [s.payload for s in store.submissions("BJ1205")] == [{"v": 1}]
+    assert store_module.submission_key(_token(2), "BJ1205", "第三组", "exercise1", {"v": 1}) != first_key  # per trainee
+    assert len(first_key) <= store_module.MAX_KEY_LENGTH
