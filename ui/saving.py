@@ -23,6 +23,7 @@ from typing import Any, TypeVar
 import streamlit as st
 
 from ui import state
+from workbook import clock
 from workbook import workspace as ws
 from workbook.store import Store, StoreError, StoreUnavailable, database_url, is_token, open_store
 
@@ -209,6 +210,13 @@ def _retry() -> None:
     autosave()
     if status() == OK:
         st.rerun(scope="app")
+
+
+def receipt_time(stored: Any, lang: str) -> str:
+    """A receipt's stored UTC time in the classroom's time, kept on one line (a hyphen of the date is where a
+    browser would otherwise break "2026-12-06 00:24" in a narrow box)."""
+    text = clock.local_time_text(str(stored or ""), lang)
+    return text.replace("-", "\u2011").replace(" ", "\u00a0", 1)
 
 
 # ---- start fresh ------------------------------------------------------------------------------------------------

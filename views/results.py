@@ -13,7 +13,7 @@ from ui import saving
 from ui.frame import footer, header
 from ui.state import lang, memo, module_values, save_trainee, t, trainee, workspace
 from ui.tier_views import plain_markdown
-from workbook import clock, course
+from workbook import course
 from workbook import workspace as ws
 
 PAGE = "results"
@@ -30,9 +30,9 @@ worksheets = course.worksheet_pages()
 done, total = ws.progress(work, (p.id for p in worksheets))
 st.progress(done / total if total else 0.0, text=t("home.progress_detail", done=done, total=total))
 sections = [s for s in course.SECTIONS if any(p.section == s.id for p in worksheets)]
-columns = st.columns(2, gap="medium")
-for position, section in enumerate(sections):
-    with columns[position % 2], st.container(border=True):
+# One section under the other: side by side, an English title with its status was cut at 1024 px.
+for section in sections:
+    with st.container(border=True):
         st.markdown(f"**{t(f'section.{section.id}')}**")
         for entry in (p for p in worksheets if p.section == section.id):
             status = ws.module_status(work, entry.id)
@@ -42,7 +42,7 @@ for position, section in enumerate(sections):
                 continue
             receipt = module_values(entry.id).get("receipt")
             if isinstance(receipt, dict):
-                when = clock.local_time_text(str(receipt.get("time", "")), language)
+                when = saving.receipt_time(receipt.get("time"), language)
                 st.caption(t(f"results.submitted_{exercise}", time=when,
                              workshop=plain_markdown(str(receipt.get("workshop", ""))),
                              group=plain_markdown(str(receipt.get("group", "")))))
@@ -72,13 +72,14 @@ st.subheader(t("results.device_title"))
 token = saving.token()
 page_url = st.context.url or ""
 address = f"{page_url}?{saving.TOKEN_PARAM}={token}&lang={language}"
-text_column, code_column = st.columns([3, 1], gap="large")
+text_column, code_column = st.columns([2, 1], gap="large")
 with text_column:
     st.markdown(t("results.device_help"))
     st.code(address, language=None, wrap_lines=True)
     st.caption(t("results.device_private"))
-    if any(f"//{host}" in page_url for host in LOCAL_HOSTS):
-        st.caption(t("results.device_local"))
+    local_host = next((host for host in LOCAL_HOSTS if f"//{host}" in page_url), None)
+    if local_host is not None:
+        st.caption(t("results.device_local", host=local_host))
 
 
 def _qr_png(text: str) -> bytes:
@@ -88,7 +89,8 @@ def _qr_png(text: str) -> bytes:
 
 
 with code_column:
-    st.image(memo("results.qr", address, lambda: _qr_png(address)), caption=t("results.qr_caption"), width=180)
+    # the column's width: about 190 px at 1024 px with the sidebar open, still easy for a phone to scan
+    st.image(memo("results.qr", address, lambda: _qr_png(address)), caption=t("results.qr_caption"), width="stretch")
 
 # ---- start fresh ------------------------------------------------------------------------------------------------
 st.subheader(t("results.fresh_title"))

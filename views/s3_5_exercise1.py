@@ -23,7 +23,7 @@ from ui.state import (
     workspace,
 )
 from ui.tier_views import plain_markdown, text_table
-from workbook import clock, course, exercises, peers, services
+from workbook import course, exercises, peers, services
 from workbook import store as classroom
 from workbook import workspace as ws
 from workbook.segmentation import INSUFFICIENT, SCHEME_IDS, SCHEMES, SchemeParamError, segment_detail, tier_summary
@@ -141,9 +141,10 @@ for scheme_id in selected:
                 "service": st.column_config.TextColumn(t("s3_5.col.service"), width=490),
             },
         )
-        # Keep only lines that differ from the 3.4 prefill: an untouched line follows the matrix.
+        # Keep only lines that differ from the 3.4 prefill (an untouched line follows the matrix), and every line
+        # kept before: after a submission all of them are the group's own, in the language they were sent in.
         lines = {c: ("" if pd.isna(edited.at[c, "service"]) else str(edited.at[c, "service"]).strip()) for c in codes}
-        kept = {c: v for c, v in lines.items() if v != prefill[c]}
+        kept = {c: v for c, v in lines.items() if v != prefill[c] or c in edits}
         kept.update({c: v for c, v in edits.items() if c not in codes})
         service_edits[scheme_id] = kept
         lines_by_scheme[scheme_id] = lines
@@ -185,7 +186,7 @@ else:
 SUMMARY_COLUMNS = {
     "tier": t("tiers.col.tier"), "customers": t("tiers.col.customers"),
     "customer_share": t("tiers.col.customer_share"), "aum_share": t("tiers.col.aum_share"),
-    "service": t("s3_5.col.service"),
+    "service": t("s3_5.col.service_short"),  # a short header: headers never wrap, and the table fits at 1024 px
 }
 
 
@@ -216,7 +217,7 @@ def _show_summary(submission: Any) -> None:
             ),
             SUMMARY_COLUMNS,
             nowrap=("customers", "customer_share", "aum_share"),
-            min_widths={"tier": "7.5em", "service": "24em"},
+            min_widths={"tier": "7.5em", "service": "12em"},  # fits beside the figures at 1024 px
         )
     st.markdown(t("s3_5.summary_reflection"))
     st.markdown(plain_markdown(shown.reflection) if shown.reflection else empty)
@@ -263,14 +264,17 @@ if st.button(t("s3_5.finish"), key="s3_5_submit", type="primary", icon=":materia
         except classroom.SubmissionError as err:
             st.error(err.text(language), icon=":material/block:")
         else:
+            # The lines as sent become the group's own: a switch of language (which translates untouched 3.4
+            # prefills) must not make the submitted exercise look changed.
+            sent_lines = {**service_edits, **{scheme_id: dict(lines) for scheme_id, lines in lines_by_scheme.items()}}
             save_values(PAGE, submission=payload, submitted_at=receipt.time.isoformat(timespec="seconds"),
-                        receipt=classroom.receipt_record(receipt, payload))
+                        receipt=classroom.receipt_record(receipt, payload), services=sent_lines)
             ws.mark_done(workspace(), PAGE, True)
             saved = module_values(PAGE, saved)
 
 receipt_record = saved.get("receipt")
 if saved.get("submission") and isinstance(receipt_record, dict):
-    when = clock.local_time_text(str(receipt_record.get("time", "")), language)
+    when = saving.receipt_time(receipt_record.get("time"), language)
     if saved["submission"] == payload:
         st.success(
             t("s3_5.receipt", workshop=plain_markdown(str(receipt_record.get("workshop", ""))),

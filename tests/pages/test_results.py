@@ -85,7 +85,7 @@ def test_a_submitted_exercise_shows_its_receipt_in_the_progress() -> None:
     ws.set_values(work, "s3_5", receipt={"number": 3, "workshop": "BJ1205", "group": "第三组",
                                          "time": "2026-12-05T06:34:00+00:00", "client_key": "k", "digest": "d"})
     at = open_app("zh", PAGE, workspace=work)
-    captions = " ".join(c.value for c in at.caption)
+    captions = " ".join(c.value for c in at.caption).replace("\u2011", "-").replace("\u00a0", " ")
     assert "练习一已提交：2026-12-05 14:34（北京时间）（课堂 BJ1205 · 第三组）" in captions
 
 
