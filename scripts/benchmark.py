@@ -1,7 +1,7 @@
 """Measure the speed budgets of DESIGN §7 (not a test: tests never assert on time).
 
     python scripts/benchmark.py                 # everything
-    python scripts/benchmark.py --only pages    # one part: domain | intake | pages
+    python scripts/benchmark.py --only pages    # one part: domain | intake | pages | store
 
 Prints one line per measurement with its budget, and writes artifacts/benchmark.json.
 """
@@ -11,8 +11,10 @@ from __future__ import annotations
 import argparse
 import io
 import json
+import os
 import statistics
 import sys
+import tempfile
 import time
 import tracemalloc
 from collections.abc import Callable
@@ -176,12 +178,54 @@ def bench_pages(only: list[str] | None = None) -> None:
             report(f"warm rerun {label:>4}: {entry.id}", statistics.median(samples), budget)
 
 
+def bench_store() -> None:
+    """What saved work costs a trainee's click: the check after every rerun (serialise, compare) when nothing
+    changed, and a save, a load and a submit on the embedded SQLite file (synchronous=FULL, so one fsync each)."""
+    import copy
+    import tempfile
+
+    from workbook import exercises, sample_book
+    from workbook import workspace as ws
+    from workbook.store import open_store
+
+    book = sample_book(300, seed=7)
+    payload = exercises.exercise1_submission(
+        book, group="第三组", members=["张三", "李四"], schemes=[("aum", {}), ("relationship", {}), ("behaviour", {})],
+        reflection="按资产分层看清了集中度。", book_source="sample",
+    )
+    work = ws.new_workspace()
+    for module in ("s1_1", "s1_2", "s1_3", "s1_4", "s3_2", "s3_4"):
+        ws.set_values(work, module, note="答案" * 40, table=[{"row": i, "value": i * 1.5} for i in range(20)])
+    ws.set_values(work, "s3_5", submission=payload, reflection="按资产分层看清了集中度。")
+    saved = ws.to_json(work)
+    changed = copy.deepcopy(work)
+    ws.set_values(changed, "s1_1", note="改过的答案")
+    with tempfile.TemporaryDirectory() as folder:
+        store = open_store(f"sqlite:///{folder}/bench.sqlite")
+        token = "bench-token-0000000000"
+        store.save_workspace(token, work)
+        seconds, _ = timed(lambda: [ws.to_json(work) == saved for _ in range(100)])
+        report("autosave check, nothing changed (per rerun)", seconds / 100, "no database access",
+               workspace_chars=len(saved))
+        seconds, _ = timed(lambda: store.update_workspace(token, work, changed), repeat=20)
+        report("autosave write (SQLite, one change)", seconds, "only on a change")
+        seconds, _ = timed(lambda: store.load_workspace(token), repeat=20)
+        report("load on a session's first run (SQLite)", seconds, "once per session")
+        counter = iter(range(10**6))
+        seconds, _ = timed(lambda: store.submit("BENCH", "第三组", "exercise1", payload, f"k{next(counter)}"),
+                           repeat=20)
+        report("submit exercise 1 (SQLite)", seconds, "on a click of Submit")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--only", choices=["domain", "intake", "pages"])
+    parser.add_argument("--only", choices=["domain", "intake", "pages", "store"])
     parser.add_argument("--pages", nargs="*", help="page ids for the warm-rerun part (default: all)")
     args = parser.parse_args()
-    parts = {"domain": bench_domain, "intake": bench_intake, "pages": lambda: bench_pages(args.pages)}
+    # The page runs autosave like a trainee's session: into a throwaway database unless one is configured.
+    os.environ.setdefault("WORKBOOK_DB_URL", f"sqlite:///{tempfile.mkdtemp(prefix='workbook-bench-')}/bench.sqlite")
+    parts = {"domain": bench_domain, "intake": bench_intake, "pages": lambda: bench_pages(args.pages),
+             "store": bench_store}
     for name, function in parts.items():
         if args.only in (None, name):
             function()

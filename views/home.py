@@ -17,7 +17,8 @@ with agenda:
     trainee_work = workspace()
     for section in course.SECTIONS:
         with st.container(border=True):
-            st.markdown(f"**{t(f'section.{section.id}')}** · {t('home.minutes', minutes=section.minutes)}")
+            minutes = f" · {t('home.minutes', minutes=section.minutes)}" if section.minutes else ""
+            st.markdown(f"**{t(f'section.{section.id}')}**{minutes}")
             st.caption(t(f"home.section.{section.id}"))
             entries = course.pages_in(section.id)
             if not entries:

@@ -40,6 +40,7 @@ SECTIONS: tuple[Section, ...] = (
     Section("s2", 60),
     Section("s3", 120),
     Section("s4", 75),
+    Section("wrap", 0),  # after the day: one's own work, saved and taken home (not on the 6-hour agenda)
 )
 
 PAGES: tuple[PageEntry, ...] = (
@@ -54,6 +55,7 @@ PAGES: tuple[PageEntry, ...] = (
     PageEntry("s3_3", "views/s3_3_four_degrees.py", ":material/radar:", "s3"),
     PageEntry("s3_4", "views/s3_4_service_matrix.py", ":material/table_view:", "s3"),
     PageEntry("s3_5", "views/s3_5_exercise1.py", ":material/assignment:", "s3"),
+    PageEntry("results", "views/results.py", ":material/workspace_premium:", "wrap", worksheet=False),
 )
 
 
