@@ -767,7 +767,7 @@ def service_review(
     over = frame[over_mask].sort_values("hours_gap", ascending=False, kind="stable")
     under = frame[under_mask].sort_values("hours_gap", ascending=True, kind="stable")
     excess = float(over["hours_gap"].sum())
-    shortfall = float(-under["hours_gap"].sum())
+    shortfall = max(float(-under["hours_gap"].sum()), 0.0)  # never "-0" for an empty list
     budget = TimeBudget(capacity=p.effective_hours, today=float(np.nansum(actual)), to_free=excess,
                         needed=shortfall)
     under = under.assign(add_hours=-under["hours_gap"] * budget.reinvest_share)
