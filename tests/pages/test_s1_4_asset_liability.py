@@ -128,7 +128,8 @@ def test_the_review_fits_the_managers_capacity_and_acts_on_the_largest_cost(lang
     assert under[ids].tolist() == ["R1"]
     liabilities = _list(at, "返佣/让利（元/年）" if lang == "zh" else "Rebates (CNY a year)")
     r3 = liabilities[liabilities[ids] == "R3"][action].tolist()
-    assert r3 == (["停止返佣让利，用方案价值代替"] if lang == "zh" else ["Stop rebates: compete on the value of your advice"])
+    assert r3 == (["停止返佣让利，用方案价值代替"] if lang == "zh"
+                  else ["Stop rebates: compete on the value of your advice"])
 
 
 def test_a_bank_export_is_costed_on_stated_tier_assumptions() -> None:
