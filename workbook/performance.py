@@ -331,8 +331,9 @@ def _reached_by_date(book: pd.DataFrame, days: int) -> tuple[np.ndarray, np.date
 
 
 def _reached(book: pd.DataFrame, period: str) -> tuple[Derived, np.ndarray, str | None]:
-    """N for the period, the customers counted as reached in it (for a month's spread estimate: none singled
-    out, every customer with a contact in 12 months), and the as-of date when dates were used."""
+    """N for the period; the customers counted as reached (a month's estimate from contacts spread over the year
+    singles nobody out, so it marks every customer with a contact in 12 months); the as-of date when contact dates
+    were used."""
     customers = len(book)
     contacts = _numeric(book, "contacts_12m")
     by_date = _reached_by_date(book, CONTACT_WINDOW_DAYS[period])
@@ -343,7 +344,7 @@ def _reached(book: pd.DataFrame, period: str) -> tuple[Derived, np.ndarray, str 
     if by_date is not None:
         mask, as_of = by_date
         reached = int(mask.sum())
-        detail = {"reached": reached, "customers": customers, "days": CONTACT_WINDOW_DAYS[period]}
+        detail: dict[str, float] = {"reached": reached, "customers": customers, "days": CONTACT_WINDOW_DAYS[period]}
         return Derived(float(reached), SOURCE_CONTACT_DATE, detail), mask, str(as_of)[:10]
     if contacts is not None:  # a month, without dates
         spread = float(np.minimum(np.where(np.isnan(contacts), 0.0, contacts), MONTHS_PER_YEAR).sum()
