@@ -83,13 +83,6 @@ def _reset_assumptions() -> None:
     st.session_state.pop(EDITOR_BASE_KEY, None)
 
 
-def _range_text(row: dict[str, Any]) -> str:
-    low = charts.money(row["min_aum"], language) if row["min_aum"] > 0 else "0"
-    if row["max_aum"] is None:
-        return t("s1.asset.tier_from", low=low)
-    return t("s1.asset.tier_range", low=low, high=charts.money(row["max_aum"], language))
-
-
 def _assumption_editor(params_now: Any) -> None:
     """The tier assumptions as an editable table; the edited cells go to the workspace as overrides."""
     version = st.session_state.get(EDITOR_VERSION_KEY, 0)
@@ -102,37 +95,29 @@ def _assumption_editor(params_now: Any) -> None:
             version += 1
             st.session_state[EDITOR_VERSION_KEY] = version
             editor_key = f"{PAGE}_tier_costs_{version}"
-        rows = ar.tier_cost_rows(params_now.assumptions)
+        rows = ar.tier_cost_table(params_now.assumptions)
         base = {"lang": language, "rows": rows}
         st.session_state[EDITOR_BASE_KEY] = base
     frame = pd.DataFrame(base["rows"])
-    labels = {tier.code: tier.label(language) for tier in SCHEMES["aum"].tiers()}
-    frame.insert(1, "label", [labels.get(code, code) for code in frame["tier"]])
-    frame.insert(2, "range", [_range_text(row) for row in base["rows"]])
+    frame.insert(1, "label", [t(f"s1.asset.tier_row.{name}") for name in frame["field"]])
+    tiers = [tier for tier in SCHEMES["aum"].tiers() if tier.code in frame.columns]
+    # "localized": 1.5 hours, 10 minutes and 3,000 元 each without a needless decimal, in one column
+    number_columns = {
+        tier.code: st.column_config.NumberColumn(tier.label(language), min_value=0.0, format="localized")
+        for tier in tiers
+    }
     edited = st.data_editor(
         frame,
         key=editor_key,
         hide_index=True,
         width="stretch",
         num_rows="fixed",
-        column_order=["label", "range", *TIER_NUMBER_COLUMNS],
-        disabled=["label", "range"],
-        column_config={
-            "label": st.column_config.TextColumn(t("s1.asset.tier_col.label")),
-            "range": st.column_config.TextColumn(t("s1.asset.tier_col.range")),
-            "hours": st.column_config.NumberColumn(t("s1.asset.tier_col.hours"), min_value=0.0, step=0.5,
-                                                   format="%.1f", help=t("s1.asset.tier_help.hours")),
-            "minutes_per_contact": st.column_config.NumberColumn(
-                t("s1.asset.tier_col.minutes_per_contact"), min_value=0.0, step=5.0, format="%.0f",
-                help=t("s1.asset.tier_help.minutes_per_contact")),
-            "gift_cost": st.column_config.NumberColumn(t("s1.asset.tier_col.gift_cost"), min_value=0.0, step=50.0,
-                                                       format="%,.0f", help=t("s1.asset.tier_help.gift_cost")),
-            "event_cost": st.column_config.NumberColumn(t("s1.asset.tier_col.event_cost"), min_value=0.0,
-                                                        step=50.0, format="%,.0f",
-                                                        help=t("s1.asset.tier_help.event_cost")),
-        },
+        column_order=["label", *number_columns],
+        disabled=["label"],
+        column_config={"label": st.column_config.TextColumn(t("s1.asset.tier_col.label")),
+                       **number_columns},
     )
-    overrides = ar.tier_cost_overrides(edited.to_dict("records"))
+    overrides = ar.tier_cost_overrides_from_table(edited.to_dict("records"))
     if overrides != values[ar.TIER_COSTS_KEY]:
         save_values(PAGE, **{ar.TIER_COSTS_KEY: overrides})
         values[ar.TIER_COSTS_KEY] = overrides

@@ -22,6 +22,7 @@ from workbook.profit import (
     DEFAULT_PARAMS,
     LIABILITY,
     REVENUE_INPUTS,
+    TIER_COST_FIELDS,
     AssumedInputs,
     CostAssumptions,
     KindSummary,
@@ -153,6 +154,21 @@ def tier_cost_rows(assumptions: CostAssumptions) -> list[dict[str, Any]]:
          "gift_cost": tier.gift_cost, "event_cost": tier.event_cost}
         for i, tier in enumerate(tiers)
     ]
+
+
+def tier_cost_table(assumptions: CostAssumptions) -> list[dict[str, Any]]:
+    """The tier assumptions turned on their side for the page: one row per number (hours, minutes per contact,
+    gifts, events), one column per tier code — four narrow tier columns fit a projector where four long
+    per-number headers do not."""
+    return [{"field": name, **{tier.code: getattr(tier, name) for tier in assumptions.tiers}}
+            for name in TIER_COST_FIELDS]
+
+
+def tier_cost_overrides_from_table(rows: list[Mapping[str, Any]]) -> dict[str, dict[str, float]]:
+    """``tier_cost_overrides`` of a table shaped by ``tier_cost_table``."""
+    by_tier = [{"tier": code, **{str(row.get("field")): row.get(code) for row in rows}}
+               for code in DEFAULT_ASSUMPTIONS.codes]
+    return tier_cost_overrides(by_tier)
 
 
 def tier_cost_overrides(rows: list[Mapping[str, Any]]) -> dict[str, dict[str, float]]:

@@ -142,8 +142,8 @@ def test_a_bank_export_is_costed_on_stated_tier_assumptions() -> None:
     # export_book nets 100, 850, 4,900, 21,200 (assets) and −150 (liability)
     assert shown["资产（4 位）"] == "2.7万元"  # 27,050
     assert shown["负债（1 位）"] == "-150元"
-    # the trainee's own policy: private customers get 20,000 元 of events → X4 21,200 − 18,000 = 3,200
-    at.session_state["s1_4_tier_costs_0"] = {"edited_rows": {3: {"event_cost": 20_000.0}}, "added_rows": [],
+    # the trainee's own policy (row 3: events; column: private): 20,000 元 of events → X4 21,200 − 18,000 = 3,200
+    at.session_state["s1_4_tier_costs_0"] = {"edited_rows": {3: {"private": 20_000.0}}, "added_rows": [],
                                     "deleted_rows": []}
     at.run()
     assert not at.exception

@@ -80,6 +80,14 @@ def test_tier_cost_table_round_trip() -> None:
     rows[3]["gift_cost"] = 1_000.0
     rows[0]["hours"] = "abc"
     assert ar.tier_cost_overrides(rows) == {"private": {"gift_cost": 1_000.0}}
+    # the page's table: one row per number, one column per tier
+    table = ar.tier_cost_table(ar.DEFAULT_INPUTS.params().assumptions)
+    assert [row["field"] for row in table] == ["hours", "minutes_per_contact", "gift_cost", "event_cost"]
+    assert [table[0][code] for code in ("mass", "potential", "affluent", "private")] == [1, 3, 8, 24]
+    assert ar.tier_cost_overrides_from_table(table) == {}
+    table[2]["private"] = 1_000.0  # gifts for private customers
+    table[0]["mass"] = None  # a cleared cell keeps the default
+    assert ar.tier_cost_overrides_from_table(table) == {"private": {"gift_cost": 1_000.0}}
 
 
 def test_review_worked_example() -> None:
