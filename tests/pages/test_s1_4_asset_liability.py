@@ -98,7 +98,7 @@ def test_english_figures_and_lists() -> None:
     liabilities = _list(at, "Rebates (CNY a year)")
     assert liabilities["Customer ID"].tolist() == ["c2"]
     # c2: 18 h × 200 = 3,600 of excess time against 500 of gifts → time first (no app use: one-to-many)
-    assert liabilities["Suggested action"].tolist() == ["Serve one-to-many (salons, events)"]
+    assert liabilities["Suggested action"].tolist() == ["One-to-many: salons, events"]
 
 
 def _list(at, column: str):
@@ -121,7 +121,7 @@ def test_the_review_fits_the_managers_capacity_and_acts_on_the_largest_cost(lang
     assert over[ids].tolist() == ["R2", "R5", "R6", "R4"]
     # R2 (no gifts, no rebates, 22 h too many) is not told to stop gifts first; R4 (gifts the largest) is
     first = dict(zip(over[ids], over[action], strict=True))
-    assert first["R2"] == ("转为一对多（沙龙、活动）服务" if lang == "zh" else "Serve one-to-many (salons, events)")
+    assert first["R2"] == ("转为一对多（沙龙、活动）服务" if lang == "zh" else "One-to-many: salons, events")
     assert first["R4"] == ("减少礼品与活动费用" if lang == "zh" else "Cut gifts and event spending")
     under = _list(at, "建议增加（小时/年）" if lang == "zh" else "Hours to add")
     # only R1, an asset; R3 (72,000 of revenue, 74,000 of rebates) is never told to get more hours
@@ -129,7 +129,7 @@ def test_the_review_fits_the_managers_capacity_and_acts_on_the_largest_cost(lang
     liabilities = _list(at, "返佣/让利（元/年）" if lang == "zh" else "Rebates (CNY a year)")
     r3 = liabilities[liabilities[ids] == "R3"][action].tolist()
     assert r3 == (["停止返佣让利，用方案价值代替"] if lang == "zh"
-                  else ["Stop rebates: compete on the value of your advice"])
+                  else ["Stop rebates; sell on advice"])
 
 
 def test_a_bank_export_is_costed_on_stated_tier_assumptions() -> None:
