@@ -42,6 +42,11 @@ def _values() -> dict[str, Any]:
     return module_values(PAGE, DEFAULTS)
 
 
+def _then() -> str:
+    """What goes between two sentences: nothing after a Chinese full stop, a space in English."""
+    return "" if lang() == "zh" else " "
+
+
 def _key(name: str) -> str:
     return f"{PAGE}_{name}"
 
@@ -203,9 +208,9 @@ def _source_caption(lever: str) -> str:
             text = t(f"s1.formula.source.{key}", **values_)
             break
     if derived.detail.get("capped"):
-        text += " " + t("s1.formula.source.capped")
+        text += _then() + t("s1.formula.source.capped")
     if lever == "n" and period == "month" and derived.source == perf.SOURCE_ALL:
-        text += " " + t("s1.formula.source.per_month")
+        text += _then() + t("s1.formula.source.per_month")
     return text
 
 

@@ -31,6 +31,11 @@ EDITOR_VERSION_KEY = f"{PAGE}_tier_costs_version"
 TIER_NUMBER_COLUMNS = ("hours", "minutes_per_contact", "gift_cost", "event_cost")
 
 
+def _then() -> str:
+    """What goes between two sentences: nothing after a Chinese full stop, a space in English."""
+    return "" if lang() == "zh" else " "
+
+
 def _key(name: str) -> str:
     return f"{PAGE}_{name}"
 
@@ -136,7 +141,7 @@ def _assumed_text(assumed: Any) -> str:
         return ""
     text = t("s1.asset.assumed.lead", items=t("s1.asset.assumed.sep").join(parts))
     if assumed.rebates_zero:
-        text += " " + t("s1.asset.assumed.rebates")
+        text += _then() + t("s1.asset.assumed.rebates")
     return text
 
 
@@ -279,7 +284,7 @@ if result.status != ar.STATUS_OK:
                 cost=_fields_text(COST_INPUTS))
     st.warning(message, icon=":material/info:")
     st.info(t("frame.missing_fields", fields=_fields_text(result.missing_revenue + result.missing_cost),
-              what=t("s1.asset.status.what")) + " " + t("s1.asset.status.hint"))
+              what=t("s1.asset.status.what")) + _then() + t("s1.asset.status.hint"))
 elif not params.assumptions.enabled and (result.missing_revenue or result.missing_cost):
     st.caption(t("s1.asset.missing_zero", fields=_fields_text(result.missing_revenue + result.missing_cost)))
 if result.status != ar.STATUS_NOTHING and result.missing_potential:
@@ -348,12 +353,12 @@ if result.status != ar.STATUS_NOTHING:
                         to_free=_hours(budget.to_free),
                         value=_money(ar.hours_value(budget.to_free, params)), needed=_hours(budget.needed))
         if budget.over_capacity:
-            budget_text += " " + t("s1.asset.budget.over_capacity", kept=_hours(budget.kept))
+            budget_text += _then() + t("s1.asset.budget.over_capacity", kept=_hours(budget.kept))
         elif budget.unfunded > 0.5:
-            budget_text += " " + t("s1.asset.budget.partly", to_reinvest=_hours(budget.to_reinvest),
+            budget_text += _then() + t("s1.asset.budget.partly", to_reinvest=_hours(budget.to_reinvest),
                                    share=charts.percent(budget.reinvest_share, 0))
         else:
-            budget_text += " " + t("s1.asset.budget.fits", planned=_hours(budget.planned),
+            budget_text += _then() + t("s1.asset.budget.fits", planned=_hours(budget.planned),
                                    spare=_hours(budget.capacity - budget.planned))
         st.markdown(budget_text)
     # What to do first, then why: at projector size the action must not be the column cut off at the right.
