@@ -90,6 +90,9 @@ def agenda(start: str | None = None) -> tuple[Slot, ...]:
     return tuple(slots)
 
 
+day_agenda = agenda  # the facade's name for it (``workbook.agenda`` is this module)
+
+
 def teaching_minutes(slots: tuple[Slot, ...], section: str | None = None) -> int:
     """Minutes of teaching (sections, exercises, debriefs), of one section or of the whole day."""
     return sum(s.minutes for s in slots if s.teaching and (section is None or s.section == section))
