@@ -9,7 +9,7 @@ columns, and says what a book lacks. The 花旗私行 case card's figures are he
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, fields
 from typing import Any
 
@@ -164,14 +164,14 @@ def tier_cost_table(assumptions: CostAssumptions) -> list[dict[str, Any]]:
             for name in TIER_COST_FIELDS]
 
 
-def tier_cost_overrides_from_table(rows: list[Mapping[str, Any]]) -> dict[str, dict[str, float]]:
+def tier_cost_overrides_from_table(rows: Sequence[Mapping[str, Any]]) -> dict[str, dict[str, float]]:
     """``tier_cost_overrides`` of a table shaped by ``tier_cost_table``."""
     by_tier = [{"tier": code, **{str(row.get("field")): row.get(code) for row in rows}}
                for code in DEFAULT_ASSUMPTIONS.codes]
     return tier_cost_overrides(by_tier)
 
 
-def tier_cost_overrides(rows: list[Mapping[str, Any]]) -> dict[str, dict[str, float]]:
+def tier_cost_overrides(rows: Sequence[Mapping[str, Any]]) -> dict[str, dict[str, float]]:
     """The cells of an edited assumptions table that differ from the defaults (to keep in the workspace)."""
     result: dict[str, dict[str, float]] = {}
     for row in rows:
