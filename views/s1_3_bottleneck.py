@@ -101,6 +101,34 @@ def _deals_chart(result: neck.Analysis, names: list[str], title: str) -> Any:
     )
 
 
+def _trimmed(hours: float) -> str:
+    """Hours to one decimal, without a needless ".0" (29 hours, 4.5 hours)."""
+    text = f"{hours:,.1f}"
+    return text[:-2] if text.endswith(".0") else text
+
+
+def _subordinate_block(stages: tuple[neck.Stage, ...], names: list[str]) -> None:
+    """Step 3 as a number: the same hours rebalanced, before any extra hour."""
+    result = neck.subordinate(stages)
+    if result.throughput_gain <= 1e-9:
+        st.info(t("s1.neck.subordinate_none"))
+        return
+    st.markdown(t("s1.neck.subordinate_result", total=_trimmed(sum(result.hours_before)),
+                  moved=_trimmed(result.hours_moved), before=_deals(result.before.throughput),
+                  after=_deals(result.after.throughput), gain=charts.percent(result.gain_share, 0)))
+    st.dataframe(pd.DataFrame({
+        t("s1.neck.col.name"): names,
+        t("s1.neck.col.hours_now"): result.hours_before,
+        t("s1.neck.col.hours_rebalanced"): result.hours_after,
+        t("s1.neck.col.hours_change"): result.moved,
+    }), hide_index=True, width="stretch", column_config={
+        t("s1.neck.col.hours_now"): st.column_config.NumberColumn(format="%.1f"),
+        t("s1.neck.col.hours_rebalanced"): st.column_config.NumberColumn(format="%.1f"),
+        t("s1.neck.col.hours_change"): st.column_config.NumberColumn(format="%+.1f"),
+    })
+    st.caption(t("s1.neck.subordinate_note"))
+
+
 header(PAGE)
 language = lang()
 values = _values()
@@ -227,6 +255,8 @@ for step in neck.ACTION_STEPS:
             _init(key, str(saved_actions.get(step, "")))
             st.text_area(t("s1.neck.my_action"), key=key, on_change=_save_action, args=(step, key),
                          placeholder=t("s1.neck.my_action_placeholder"), height=110)
+        if step == "subordinate":
+            _subordinate_block(stages, names)
         if step == "elevate":
             _init(ELEVATE_KEY, float(values["elevate_pct"]))
             pct = st.slider(t("s1.neck.elevate_slider", name=constraint_name), min_value=0.0, max_value=200.0,

@@ -72,7 +72,7 @@ def test_change_scheme_shows_its_tiers_and_warnings() -> None:
     assert _counts(at, "zh") == {"批量低成本服务": 1, "快速标准化": 4, "重点培育": 2, "立即成交": 3, "信息不足": 2}
     text = all_text(at)
     assert "4 位客户的成交紧迫度恰好等于切分点 25" in text
-    assert "价值潜力切分点：100.0 万元" in text
+    assert "价值潜力切分点：100万元" in text
 
 
 def test_parameters_persist_when_leaving_and_coming_back() -> None:
@@ -127,7 +127,7 @@ def test_crosstab_and_migration() -> None:
     at.radio(key="s3_2_cross_value").set_value("aum").run()
     heat = _figure(at, "s3_2_heatmap")["data"][0]
     row = heat["y"].index("Affluent")
-    assert heat["text"][row][heat["x"].index("A (core contributors)")] == "CNY 7.20m"  # 1,200,000 + 5,999,999
+    assert heat["text"][row][heat["x"].index("A (core contributors)")] == "CNY 7.2m"  # 1,200,000 + 5,999,999
     assert at.session_state["workspace"]["modules"]["s3_2"]["crosstab"]["value"] == "aum"
     metrics = {m.label: m.value for m in at.metric}
     assert metrics == {"Moved up": "3", "Stayed": "5", "Moved down": "2", "Insufficient data": "2"}
