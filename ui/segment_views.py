@@ -231,6 +231,7 @@ def heatmap(
 
 def sankey(
     flows: pd.DataFrame,
+    sources: Sequence[str],
     codes: Sequence[str],
     labels: Mapping[str, str],
     *,
@@ -238,11 +239,14 @@ def sankey(
     right_title: str,
     count_unit: str,
 ) -> go.Figure:
-    """Tiers a year ago (left) → now (right); links carry customers. ``flows`` as ``segmentation.migration``."""
-    k = len(codes)
-    index = {code: i for i, code in enumerate(codes)}
+    """Tiers a year ago (left: ``sources``, e.g. 新客户 then the tiers) → now (right: ``codes``); links carry
+    customers. ``flows`` as ``segmentation.migration``; ``labels`` names every code of either side."""
+    left = {code: i for i, code in enumerate(sources)}
+    right = {code: len(sources) + i for i, code in enumerate(codes)}
     shown = flows[flows["customers"] > 0]
-    colours = [charts.PALETTE[i % len(charts.PALETTE)] for i in range(k)]
+    # one colour per tier on both sides; the new-customer source in the highlight colour
+    tier_colour = {code: charts.PALETTE[i % len(charts.PALETTE)] for i, code in enumerate(codes)}
+    colour = {code: tier_colour.get(code, charts.HIGHLIGHT) for code in (*sources, *codes)}
 
     def rgba(hex_colour: str, alpha: float) -> str:
         red, green, blue = (int(hex_colour[i:i + 2], 16) for i in (1, 3, 5))
@@ -252,18 +256,18 @@ def sankey(
         go.Sankey(
             arrangement="snap",
             node={
-                "label": [labels[c] for c in codes] * 2,
-                "color": colours * 2,
+                "label": [labels[c] for c in sources] + [labels[c] for c in codes],
+                "color": [colour[c] for c in sources] + [colour[c] for c in codes],
                 "pad": 18,
                 "thickness": 22,
                 "line": {"color": "white", "width": 1},
                 "hovertemplate": "%{label}: %{value} " + count_unit + "<extra></extra>",
             },
             link={
-                "source": [index[c] for c in shown["from"]],
-                "target": [k + index[c] for c in shown["to"]],
+                "source": [left[c] for c in shown["from"]],
+                "target": [right[c] for c in shown["to"]],
                 "value": shown["customers"].tolist(),
-                "color": [rgba(colours[index[c]], 0.35) for c in shown["from"]],
+                "color": [rgba(colour[c], 0.35) for c in shown["from"]],
                 "hovertemplate": "%{source.label} → %{target.label}: %{value} " + count_unit + "<extra></extra>",
             },
             textfont={"size": 15},

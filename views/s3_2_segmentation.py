@@ -13,6 +13,7 @@ from workbook import privacy
 from workbook.schema import FIELD_BY_KEY, Kind, field_label
 from workbook.segmentation import (
     INSUFFICIENT,
+    NEW_SOURCE,
     SCHEME_IDS,
     SCHEMES,
     SchemeParamError,
@@ -185,13 +186,16 @@ except SchemeParamError:
     moved = book_memo("s3_2.migration", lambda frame, _k: migration_detail(frame, None), "{}")
 for warning in moved.warnings:
     st.warning(warning_text(warning, language), icon=":material/warning:")
-metrics = st.columns(4)
-for column, move in zip(metrics, ("up", "same", "down", "unknown"), strict=True):
+shown_moves = [m for m in ("up", "same", "down", "new", "unknown") if m != "unknown" or moved.moves[m]]
+metrics = st.columns(len(shown_moves))
+for column, move in zip(metrics, shown_moves, strict=True):
     column.metric(t(f"s3_2.moves.{move}"), f"{moved.moves[move]:,}")
-aum_labels = {tier.code: tier.label(language) for tier in moved.tier_list}
+aum_labels = {tier.code: tier.label(language) for tier in moved.sources}
+aum_labels[NEW_SOURCE] = t("s3_2.migration_new_source")
 if int(moved.flows["customers"].sum()):
     st.plotly_chart(
-        views.sankey(moved.flows, [tier.code for tier in moved.tier_list], aum_labels,
+        views.sankey(moved.flows, [tier.code for tier in moved.sources], [tier.code for tier in moved.tier_list],
+                     aum_labels,
                      left_title=t("s3_2.migration_before"), right_title=t("s3_2.migration_now"),
                      count_unit=t("unit.customers")),
         width="stretch", key="s3_2_sankey",

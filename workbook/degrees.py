@@ -4,8 +4,10 @@ Raw figures per tier (and for the whole book):
 
 * 满意度 satisfaction — ``nps`` = % scoring 9–10 − % scoring 0–6, of customers with a score (``respondents``);
   a score above 6 and below 9 is passive.
-* 忠诚度 loyalty — ``tenure_mean`` (years); ``aum_retention`` = Σ aum ÷ Σ aum_12m_ago over customers with
-  both known; ``referrals_per_customer`` (12 months).
+* 忠诚度 loyalty — ``tenure_mean`` (years); ``aum_retention`` = Σ aum ÷ Σ aum_12m_ago over customers with a
+  base a year ago (aum_12m_ago > 0; new customers and those who held nothing then are left out, else their whole
+  AUM would count as "retained" growth); ``retention_base`` = how many customers that is;
+  ``referrals_per_customer`` (12 months).
 * 粘合度 stickiness — ``products_mean``; ``share_3plus`` = share holding ≥ 3 products (public figures: churn
   1–2% with ≥ 3 products against ~50% with one); digital activity: ``digital_share_mean`` and
   ``app_logins_mean`` (30 days).
@@ -56,6 +58,7 @@ FIGURES: tuple[Figure, ...] = (
     Figure("nps", "satisfaction", ("satisfaction",), "score", ("linear", -100.0, 100.0)),
     Figure("tenure_mean", "loyalty", ("tenure_years",), "years", ("linear", 0.0, 10.0)),
     Figure("aum_retention", "loyalty", ("aum", "aum_12m_ago"), "ratio", ("linear", 0.5, 1.5)),
+    Figure("retention_base", "loyalty", ("aum", "aum_12m_ago"), "count"),
     # One referral per customer a year is full marks: a book of fans.
     Figure("referrals_per_customer", "loyalty", ("referrals_12m",), "per_customer", ("linear", 0.0, 1.0)),
     Figure("products_mean", "stickiness", ("product_count",), "per_customer"),
@@ -177,11 +180,15 @@ def four_degrees(
     aum, before = column_numbers(book, "aum"), column_numbers(book, "aum_12m_ago")
     if aum is None or before is None:
         figures["aum_retention"] = nan
+        figures["retention_base"] = nan
     else:
-        both = ~np.isnan(aum) & ~np.isnan(before)
+        # only customers with a base a year ago: a new account's AUM is not "retained"
+        both = ~np.isnan(aum) & (np.nan_to_num(before, nan=0.0) > 0)
         now_sum = np.append(_group_sum(codes[both], aum[both], k), aum[both].sum())
         before_sum = np.append(_group_sum(codes[both], before[both], k), before[both].sum())
         figures["aum_retention"] = _ratio(now_sum, before_sum)
+        base_counts = np.bincount(codes[both], minlength=k)[:k].astype(np.float64)
+        figures["retention_base"] = np.append(base_counts, base_counts.sum())
     figures["referrals_per_customer"] = mean_by_tier(column_numbers(book, "referrals_12m"))
 
     # 粘合度

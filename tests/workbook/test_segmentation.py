@@ -302,15 +302,22 @@ def test_migration_on_the_hand_book() -> None:
     assert flows.loc[("private", "affluent"), "customers"] == 1  # H07
     assert flows.loc[("private", "affluent"), "aum"] == 5_999_999
     assert flows.loc[(INSUFFICIENT, "potential"), "customers"] == 1  # H04 (blank a year ago)
+    assert flows.loc[("new", "mass"), "customers"] == 2  # H01 and H10, new accounts
+    assert flows.loc[("new", "mass"), "aum"] == 49_999 + 30_000
+    assert flows.loc[("potential", "mass"), "customers"] == 0  # H01 is not a fall: it is new
+    assert [t.code for t in detail.sources] == ["new", "mass", "potential", "affluent", "private", INSUFFICIENT]
     assert flows.loc[("potential", INSUFFICIENT), "customers"] == 1  # H12 (blank now)
     assert int(flows["customers"].sum()) == 12
+    assert sum(detail.moves.values()) == 12
     assert any(w.code == "blank_history" and w.values["count"] == 1 for w in detail.warnings)
 
 
 def test_migration_without_history() -> None:
     book = hand_book().drop(columns=["aum_12m_ago"])
     detail = migration_detail(book)
-    assert detail.moves["unknown"] == 12
+    # the tenure still tells the two new accounts (H01, H10); the other ten have no year-ago tier
+    assert detail.moves["new"] == 2
+    assert detail.moves["unknown"] == 10
     assert any(w.code == "missing_fields" for w in detail.warnings)
 
 
