@@ -81,7 +81,7 @@ def _clean(number: float) -> float | int:
 
 def _display_scale(spec: ParamSpec) -> float:
     """Widget value × scale = stored value: money in 万元, shares in %."""
-    if spec.kind == "money_list":
+    if spec.kind in ("money_list", "money"):
         return WAN
     if spec.kind == "share":
         return 0.01
@@ -93,8 +93,8 @@ def _decimals(step: float) -> int:
 
 
 def _format(spec: ParamSpec) -> str:
-    if spec.kind == "money_list":
-        return "%.1f"
+    if spec.kind in ("money_list", "money"):
+        return "%g"  # 万元 without needless decimals: 5 · 50 · 600, and 2.5 when typed
     step = (spec.step or 1.0) / _display_scale(spec)
     suffix = "%%" if spec.kind == "share" else ""
     return f"%.{_decimals(step)}f{suffix}"
@@ -139,7 +139,7 @@ def _number(label: str, value: float, spec: ParamSpec, key: str, on_change_args:
     st.session_state[key] = float(value) / scale  # the workspace is the source of truth on every run
     low = None if spec.minimum is None else float(spec.minimum) / scale
     high = None if spec.maximum is None else float(spec.maximum) / scale
-    step = float(spec.step or 1.0) / scale if spec.kind != "money_list" else 1.0
+    step = float(spec.step or 1.0) / scale if spec.kind not in ("money_list", "money") else 1.0
     if spec.kind == "share" and low is not None and high is not None:
         st.slider(label, min_value=low, max_value=high, step=step, key=key, on_change=_on_change,
                   args=on_change_args, format=_format(spec))

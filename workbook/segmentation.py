@@ -105,7 +105,7 @@ INSUFFICIENT_TIER = Tier(INSUFFICIENT, INSUFFICIENT_LABEL["zh"], INSUFFICIENT_LA
 
 @dataclass(frozen=True)
 class ParamSpec(i18n.Labelled):
-    """How a page offers one parameter. ``kind``: money_list (元, shown in 万元), number_list, number,
+    """How a page offers one parameter. ``kind``: money_list and money (元, shown in 万元), number_list, number,
     share (0–1), weights (field → number). Bounds apply to every number the parameter holds."""
 
     key: str
@@ -695,10 +695,20 @@ def _rule_cognition(ctx: _Context) -> _RuleResult:
         _blank_optional(result, values, key, eligible)
         level = np.minimum(level, np.where(np.isnan(values), 0, _bin(values, cuts)))
     codes = level.astype(np.int16)
-    if years is not None and products is not None:
-        legacy = ((np.nan_to_num(years, nan=-np.inf) >= float(p["legacy_invest_years"]))
-                  & (np.nan_to_num(products, nan=-np.inf) >= float(p["legacy_products"]))
-                  & (codes >= int(p["legacy_min_level"])))
+    # 传承规划 is a stage of life: old enough, wealthy enough (here and elsewhere), with a family to pass it on to.
+    # Without ages nobody can be placed there; without a children column children are not asked for.
+    age = column_numbers(book, "age")
+    if age is not None:
+        aum = column_numbers(book, "aum")
+        wealth = np.zeros(n) if aum is None else np.nan_to_num(aum, nan=0.0)
+        external = column_numbers(book, "external_assets_est")
+        if external is not None:
+            wealth = wealth + np.nan_to_num(external, nan=0.0)
+        legacy = ((np.nan_to_num(age, nan=-np.inf) >= float(p["legacy_min_age"]))
+                  & (wealth >= float(p["legacy_min_wealth"])))
+        children = column_numbers(book, "children")
+        if children is not None:
+            legacy &= np.nan_to_num(children, nan=-np.inf) >= float(p["legacy_min_children"])
         codes = np.where(legacy, len(ctx.scheme.base_tiers) - 1, codes).astype(np.int16)
     codes[~eligible] = -1
     result.codes = codes

@@ -69,10 +69,16 @@ def test_change_scheme_shows_its_tiers_and_warnings() -> None:
 
     at.selectbox(key="s3_2_scheme").set_value("priority").run()
     assert not at.exception
-    assert _counts(at, "zh") == {"批量低成本服务": 1, "快速标准化": 4, "重点培育": 2, "立即成交": 3, "信息不足": 2}
+    # answer key at the default top-quarter cuts: batch H02 H03 H05 H06 H11 · standardise H01 H04 ·
+    # nurture H08 H09 · close now H07 · insufficient H10 H12
+    assert _counts(at, "zh") == {"小而生 · 批量低成本服务": 5, "小而熟 · 快速标准化": 2, "大而生 · 重点培育": 2,
+                                 "大而熟 · 立即成交": 1, "信息不足": 2}
+    # the ripeness cut moved to the median: 4 customers tie on 25 and all count as ripe
+    at.slider(key="s3_2_param_priority_urgency_quantile").set_value(50.0).run()
+    assert not at.exception
     text = all_text(at)
     assert "4 位客户的成交紧迫度恰好等于切分点 25" in text
-    assert "价值潜力切分点：100.0 万元" in text
+    assert "价值潜力切分点：487万元" in text  # 4,874,999.25 元
 
 
 def test_parameters_persist_when_leaving_and_coming_back() -> None:
