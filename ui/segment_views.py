@@ -12,6 +12,7 @@ Where the trainee's choices live (workspace module ``s3_2``, shared with 3.1, 3.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import math
 from collections.abc import Mapping, Sequence
@@ -24,6 +25,7 @@ import streamlit as st
 from ui import charts
 from ui.state import book_memo, lang, module_values, save_values, t
 from ui.tier_views import params_key
+from workbook import services
 from workbook.schema import field_label
 from workbook.segmentation import SCHEMES, ParamSpec, Scheme, SchemeParamError, Segmentation, Tier, segment_detail
 
@@ -38,8 +40,20 @@ def saved() -> dict[str, Any]:
 
 
 def overrides_for(scheme_id: str) -> dict[str, Any]:
-    """The trainee's parameter overrides for one scheme (empty: the defaults)."""
+    """The trainee's parameter overrides for one scheme (empty: the defaults). The ``kind`` dimension takes the
+    trainee's 1.4 settings, so its asset / liability verdicts are the ones 1.4 shows."""
+    if scheme_id == "kind":
+        return kind_settings()
     return dict((saved().get("params") or {}).get(scheme_id) or {})
+
+
+def kind_settings() -> dict[str, Any]:
+    """The 1.4 settings (``ProfitParams`` fields) the trainee changed there; empty when they kept the defaults."""
+    params, _ = services.profit_params_from(module_values("s1_4"))
+    if params == services.DEFAULT_PARAMS:
+        return {}
+    return {key: value for key, value in dataclasses.asdict(params).items()
+            if value != getattr(services.DEFAULT_PARAMS, key)}
 
 
 def segmentation_or_error(

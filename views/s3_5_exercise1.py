@@ -11,7 +11,7 @@ import streamlit as st
 from ui import charts
 from ui.frame import footer, header
 from ui.state import active_book, book_memo, lang, module_values, save_values, t, workspace
-from ui.tier_views import plain_markdown, text_table
+from ui.tier_views import money_text, plain_markdown, text_table, wan_cell
 from workbook import course, exercises, peers, services
 from workbook import workspace as ws
 from workbook.segmentation import INSUFFICIENT, SCHEME_IDS, SCHEMES, SchemeParamError, segment_detail, tier_summary
@@ -102,7 +102,7 @@ for scheme_id in selected:
             {
                 "label": [labels[c] for c in codes],
                 "customers": [int(summary.loc[c, "customers"]) for c in codes],
-                "aum": [charts.money(float(summary.loc[c, "aum"]), language) for c in codes],
+                "aum": [wan_cell(float(summary.loc[c, "aum"])) for c in codes],
                 "service": [edits.get(c, prefill[c]) for c in codes],
             },
             index=pd.Index(codes, name="tier"),
@@ -176,7 +176,7 @@ st.markdown(
        if shown.members else t("s3_5.summary_members_none", empty=empty))
     + "  \n"
     + t("s3_5.summary_book", source=t(f"s3_5.book_source.{shown.book_source or 'upload'}"),
-        customers=f"{shown.book_customers:,}", aum=charts.money(shown.book_aum, language))
+        customers=f"{shown.book_customers:,}", aum=money_text(shown.book_aum, language))
 )
 if not shown.schemes:
     st.caption(t("s3_5.summary_no_schemes"))

@@ -108,9 +108,9 @@ def test_grades_read_as_words() -> None:
         "高", "⚠\u00a0中高", "⚠\u00a0中", "⚠\u00a0中低", "⚠\u00a0较低", "⚠\u00a0低"
     ]
     assert peers.confidence_text("M-L", "en") == "⚠\u00a0Medium–low"
-    assert peers.confidence_phrase("H", "zh") == "高（多个来源一致）"
-    assert peers.confidence_phrase("M", "zh") == "⚠\u00a0中（单一来源）"
-    assert peers.confidence_phrase("H", "en") == "High (several consistent sources)"
+    assert peers.confidence_phrase("H", "zh") == "高，多个来源一致"
+    assert peers.confidence_phrase("M", "zh") == "⚠\u00a0中，单一来源"  # no brackets: it sits inside some
+    assert peers.confidence_phrase("H", "en") == "High, several consistent sources"
 
 
 def test_cmb_tiers_equal_the_reference() -> None:
@@ -404,4 +404,4 @@ def test_the_product_churn_figure_has_its_provenance() -> None:
     assert "1–2%" in churn.text("zh") and "50%" in churn.text("zh") and "1–2%" in churn.text("en")
     assert churn.provenance.year("zh") == "2011" and churn.provenance.confidence == "M"
     assert churn.provenance.flagged  # one source: shown with ⚠ on the page
-    assert "期刊" in churn.provenance.source("zh")
+    assert "期刊" in churn.provenance.source("zh") and "2011" not in churn.provenance.source("zh")
