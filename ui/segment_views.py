@@ -33,6 +33,7 @@ MODULE = "s3_2"
 DEFAULTS: dict[str, Any] = {"scheme": "aum", "params": {}, "crosstab": {"a": "aum", "b": "contribution",
                                                                           "value": "count"}}
 WAN = 10_000.0  # 元 per 万元: money thresholds are edited in 万元
+NEW_SOURCE_COLOUR = "#8E9AA6"  # the migration's 新客户 source: not one of the tier colours
 
 
 def saved() -> dict[str, Any]:
@@ -258,9 +259,9 @@ def sankey(
     left = {code: i for i, code in enumerate(sources)}
     right = {code: len(sources) + i for i, code in enumerate(codes)}
     shown = flows[flows["customers"] > 0]
-    # one colour per tier on both sides; the new-customer source in the highlight colour
+    # one colour per tier on both sides; the new-customer source in a slate grey no tier uses
     tier_colour = {code: charts.PALETTE[i % len(charts.PALETTE)] for i, code in enumerate(codes)}
-    colour = {code: tier_colour.get(code, charts.HIGHLIGHT) for code in (*sources, *codes)}
+    colour = {code: tier_colour.get(code, NEW_SOURCE_COLOUR) for code in (*sources, *codes)}
 
     def rgba(hex_colour: str, alpha: float) -> str:
         red, green, blue = (int(hex_colour[i:i + 2], 16) for i in (1, 3, 5))

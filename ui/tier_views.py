@@ -5,7 +5,7 @@ with sensible column widths. Presentation only: numbers come from ``workbook``.
 Money (the team's display rule): in a table, one unit per column, stated in the header — 万元 for amounts
 (:func:`wan_cell`), 元 for small per-customer amounts (:func:`yuan_cell`); in running Chinese text the way a
 banker writes it, without a space and without needless decimals — 800万元, 36.5万元, 1.25亿元, 3,500元
-(:func:`money_text`; English: CNY 8m, CNY 365k, CNY 3,500)."""
+(:func:`money_text`; English: CNY 8m, CNY 365k, CNY 3.5k)."""
 
 from __future__ import annotations
 
@@ -36,9 +36,9 @@ def _is_missing(value: float | None) -> bool:
 
 
 def money_text(value: float | None, lang: str) -> str:
-    """Money in a sentence or a metric: 800万元 · 36.5万元 · 1.25亿元 · 3,500元 / CNY 8m · CNY 365k · CNY 3,500.
+    """Money in a sentence or a metric: 800万元 · 36.5万元 · 1.25亿元 · 3,500元 / CNY 8m · CNY 365k · CNY 3.5k.
 
-    Three significant figures at most above 10万, whole 元 below 1万元; "—" when unknown."""
+    Three significant figures at most above 10万 (and above CNY 1k), whole 元 below 1万元; "—" when unknown."""
     if _is_missing(value):
         return "—"
     assert value is not None
@@ -55,7 +55,7 @@ def money_text(value: float | None, lang: str) -> str:
         return f"{sign}CNY {_trim(amount / 1e9, 2)}bn"
     if amount >= 1e6:
         return f"{sign}CNY {_trim(amount / 1e6, 2)}m"
-    if amount >= 1e4:
+    if amount >= 1e3:  # compact, so a metric fits a narrow column: CNY 6.2k, CNY 365k
         thousands = amount / 1e3
         return f"{sign}CNY {_trim(thousands, 0 if thousands >= 100 else 1)}k"
     return f"{sign}CNY {amount:,.0f}"

@@ -129,8 +129,8 @@ if non_empty:
     date_columns = [c for c in members.columns if c in FIELD_BY_KEY and FIELD_BY_KEY[c].kind == Kind.DATE]
     money_columns = [c for c in members.columns
                      if (c in FIELD_BY_KEY and FIELD_BY_KEY[c].kind == Kind.MONEY) or c in MONEY_SCORES]
-    # money in 万元 (the unit in the header), two decimals at most: 12.35 for 123,456 元
-    shown_members = members.assign(**{c: (pd.to_numeric(members[c], errors="coerce") / 1e4).round(2)
+    # money in 万元 (the unit in the header), one decimal at most: 12.3 for 123,456 元
+    shown_members = members.assign(**{c: (pd.to_numeric(members[c], errors="coerce") / 1e4).round(1)
                                       for c in money_columns})
     st.dataframe(
         shown_members,
@@ -223,6 +223,8 @@ def _profile_cell(unit: str, value: float) -> str:
         return yuan_cell(float(value))
     if unit == "score":
         return f"{value:+.0f}"
+    if unit == "rate":  # rare events per customer: 0.07, not 0.1
+        return f"{value:,.2f}"
     return f"{value:,.1f}"
 
 
@@ -234,7 +236,7 @@ profile_rows = [
 ]
 st.dataframe(pd.DataFrame(profile_rows), hide_index=True, width="stretch", height=35 * (len(profile_rows) + 1) + 3,
              key="s3_2_profile_table",
-             column_config={"": st.column_config.TextColumn(t("s3_2.profile_figure"), pinned=True, width="medium")})
+             column_config={"": st.column_config.TextColumn(t("s3_2.profile_figure"), pinned=True, width=260)})
 profile_gaps = book_memo("s3_2.profile_missing", profiles.profile_missing)
 if profile_gaps or not revenue_known:
     st.caption(t("s3_2.profile_missing", fields=t("common.list_sep").join(field_label(f, language)

@@ -12,7 +12,7 @@ from ui import segment_views as views
 from ui.frame import footer, header
 from ui.persona_cards import persona_cards
 from ui.state import book_memo, lang, module_values, save_values, t
-from ui.tier_views import params_key, yuan_cell
+from ui.tier_views import params_key, plain_markdown, yuan_cell
 from workbook import peers, services
 from workbook.degrees import ALL, DEGREES, FIGURE_BY_KEY, FIGURES, degree_plan, four_degrees, plan_choices
 from workbook.schema import field_label
@@ -150,6 +150,7 @@ with st.expander(t("s3_3.scales_title"), icon=":material/straighten:"):
 st.subheader(t("s3_3.plan_title"))
 st.caption(t("s3_3.plan_help"))
 PLAN_REVISION = "s3_3_plan_revision"  # the editor starts afresh from the workspace after every saved change
+PLAN_ROW_HEIGHT = {"zh": 90, "en": 110}  # three lines of Chinese, four of English
 all_plans = dict(saved.get("plans") or {})
 scheme_plan = dict(all_plans.get(scheme_id) or {})
 plan = degree_plan(result, real_tiers, scheme_plan, language)
@@ -171,36 +172,52 @@ def _stored(figure: str | None, value: object) -> object:
     return float(value) / 100 if FIGURE_BY_KEY[figure].unit in PERCENT_UNITS else value  # type: ignore[arg-type]
 
 
+def _today(row) -> str:
+    """The key figure and its value today in one cell ("NPS +25", "留存率 86.3%"): the table stays narrow."""
+    if row.figure is None:
+        return "—"
+    return t("s3_3.plan_today", figure=t(f"s3_3.plan_short.{row.figure}"),
+             value=_format(FIGURE_BY_KEY[row.figure].unit, row.current))
+
+
 plan_frame = pd.DataFrame(
     {
         "tier": [labels[r.tier] for r in plan],
         "degree": [degree_names.get(r.degree or "", "") for r in plan],
-        "figure": [t(f"s3_3.plan_figure.{r.figure}") if r.figure else "—" for r in plan],
-        "current": [_format(FIGURE_BY_KEY[r.figure].unit, r.current) if r.figure else "—" for r in plan],
+        "current": [_today(r) for r in plan],
         "target": [_shown(r.figure, r.target) for r in plan],
         "actions": [r.actions for r in plan],
     },
     index=pd.Index([r.tier for r in plan], name="code"),
 )
 revision = int(st.session_state.get(PLAN_REVISION, 0))
+row_height = PLAN_ROW_HEIGHT[language]
 edited_plan = st.data_editor(
     plan_frame,
     hide_index=True,
     width="stretch",
+    height=36 + row_height * len(plan) + 3,  # every tier visible, no inner scrolling
     num_rows="fixed",
-    disabled=["tier", "figure", "current"],
+    disabled=["tier", "current"],
     key=f"s3_3_plan_{scheme_id}_{language}_{revision}",
-    row_height=60,
+    row_height=row_height,  # tall enough for the actions to wrap
     column_config={
-        "tier": st.column_config.TextColumn(t("s3_3.tier_column"), pinned=True, width=130),
+        "tier": st.column_config.TextColumn(t("s3_3.tier_column"), pinned=True, width=90),
         "degree": st.column_config.SelectboxColumn(t("s3_3.plan_degree"), options=list(degree_names.values()),
-                                                   required=True, width=90),
-        "figure": st.column_config.TextColumn(t("s3_3.plan_figure_column"), width=170),
-        "current": st.column_config.TextColumn(t("s3_3.plan_current"), width=80),
-        "target": st.column_config.NumberColumn(t("s3_3.plan_target"), format="localized", width=80),
+                                                   required=True, width=100),
+        "current": st.column_config.TextColumn(t("s3_3.plan_current"), width=130),
+        "target": st.column_config.NumberColumn(t("s3_3.plan_target"), format="localized", width=70),
         "actions": st.column_config.TextColumn(t("s3_3.plan_actions"), width="large"),
     },
 )
+with st.expander(t("s3_3.plan_full"), icon=":material/article:"):
+    # the editor cuts long actions at narrow widths; this wraps them, readable on a projector
+    st.table(pd.DataFrame({
+        t("s3_3.tier_column"): plan_frame["tier"], t("s3_3.plan_degree"): plan_frame["degree"],
+        t("s3_3.plan_current"): plan_frame["current"],
+        t("s3_3.plan_target"): ["—" if v is None or pd.isna(v) else f"{v:,.0f}" for v in plan_frame["target"]],
+        t("s3_3.plan_actions"): [plain_markdown(str(a)) for a in plan_frame["actions"]],
+    }), hide_index=True, border="horizontal")
 new_plan: dict[str, dict] = {}
 for row in plan:
     degree = names_to_degree.get(str(edited_plan.at[row.tier, "degree"]), row.degree)

@@ -26,7 +26,7 @@ ALL = "all"  # the whole-book column
 @dataclass(frozen=True)
 class ProfileFigure:
     """One row of the profile table. ``unit``: how the page shows it (count, share, money, money_small, years,
-    number, score, ratio). ``fields``: the book fields it needs (``profit``: needs the profitability result)."""
+    number, rate, score, ratio). ``fields``: the book fields it needs (``profit``: needs the profitability result)."""
 
     key: str
     unit: str
@@ -48,7 +48,7 @@ PROFILE_FIGURES: tuple[ProfileFigure, ...] = (
     ProfileFigure("perks_mean", "money_small", ("gift_cost_12m", "event_cost_12m", "rebate_cost_12m")),
     ProfileFigure("revenue_mean", "money_small", ("profit",)),
     ProfileFigure("net_mean", "money_small", ("profit",)),
-    ProfileFigure("referrals_mean", "number", ("referrals_12m",)),
+    ProfileFigure("referrals_mean", "rate", ("referrals_12m",)),
 )
 PROFILE_KEYS: tuple[str, ...] = tuple(f.key for f in PROFILE_FIGURES)
 

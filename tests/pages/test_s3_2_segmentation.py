@@ -143,7 +143,7 @@ def test_crosstab_and_migration() -> None:
     assert at.session_state["workspace"]["modules"]["s3_2"]["crosstab"]["value"] == "aum"
     metrics = {m.label: m.value for m in at.metric}
     # MIGRATION_MOVES of the hand book: H01 and H10 opened within the year, so they are new, not a move
-    assert metrics == {"Moved up": "3", "Stayed": "4", "Moved down": "1", "New customers (under a year)": "2",
+    assert metrics == {"Moved up": "3", "Stayed": "4", "Moved down": "1", "New accounts": "2",
                        "Insufficient data": "2"}
     sankey = _figure(at, "s3_2_sankey")["data"][0]
     assert sum(sankey["link"]["value"]) == 12

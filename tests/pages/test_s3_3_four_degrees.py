@@ -107,7 +107,7 @@ def test_plan_per_tier_is_kept_in_the_workspace(lang: str) -> None:
     private = "私行客户" if lang == "zh" else "Private banking"
     # affluent's lowest score is satisfaction (62.5): NPS +25 today, target +35 (a step of 10 points)
     assert plan[affluent]["degree"] == ("满意度" if lang == "zh" else "Satisfaction")
-    assert plan[affluent]["current"] == "+25" and plan[affluent]["target"] == 35
+    assert plan[affluent]["current"] == "NPS +25" and plan[affluent]["target"] == 35
     # private's lowest is stickiness (53.3): share with 3+ products 100% → target capped at 100%
     assert plan[private]["target"] == 100
     # the trainee picks loyalty for the affluent tier and writes an action of their own
@@ -121,7 +121,8 @@ def test_plan_per_tier_is_kept_in_the_workspace(lang: str) -> None:
     plan = _plan(at, lang)
     # the editor starts afresh on loyalty: retention 8,499,999 / 9,850,000 = 86.3% → target 91.3% → shown 91
     assert plan[affluent]["degree"] == loyalty
-    assert plan[affluent]["current"] == "86.3%" and plan[affluent]["target"] == 91
+    assert plan[affluent]["current"] == ("留存率 86.3%" if lang == "zh" else "Retention 86.3%")
+    assert plan[affluent]["target"] == 91
     assert plan[affluent]["actions"] == "到期前一个月逐一面谈"
     # leaving and coming back: the plan is still there
     at.switch_page("views/home.py").run()

@@ -121,9 +121,9 @@ def test_today_beside_the_plan(lang: str) -> None:
     today, planned, freed, needed = labels[lang]
     assert (metrics[today], metrics[planned], metrics[freed], metrics[needed]) == ("22", "11", "15", "4")
     table = next(df.value for df in at.dataframe if ("今天小时" if lang == "zh" else "Hours today") in df.value.columns)
-    change = "释放（−）/ 增加（+）小时" if lang == "zh" else "Hours freed (−) / added (+)"
+    change = "小时增减" if lang == "zh" else "Hours ±"
     assert table[change].tolist()[:3] == ["-7", "-8", "+4"]
-    gifts = "今天礼品（万元）" if lang == "zh" else "Gifts today (CNY 10k)"
+    gifts = "今天礼品（万元）" if lang == "zh" else "Gifts (CNY 10k)"
     assert table[gifts].tolist()[:2] == ["0.01", "0.03"]  # 100 元 and 300 元 in 万元
     notes = " ".join(c.value for c in at.caption)
     red_line = "返佣和承诺收益都是监管红线" if lang == "zh" else "kickbacks and promised returns are red lines"
