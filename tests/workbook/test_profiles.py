@@ -13,15 +13,16 @@ from workbook.segmentation import segment
 
 
 def _book() -> pd.DataFrame:
-    # a: asset    — fees 6,000, 4 h (800): net +5,200
-    # b: asset    — fees 2,000, 2 h (400), gifts 200: net +1,400
+    # a: asset     — fees 6,000, 4 h (800): net +5,200
+    # b: asset     — fees 2,000, 2 h (400), gifts 200: net +1,400
     # c: liability — fees 100, 10 h (2,000), gifts 300, events 100: net −2,300
-    # d: liability — fees 50, new (tenure 0.5, nothing a year ago), 3 h (600): net −550
+    # d: asset     — new (tenure 0.5, nothing a year ago), fees 1,000, 3 h (600): net +400 (an asset whatever 1.4
+    #    decides for new customers who lose money)
     return pd.DataFrame({
         "customer_id": list("abcd"),
         "aum": [2_000_000.0, 600_000.0, 40_000.0, 30_000.0],
         "aum_12m_ago": [1_800_000.0, 600_000.0, 50_000.0, 0.0],
-        "fee_income_12m": [6_000.0, 2_000.0, 100.0, 50.0],
+        "fee_income_12m": [6_000.0, 2_000.0, 100.0, 1_000.0],
         "service_hours_12m": [4.0, 2.0, 10.0, 3.0],
         "gift_cost_12m": [0.0, 200.0, 300.0, 0.0],
         "event_cost_12m": [0.0, 0.0, 100.0, 0.0],
@@ -36,29 +37,30 @@ def _book() -> pd.DataFrame:
 def test_profile_by_asset_or_liability() -> None:
     book = _book()
     profit = profitability(book)
-    assert profit["net"].tolist() == [5_200, 1_400, -2_300, -550]
+    assert profit["net"].tolist() == [5_200, 1_400, -2_300, 400]
     table = profile_table(book, segment(book, "kind"), profit, codes=["asset", "liability"])
     assert list(table.columns) == ["asset", "liability", ALL]
     assert list(table.index) == list(PROFILE_KEYS)
     asset, liability = table["asset"], table["liability"]
-    assert asset["customers"] == 2 and asset["customer_share"] == 0.5
-    assert asset["aum_mean"] == (2_000_000 + 600_000) / 2
-    assert liability["age_mean"] == (70 + 30) / 2 and asset["tenure_mean"] == 8
-    assert liability["new_share"] == 0.5  # d
-    assert asset["products_mean"] == 4 and liability["products_mean"] == 1
-    # NPS: assets both promoters → 100; liabilities one promoter (9), one detractor (5) → 0
-    assert asset["nps"] == 100 and liability["nps"] == 0
-    # retention over customers with a base: assets (2,000,000 + 600,000) / (1,800,000 + 600,000) = 108.3%;
-    # liabilities c only (d is new): 40,000 / 50,000 = 80%
+    assert asset["customers"] == 3 and asset["customer_share"] == 0.75
+    assert asset["aum_mean"] == pytest.approx((2_000_000 + 600_000 + 30_000) / 3)
+    assert asset["age_mean"] == 40 and liability["age_mean"] == 70  # (50 + 40 + 30) / 3
+    assert asset["tenure_mean"] == pytest.approx((10 + 6 + 0.5) / 3)
+    assert asset["new_share"] == pytest.approx(1 / 3) and liability["new_share"] == 0  # d
+    assert asset["products_mean"] == 3 and liability["products_mean"] == 1  # (5 + 3 + 1) / 3
+    # NPS: assets 10, 9 (promoters) and 5 (a detractor) → (2 − 1) / 3 = +33.3; the liability scores 9 → +100
+    assert asset["nps"] == pytest.approx(100 / 3) and liability["nps"] == 100
+    # retention over customers with a base: assets a and b (d is new): (2,000,000 + 600,000) / (1,800,000 +
+    # 600,000) = 108.3%; the liability c: 40,000 / 50,000 = 80%
     assert asset["aum_retention"] == pytest.approx(2_600_000 / 2_400_000)
     assert liability["aum_retention"] == pytest.approx(0.8)
-    # the time and the gifts go to the liabilities: 6.5 h and 200 元 each against 3 h and 100 元
-    assert liability["hours_mean"] == 6.5 and asset["hours_mean"] == 3
-    assert liability["perks_mean"] == 200 and asset["perks_mean"] == 100
-    assert asset["revenue_mean"] == 4_000 and liability["net_mean"] == (-2_300 - 550) / 2
-    assert asset["referrals_mean"] == 1
+    # the time and the gifts go to the liability: 10 h and 400 元 against 3 h and 66.7 元 each
+    assert liability["hours_mean"] == 10 and asset["hours_mean"] == 3
+    assert liability["perks_mean"] == 400 and asset["perks_mean"] == pytest.approx(200 / 3)
+    assert asset["revenue_mean"] == 3_000 and liability["net_mean"] == -2_300  # (6,000 + 2,000 + 1,000) / 3
+    assert asset["referrals_mean"] == pytest.approx(2 / 3)
     assert table.loc["customers", ALL] == 4
-    assert table.loc["net_mean", ALL] == pytest.approx((5_200 + 1_400 - 2_300 - 550) / 4)
+    assert table.loc["net_mean", ALL] == pytest.approx((5_200 + 1_400 - 2_300 + 400) / 4)
 
 
 def test_profile_without_fields_shows_nothing_made_up() -> None:
