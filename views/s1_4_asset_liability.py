@@ -12,6 +12,7 @@ import streamlit as st
 
 from ui import charts
 from ui.frame import footer, header
+from ui.persona_cards import persona_cards
 from ui.state import active_book, book_memo, lang, memo, module_values, save_values, t
 from workbook import asset_review as ar
 from workbook.profit import COST_INPUTS, KINDS, REVENUE_INPUTS, assumed_inputs
@@ -408,4 +409,5 @@ for name, column in zip(TEXT_NAMES, text_columns, strict=True):
     column.text_area(t(f"s1.asset.{name}"), key=_key(name), on_change=_save, args=(name,),
                      placeholder=t("s1.asset.placeholder"), height=130)
 
+persona_cards(PAGE, params)  # the sample book's persona customers, for the instructor
 footer(PAGE)

@@ -22,7 +22,7 @@ from ui.state import (
     trainee,
     workspace,
 )
-from ui.tier_views import plain_markdown, text_table
+from ui.tier_views import plain_markdown, text_table, wan_cell
 from workbook import course, exercises, peers, services
 from workbook import store as classroom
 from workbook import workspace as ws
@@ -119,7 +119,7 @@ for scheme_id in selected:
             {
                 "label": [labels[c] for c in codes],
                 "customers": [int(summary.loc[c, "customers"]) for c in codes],
-                "aum": [charts.money(float(summary.loc[c, "aum"]), language) for c in codes],
+                "aum": [wan_cell(float(summary.loc[c, "aum"])) for c in codes],
                 "service": [edits.get(c, prefill[c]) for c in codes],
             },
             index=pd.Index(codes, name="tier"),

@@ -1,8 +1,9 @@
 """练习一：三种分层与差异化服务 — the group worksheet, its completeness check and the payload it submits.
 
 The exercise (outline 三.6, DESIGN §4.14): a group segments its book in at least three ways (parameters kept),
-records the tier counts, writes at least one differentiated-service line per tier of each segmentation, and
-reflects on what it learnt. The finish button stays blocked, with the list of what is missing, until
+records the tier counts, writes at least one differentiated-service line per tier of each segmentation — at least
+one of them in its own words per segmentation, not only the course's prefilled template — and reflects on what
+it learnt. The finish button stays blocked, with the list of what is missing, until
 :func:`check_exercise1` returns no problem.
 
 Privacy: :func:`exercise1_submission` builds the payload from aggregates only — scheme ids, parameters, tier
@@ -22,7 +23,7 @@ import pandas as pd
 from workbook import i18n
 
 EXERCISE_ID = "exercise1"
-PAYLOAD_VERSION = 1
+PAYLOAD_VERSION = 2  # 2: each tier says whether its service line is the group's own (``service_own``)
 MIN_SCHEMES = 3
 MIN_MEMBERS = 1
 MIN_REFLECTION_CHARS = 20  # a sentence or two, not a placeholder
@@ -38,6 +39,7 @@ PROBLEM_CODES: tuple[str, ...] = (
     "params_missing",
     "tiers_missing",
     "service_missing",
+    "service_not_own",
     "reflection_missing",
     "reflection_short",
 )
@@ -132,6 +134,10 @@ def check_exercise1(submission: Mapping[str, Any], lang: str = "zh") -> list[Pro
             if _count(tier.get("customers")) > 0 and _blank(tier.get("service")):
                 label = str(tier.get(lang) or tier.get("zh") or tier.get("code"))
                 problems.append(Problem("service_missing", {"scheme": name, "tier": label}))
+        # The exercise is the group's design: at least one line per segmentation in its own words, not only the
+        # course's template (a payload without the flag, or with a damaged one, has none of its own).
+        if not any(tier.get("service_own") is True and not _blank(tier.get("service")) for tier in tiers):
+            problems.append(Problem("service_not_own", {"scheme": name}))
     reflection = submission.get("reflection")
     if _blank(reflection):
         problems.append(Problem("reflection_missing", {"minimum": MIN_REFLECTION_CHARS}))
@@ -156,6 +162,8 @@ def params_text(scheme_id: str, params: Mapping[str, Any] | None, lang: str) -> 
     def show(kind: str, value: Any) -> str:
         if kind == "money_list":
             return comma.join(amount_text(float(v), lang) for v in value)
+        if kind == "money":
+            return amount_text(float(value), lang)
         if kind == "share":
             return f"{float(value) * 100:g}%"
         if kind == "number_list":
@@ -188,13 +196,27 @@ def _json_safe(value: Any) -> Any:
     return int(number) if number.is_integer() and not isinstance(value, float) else number
 
 
+def template_lines(scheme_id: str, tier_codes: Sequence[str]) -> dict[str, frozenset[str]]:
+    """Tier code -> the course template's service line for it, in both languages (as 3.5 prefills it from the
+    3.4 templates): a line equal to one of these is the template, not the group's own."""
+    from workbook import services
+
+    labels = {lang: {d: i18n.t(f"service.dim.{d}", lang) for d in services.DIMENSIONS} for lang in ("zh", "en")}
+    lines: dict[str, set[str]] = {code: set() for code in tier_codes}
+    for lang in ("zh", "en"):
+        for row in services.template_rows(scheme_id, list(tier_codes), lang):
+            lines[str(row["tier"])].add(services.service_line(row, labels[lang], lang).strip())
+    return {code: frozenset(found) for code, found in lines.items()}
+
+
 def scheme_entry(
     book: pd.DataFrame,
     scheme_id: str,
     params: Mapping[str, Any] | None,
     services: Mapping[str, str] | None = None,
 ) -> dict[str, Any]:
-    """One configured scheme, aggregates only: params, tiers with counts, AUM, shares and the service line."""
+    """One configured scheme, aggregates only: params, tiers with counts, AUM, shares, the service line and
+    whether the line is the group's own (``service_own``: not blank and not the course template's line)."""
     from workbook.segmentation import SCHEMES, segment_detail, tier_summary
 
     detail = segment_detail(book, scheme_id, params or {})
@@ -202,8 +224,10 @@ def scheme_entry(
     scheme = SCHEMES[scheme_id]
     tiers = []
     figures = summary.to_dict("index")  # tier code -> {customers, customer_share, aum, aum_share}
+    templates = template_lines(scheme_id, [t.code for t in detail.tier_list])
     for tier in detail.tier_list:
         row = figures[tier.code]
+        line = str((services or {}).get(tier.code, "")).strip()
         tiers.append(
             {
                 "code": tier.code,
@@ -213,7 +237,8 @@ def scheme_entry(
                 "aum": round(float(row["aum"]), 2),
                 "customer_share": round(float(row["customer_share"]), 6),
                 "aum_share": round(float(row["aum_share"]), 6),
-                "service": str((services or {}).get(tier.code, "")).strip(),
+                "service": line,
+                "service_own": bool(line) and line not in templates[tier.code],
             }
         )
     return {

@@ -62,6 +62,7 @@ INSUFFICIENT_LABEL: Mapping[str, str] = MappingProxyType({"zh": "信息不足", 
 SMALL_SAMPLE = 20  # below this many customers, quantile and share cuts say little: warn
 _SCORE_DECIMALS = 6
 SCHEMES_FILE = Path(__file__).parent / "data" / "schemes.toml"
+DIMENSIONS_FILE = Path(__file__).parent / "data" / "dimensions.toml"
 
 
 # ---- errors and warnings ----------------------------------------------------------------------------------
@@ -104,7 +105,7 @@ INSUFFICIENT_TIER = Tier(INSUFFICIENT, INSUFFICIENT_LABEL["zh"], INSUFFICIENT_LA
 
 @dataclass(frozen=True)
 class ParamSpec(i18n.Labelled):
-    """How a page offers one parameter. ``kind``: money_list (元, shown in 万元), number_list, number,
+    """How a page offers one parameter. ``kind``: money_list and money (元, shown in 万元), number_list, number,
     share (0–1), weights (field → number). Bounds apply to every number the parameter holds."""
 
     key: str
@@ -208,11 +209,11 @@ def _merge(base: dict[str, Any], override: Mapping[str, Any]) -> dict[str, Any]:
     return base
 
 
-def _load_schemes(path: Path = SCHEMES_FILE) -> dict[str, Scheme]:
+def _load_schemes(path: Path = SCHEMES_FILE, table: str = "schemes") -> dict[str, Scheme]:
     with path.open("rb") as handle:
         data = tomllib.load(handle)
     schemes: dict[str, Scheme] = {}
-    for scheme_id, raw in data["schemes"].items():
+    for scheme_id, raw in data[table].items():
         schemes[scheme_id] = Scheme(
             id=scheme_id,
             rule=raw["rule"],
@@ -235,13 +236,19 @@ def _load_schemes(path: Path = SCHEMES_FILE) -> dict[str, Scheme]:
 
 SCHEMES: Mapping[str, Scheme] = MappingProxyType(_load_schemes())
 SCHEME_IDS: tuple[str, ...] = tuple(SCHEMES)
+# Dimensions beside the seven schemes (新老客户, 1.4's asset/liability kind, the life cycle): tiered by the same
+# machinery, offered where any two groupings are crossed or profiled, never counted among the seven.
+DIMENSIONS: Mapping[str, Scheme] = MappingProxyType(_load_schemes(DIMENSIONS_FILE, "dimensions"))
+DIMENSION_IDS: tuple[str, ...] = tuple(DIMENSIONS)
+CROSS_IDS: tuple[str, ...] = (*SCHEME_IDS, *DIMENSION_IDS)  # everything 3.2 can cross, profile and migrate by
 
 
 def get_scheme(scheme_id: str) -> Scheme:
-    try:
-        return SCHEMES[scheme_id]
-    except KeyError:
-        raise UnknownSchemeError(scheme_id) from None
+    """A scheme or a dimension by id."""
+    found = SCHEMES.get(scheme_id) or DIMENSIONS.get(scheme_id)
+    if found is None:
+        raise UnknownSchemeError(scheme_id)
+    return found
 
 
 # ---- parameter validation ---------------------------------------------------------------------------------
@@ -331,7 +338,20 @@ def _check_cognition(scheme: Scheme, params: Mapping[str, Any]) -> None:
             raise SchemeParamError("cut_count", param=key, expected=levels - 1)
 
 
+def _check_lifecycle(scheme: Scheme, params: Mapping[str, Any]) -> None:
+    if not float(params["exploration_years"]) < float(params["formation_years"]):
+        raise SchemeParamError("phase_order", exploration=params["exploration_years"],
+                               formation=params["formation_years"])
+
+
+def _no_check(scheme: Scheme, params: Mapping[str, Any]) -> None:
+    return None
+
+
 _RULE_CHECKS: dict[str, Callable[[Scheme, Mapping[str, Any]], None]] = {
+    "new_flag": _no_check,
+    "profit_kind": _no_check,
+    "lifecycle": _check_lifecycle,
     "ladder": _check_ladder,
     "score_ladder": _check_score_ladder,
     "quadrant": _check_quadrant,
@@ -675,13 +695,100 @@ def _rule_cognition(ctx: _Context) -> _RuleResult:
         _blank_optional(result, values, key, eligible)
         level = np.minimum(level, np.where(np.isnan(values), 0, _bin(values, cuts)))
     codes = level.astype(np.int16)
-    if years is not None and products is not None:
-        legacy = ((np.nan_to_num(years, nan=-np.inf) >= float(p["legacy_invest_years"]))
-                  & (np.nan_to_num(products, nan=-np.inf) >= float(p["legacy_products"]))
-                  & (codes >= int(p["legacy_min_level"])))
+    # 传承规划 is a stage of life: old enough, wealthy enough (here and elsewhere), with a family to pass it on to.
+    # Without ages nobody can be placed there; without a children column children are not asked for.
+    age = column_numbers(book, "age")
+    if age is not None:
+        aum = column_numbers(book, "aum")
+        wealth = np.zeros(n) if aum is None else np.nan_to_num(aum, nan=0.0)
+        external = column_numbers(book, "external_assets_est")
+        if external is not None:
+            wealth = wealth + np.nan_to_num(external, nan=0.0)
+        legacy = ((np.nan_to_num(age, nan=-np.inf) >= float(p["legacy_min_age"]))
+                  & (wealth >= float(p["legacy_min_wealth"])))
+        children = column_numbers(book, "children")
+        if children is not None:
+            legacy &= np.nan_to_num(children, nan=-np.inf) >= float(p["legacy_min_children"])
         codes = np.where(legacy, len(ctx.scheme.base_tiers) - 1, codes).astype(np.int16)
     codes[~eligible] = -1
     result.codes = codes
+    return result
+
+
+# ---- the dimensions beside the seven schemes -----------------------------------------------------------------
+
+
+def new_customer_flags(book: pd.DataFrame, years: float = 1.0) -> tuple[np.ndarray, np.ndarray]:
+    """(new, known) per customer. New: tenure under ``years``; where the tenure is absent or blank, an AUM a year
+    ago of exactly 0 (no base a year ago). Known: either field is there for the customer; an unknown customer
+    is not new."""
+    n = len(book)
+    new = np.zeros(n, dtype=bool)
+    known = np.zeros(n, dtype=bool)
+    before = column_numbers(book, "aum_12m_ago")
+    if before is not None:
+        has_before = ~np.isnan(before)
+        new = np.where(has_before, before == 0, new)
+        known |= has_before
+    tenure = column_numbers(book, "tenure_years")
+    if tenure is not None:
+        has_tenure = ~np.isnan(tenure)
+        new = np.where(has_tenure, np.nan_to_num(tenure, nan=np.inf) < float(years), new)
+        known |= has_tenure
+    return new & known, known
+
+
+def _rule_new_flag(ctx: _Context) -> _RuleResult:
+    new, known = new_customer_flags(ctx.book, float(ctx.params["new_customer_years"]))
+    codes = new.astype(np.int16)  # 0 existing, 1 new
+    codes[~known] = -1
+    return _RuleResult(codes)
+
+
+def _rule_profit_kind(ctx: _Context) -> _RuleResult:
+    import dataclasses
+
+    from workbook.profit import ProfitParams, profitability
+
+    # The trainee's 1.4 settings travel in the parameters (any ProfitParams field); the rest are 1.4's defaults.
+    names = {f.name for f in dataclasses.fields(ProfitParams)}
+    settings = {k: float(v) for k, v in ctx.params.items()
+                if k in names and isinstance(v, (int, float)) and not isinstance(v, bool)}
+    kind = profitability(ctx.book, ProfitParams(**settings))["kind"].astype("str")
+    order = [tier.code for tier in ctx.scheme.base_tiers]  # liability, potential, asset
+    codes = pd.Categorical(kind, categories=order).codes.astype(np.int16)
+    return _RuleResult(np.asarray(codes, dtype=np.int16))
+
+
+def _rule_lifecycle(ctx: _Context) -> _RuleResult:
+    p = ctx.params
+    book = ctx.book
+    n = len(book)
+    tenure = column_numbers(book, "tenure_years")
+    assert tenure is not None
+    eligible = ~np.isnan(tenure)
+    result = _RuleResult(np.zeros(n, dtype=np.int16))
+    aum = column_numbers(book, "aum")
+    before = column_numbers(book, "aum_12m_ago")
+    change = np.full(n, np.nan)
+    declining = np.zeros(n, dtype=bool)
+    growing = np.zeros(n, dtype=bool)
+    if before is not None and aum is not None:
+        _blank_optional(result, before, "aum_12m_ago", eligible)
+        trend_known = ~np.isnan(before) & ~np.isnan(aum)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            change = _round(np.where(trend_known & (before > 0), aum / np.where(before > 0, before, 1.0) - 1.0,
+                                     np.nan))
+        no_base = trend_known & (before <= 0)
+        declining = (np.nan_to_num(change, nan=np.inf) <= float(p["decline_change"])) | (no_base & (aum <= 0))
+        growing = (np.nan_to_num(change, nan=-np.inf) >= float(p["growth_change"])) | (no_base & (aum > 0))
+    years = np.nan_to_num(tenure, nan=np.inf)
+    codes = np.where(years < float(p["exploration_years"]), 0,
+                     np.where(declining, 3, np.where((years < float(p["formation_years"])) | growing, 1, 2)))
+    codes = codes.astype(np.int16)
+    codes[~eligible] = -1
+    result.codes = codes
+    result.scores["aum_change"] = np.where(eligible, change, np.nan)
     return result
 
 
@@ -692,6 +799,9 @@ _RULES: dict[str, Callable[[_Context], _RuleResult]] = {
     "pareto": _rule_pareto,
     "behaviour": _rule_behaviour,
     "cognition": _rule_cognition,
+    "new_flag": _rule_new_flag,
+    "profit_kind": _rule_profit_kind,
+    "lifecycle": _rule_lifecycle,
 }
 
 
@@ -718,7 +828,7 @@ class Segmentation:
 
     @property
     def scheme(self) -> Scheme:
-        return SCHEMES[self.scheme_id]
+        return get_scheme(self.scheme_id)
 
     def labels(self, lang: str) -> dict[str, str]:
         return {tier.code: tier.label(lang) for tier in self.tier_list}
@@ -842,52 +952,66 @@ def crosstab(
     return frame
 
 
+NEW_SOURCE = "new"  # the migration's source for customers without a year of history
+NEW_SOURCE_TIER = Tier(NEW_SOURCE, "新客户", "New customers")
+
+
 @dataclass(frozen=True, eq=False)
 class Migration:
     """AUM tiers a year ago → now. ``flows``: one row per (from, to) pair, all pairs, columns ``from``, ``to``
-    (tier codes), ``customers``, ``aum`` (now). ``moves``: customers up / same / down / unknown (either end
-    信息不足). ``warnings``: e.g. the book has no aum_12m_ago."""
+    (tier codes; ``from`` may also be ``NEW_SOURCE``: accounts opened within the year, whose arrival is not a
+    move up), ``customers``, ``aum`` (now). ``sources``: the left-hand side, 新客户 first, then the tiers;
+    ``tier_list``: the right-hand side. ``moves``: customers up / same / down / new / unknown (either end
+    信息不足); they add up to the book. ``warnings``: e.g. the book has no aum_12m_ago."""
 
     flows: pd.DataFrame
     tier_list: tuple[Tier, ...]
     moves: Mapping[str, int]
     warnings: tuple[SegmentWarning, ...] = ()
+    sources: tuple[Tier, ...] = ()
 
 
-def migration_detail(book: pd.DataFrame, params: Mapping[str, Any] | None = None) -> Migration:
-    """AUM tier 12 months ago → now under the ``aum`` scheme's parameters. No aum_12m_ago → 信息不足 then."""
+def migration_detail(book: pd.DataFrame, params: Mapping[str, Any] | None = None,
+                     new_customer_years: float = 1.0) -> Migration:
+    """AUM tier 12 months ago → now under the ``aum`` scheme's parameters. New customers (:func:`new_customer_flags`)
+    come from 新客户, not from the tier their zero of a year ago would give. No aum_12m_ago → 信息不足 then."""
     now = segment_detail(book, "aum", params)
     warnings: list[SegmentWarning] = []
+    k = len(now.tier_list)
     if "aum_12m_ago" in book.columns:
         before_book = pd.DataFrame({"aum": book["aum_12m_ago"]}, index=book.index)
-        before = segment_detail(before_book, "aum", params).tiers
+        before_codes = _codes(segment_detail(before_book, "aum", params).tiers)
         blank = int(book["aum_12m_ago"].isna().sum())
         if blank:
             warnings.append(SegmentWarning("blank_history", {"count": blank}))
     else:
         warnings.append(SegmentWarning("missing_fields", {"fields": ("aum_12m_ago",)}))
-        before = pd.Series(pd.Categorical.from_codes(np.full(len(book), len(now.tier_list) - 1, dtype=np.int16),
-                                                     categories=pd.Index(now.tiers.cat.categories), ordered=True),
-                           index=book.index)
+        before_codes = np.full(len(book), k - 1, dtype=np.int64)
+    new, _ = new_customer_flags(book, new_customer_years)
+    # Sources: 新客户 (code 0), then the tiers shifted by one.
+    source_codes = np.where(new, 0, before_codes + 1)
+    sources = (NEW_SOURCE_TIER, *now.tier_list)
+    before = pd.Series(pd.Categorical.from_codes(source_codes, categories=pd.Index([t.code for t in sources]),
+                                                 ordered=True), index=book.index)
     table_counts = crosstab(book, before, now.tiers, "count")
     table_aum = crosstab(book, before, now.tiers, "aum")
-    codes = [t.code for t in now.tier_list]
-    k = len(codes)
     flows = pd.DataFrame({
-        "from": np.repeat(codes, k),
-        "to": np.tile(codes, k),
+        "from": np.repeat([t.code for t in sources], k),
+        "to": np.tile([t.code for t in now.tier_list], k + 1),
         "customers": table_counts.to_numpy().ravel(),
         "aum": table_aum.to_numpy().ravel(),
     })
-    b, a = _codes(before), _codes(now.tiers)
-    unknown = (b == k - 1) | (a == k - 1)
+    b, a = before_codes, _codes(now.tiers)
+    unknown = ~new & ((b == k - 1) | (a == k - 1))
+    known = ~new & ~unknown
     moves = {
-        "up": int(((a > b) & ~unknown).sum()),
-        "same": int(((a == b) & ~unknown).sum()),
-        "down": int(((a < b) & ~unknown).sum()),
+        "up": int(((a > b) & known).sum()),
+        "same": int(((a == b) & known).sum()),
+        "down": int(((a < b) & known).sum()),
+        "new": int(new.sum()),
         "unknown": int(unknown.sum()),
     }
-    return Migration(flows, now.tier_list, MappingProxyType(moves), tuple(warnings))
+    return Migration(flows, now.tier_list, MappingProxyType(moves), tuple(warnings), sources)
 
 
 def migration(book: pd.DataFrame, params: Mapping[str, Any] | None = None) -> pd.DataFrame:

@@ -1,9 +1,11 @@
 """差异化服务矩阵 — tiers × service dimensions, templates per tier, and what each tier's plan costs (DESIGN §4.8).
 
 Service dimensions: cadence (联系频率), channel (渠道), benefits (专属权益), shelf (产品货架), activities (活动),
-response (响应时效), owner (服务人员). Templates are data (``workbook/data/service_templates.toml``): the default
-``aum`` ladder's tiers and the ``behaviour`` and ``cognition`` tiers have their own (those two differ in kind,
-not in rank); every other tier takes a generic template by its rank in its ladder (lowest → base template,
+response (响应时效), owner (服务人员). Templates are data (``workbook/data/service_templates.toml``): every
+scheme's default tiers have their own, each of the scheme's kind (resources by AUM tier, the next step of trust
+by relationship, the sales action of each apple quadrant by priority, retain / grow / cut cost by contribution,
+channel by behaviour, shelf by cognition, the activities of each stage by education); any other tier (a bank
+preset's, a relabelled one) takes a generic template by its rank in its ladder (lowest → base template,
 highest → top template).
 The trainee's edits are kept as *overrides* (only the cells they changed), so an untouched cell follows the
 language and a template update, and an edited one stays theirs.
@@ -276,6 +278,87 @@ def plan_summary(costs: pd.DataFrame, available_hours: float) -> PlanSummary:
         over_tiers=tuple(str(c) for c in over),
         available_hours=float(available_hours),
     )
+
+
+# ---- today beside the plan ----------------------------------------------------------------------------------
+
+# What the book says each tier gets today (last 12 months), in the order the page shows them.
+ACTUAL_FIELDS: tuple[str, ...] = ("service_hours_12m", "gift_cost_12m", "event_cost_12m", "rebate_cost_12m")
+ACTUAL_COLUMNS: Mapping[str, str] = MappingProxyType({
+    "service_hours_12m": "hours_today", "gift_cost_12m": "gifts_today", "event_cost_12m": "events_today",
+    "rebate_cost_12m": "rebates_today",
+})
+
+
+def tier_actuals(book: pd.DataFrame, tiers: pd.Series) -> pd.DataFrame:
+    """Per tier (ladder order, empty tiers included): customers and what they got in the last 12 months —
+    ``hours_today``, ``gifts_today``, ``events_today``, ``rebates_today`` (元), and ``perks_today`` (the three
+    money columns together). A field the book lacks is NaN for every tier (unknown, not 0); a blank cell in a
+    present field counts 0."""
+    frame = pd.DataFrame({"tier": tiers})
+    for key, column in ACTUAL_COLUMNS.items():
+        frame[column] = pd.to_numeric(book[key], errors="coerce").fillna(0.0) if key in book.columns else np.nan
+    grouped = frame.groupby("tier", observed=False)
+    result = grouped[list(ACTUAL_COLUMNS.values())].sum(min_count=1)
+    for key, column in ACTUAL_COLUMNS.items():
+        if key not in book.columns:
+            result[column] = np.nan
+        else:  # an empty tier holds 0 hours, not an unknown number
+            result[column] = result[column].fillna(0.0)
+    result.insert(0, "customers", grouped.size().astype("int64"))
+    result["perks_today"] = result[["gifts_today", "events_today", "rebates_today"]].sum(axis=1, min_count=1)
+    result.index = result.index.astype(str)
+    result.index.name = "tier"
+    return result
+
+
+@dataclass(frozen=True)
+class HoursBalance:
+    """The plan's hours against today's: ``freed`` = hours the plan takes away from the tiers it serves with
+    less, ``needed`` = hours it adds where it serves more, ``change`` = planned − today in all (negative: the
+    plan frees time). ``known``: False when the book records no service hours (then the figures are NaN)."""
+
+    today: float
+    planned: float
+    freed: float
+    needed: float
+    known: bool
+
+    @property
+    def change(self) -> float:
+        return self.planned - self.today
+
+
+def plan_vs_today(costs: pd.DataFrame, actuals: pd.DataFrame) -> tuple[pd.DataFrame, HoursBalance]:
+    """Each tier's plan (``plan_costs`` output) beside what it gets today (``tier_actuals`` output), in the plan's
+    order: ``customers``, ``hours_today``, ``plan_hours``, ``hours_change`` (planned − today: below 0 the plan frees
+    hours, above 0 it needs more), ``perks_today`` and ``benefits_planned`` (元 a year), and the hours balance."""
+    codes = list(costs.index)
+    today = actuals.reindex(codes)
+    frame = pd.DataFrame(
+        {
+            "customers": costs["customers"],
+            "hours_today": today["hours_today"].to_numpy(dtype=np.float64, na_value=np.nan),
+            "plan_hours": costs["plan_hours"],
+            "gifts_today": today["gifts_today"].to_numpy(dtype=np.float64, na_value=np.nan),
+            "events_today": today["events_today"].to_numpy(dtype=np.float64, na_value=np.nan),
+            "rebates_today": today["rebates_today"].to_numpy(dtype=np.float64, na_value=np.nan),
+            "perks_today": today["perks_today"].to_numpy(dtype=np.float64, na_value=np.nan),
+            "benefits_planned": costs["benefits_total"],
+        },
+        index=pd.Index(codes, name="tier"),
+    )
+    frame.insert(3, "hours_change", frame["plan_hours"] - frame["hours_today"])
+    change = frame["hours_change"].to_numpy(dtype=np.float64, na_value=np.nan)
+    known = bool(np.isfinite(frame["hours_today"].to_numpy(dtype=np.float64, na_value=np.nan)).any())
+    balance = HoursBalance(
+        today=float(frame["hours_today"].sum()) if known else math.nan,
+        planned=float(frame["plan_hours"].sum()),
+        freed=float(-change[change < 0].sum()) if known else math.nan,
+        needed=float(change[change > 0].sum()) if known else math.nan,
+        known=known,
+    )
+    return frame, balance
 
 
 # ---- the hourly cost, from 1.4 when the trainee set it there ------------------------------------------------

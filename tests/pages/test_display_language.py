@@ -106,7 +106,8 @@ def test_service_plan_on_a_book_without_revenue_says_revenue_is_unknown(lang: st
     assert not at.warning or all(("收入" not in w.value and "brings" not in w.value) for w in at.warning)
     revenue_label = "名册总收入 / 年" if lang == "zh" else "Book revenue a year"
     assert next(m.value for m in at.metric if m.label == revenue_label) == "—"
-    plan = next(df.value for df in at.dataframe if ("计划成本" if lang == "zh" else "Plan cost") in df.value.columns)
+    plan_cost = "计划成本（万元）" if lang == "zh" else "Plan cost (CNY 10k)"  # one unit per column, in the header
+    plan = next(df.value for df in at.dataframe if plan_cost in df.value.columns)
     assert ("判断" if lang == "zh" else "Verdict") not in plan.columns
 
 

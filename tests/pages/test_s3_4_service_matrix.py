@@ -90,3 +90,53 @@ def test_text_edit_kept_and_reset() -> None:
     at.button(key="s3_4_reset").click().run()
     assert not at.exception
     assert "aum" not in at.session_state["workspace"]["modules"]["s3_4"]["overrides"]
+
+
+def _small_book():
+    import pandas as pd
+
+    from ui.state import ActiveBook
+
+    # as tests/workbook/test_services.py: two 大众 (3 h + 5 h), one 潜力 (10 h), one 财富 (4 h)
+    frame = pd.DataFrame({
+        "customer_id": list("abcd"),
+        "aum": [10_000.0, 20_000.0, 100_000.0, 800_000.0],
+        "fee_income_12m": [50.0, 50.0, 1_000.0, 8_000.0],
+        "service_hours_12m": [3.0, 5.0, 10.0, 4.0],
+        "gift_cost_12m": [100.0, 0.0, 300.0, 0.0],
+        "event_cost_12m": [60.0, 0.0, 0.0, 400.0],
+        "rebate_cost_12m": [0.0, 0.0, 50.0, 0.0],
+    })
+    return ActiveBook(frame=frame, source="upload", label="small.xlsx", token="small-book")
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_today_beside_the_plan(lang: str) -> None:
+    at = open_app(lang, PAGE, book=_small_book())
+    assert not at.exception
+    metrics = {m.label: m.value for m in at.metric}
+    # today 3 + 5 + 10 + 4 = 22 h; planned 0.5 × 2 + 2 × 1 + 8 × 1 = 11 h; frees 7 (大众) + 8 (潜力), adds 4 (财富)
+    labels = {"zh": ("今天服务小时 / 年", "计划服务小时 / 年", "计划释放的小时", "计划需要增加的小时"),
+              "en": ("Hours today a year", "Hours planned a year", "Hours the plan frees", "Hours the plan adds")}
+    today, planned, freed, needed = labels[lang]
+    assert (metrics[today], metrics[planned], metrics[freed], metrics[needed]) == ("22", "11", "15", "4")
+    table = next(df.value for df in at.dataframe if ("今天小时" if lang == "zh" else "Hours today") in df.value.columns)
+    change = "小时增减" if lang == "zh" else "Hours ±"
+    assert table[change].tolist()[:3] == ["-7", "-8", "+4"]
+    gifts = "今天礼品（万元）" if lang == "zh" else "Gifts (CNY 10k)"
+    assert table[gifts].tolist()[:2] == ["0.01", "0.03"]  # 100 元 and 300 元 in 万元
+    notes = " ".join(c.value for c in at.caption)
+    red_line = "返佣和承诺收益都是监管红线" if lang == "zh" else "kickbacks and promised returns are red lines"
+    assert red_line in notes
+
+
+def test_today_unknown_without_hours() -> None:
+    import pandas as pd
+
+    from ui.state import ActiveBook
+
+    frame = pd.DataFrame({"customer_id": ["a", "b"], "aum": [10_000.0, 900_000.0],
+                          "deposit_balance": [10_000.0, 900_000.0]})
+    at = open_app("zh", PAGE, book=ActiveBook(frame=frame, source="upload", label="x.csv", token="no-hours"))
+    assert not at.exception
+    assert any("无法与今天的实际投入比较" in i.value for i in at.info)

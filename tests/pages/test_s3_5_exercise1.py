@@ -16,6 +16,7 @@ from tests.pages.apptest import open_app
 from ui import saving
 from ui.state import SAMPLE_SEED, SAMPLE_SIZE
 from workbook.samples import sample_book
+from workbook.segmentation import segment_detail
 from workbook.store import open_store
 
 PAGE = "views/s3_5_exercise1.py"
@@ -32,11 +33,27 @@ TEXT = {
 }
 
 
-def _fill(at, *, schemes=("aum", "relationship", "behaviour")) -> None:
+OWN_LINE = "每月一次企业微信问候，节日电话"
+
+
+def _editor_key(scheme_id: str, lang: str) -> str:
+    """The service editor's key on the sample book: the tiers with customers, in ladder order."""
+    detail = segment_detail(sample_book(n=SAMPLE_SIZE, seed=SAMPLE_SEED), scheme_id)
+    counts = detail.tiers.value_counts()
+    codes = [t.code for t in detail.tier_list if t.code != "insufficient" or counts.get(t.code, 0)]
+    return f"s3_5_services_{scheme_id}_{'-'.join(codes)}_{lang}"
+
+
+def _fill(at, *, schemes=("aum", "relationship", "behaviour"), own: bool = True) -> None:
     at.text_input(key="s3_5_group").input("第三组")
     at.text_area(key="s3_5_members").input("张三\n李四")
     at.multiselect(key="s3_5_schemes").set_value(list(schemes))
     at.text_area(key="s3_5_reflection").input("按资产分层看清了集中度，按行为分层找到了可以线上服务的客户。")
+    if own:  # one line per segmentation in the group's own words (the first tier's)
+        lang = at.query_params["lang"][0] if isinstance(at.query_params["lang"], list) else at.query_params["lang"]
+        for scheme_id in schemes:
+            at.session_state[_editor_key(scheme_id, lang)] = {
+                "edited_rows": {0: {"service": OWN_LINE}}, "added_rows": [], "deleted_rows": []}
     at.run()
 
 
@@ -109,6 +126,7 @@ def test_submitting_saves_aggregates_only_in_the_classroom_database_with_a_recei
     for entry in payload["schemes"]:
         assert sum(t["customers"] for t in entry["tiers"]) == SAMPLE_SIZE
         assert all(t["service"] for t in entry["tiers"] if t["customers"])  # prefilled from 3.4's matrix
+        assert [t["service_own"] for t in entry["tiers"]].count(True) == 1  # the group's own line
     text = json.dumps(payload, ensure_ascii=False)
     assert not any(customer_id in text for customer_id in book["customer_id"])
     # no developer wording (the raw JSON) on the trainee's page
@@ -199,6 +217,19 @@ def test_a_database_that_cannot_be_reached_loses_nothing_and_the_retry_goes_in(t
     assert len(open_store().history(workshop)) == 1
 
 
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_prefilled_templates_alone_do_not_complete_it(lang: str) -> None:
+    at = open_app(lang, PAGE)
+    _fill(at, own=False)
+    assert not at.exception
+    text = " ".join(m.value for m in at.warning)
+    expected = ("“按资产量分层”的各层服务还都是课程模板" if lang == "zh"
+                else "“By assets (AUM)”: every tier's service is still the course template")
+    assert expected in text
+    at.button(key="s3_5_submit").click().run()
+    assert not at.session_state["workspace"]["modules"]["s3_5"].get("submission")
+
+
 def test_a_cleared_service_line_blocks_again() -> None:
     at = open_app("zh", PAGE)
     _fill(at, schemes=("aum", "relationship", "cognition"))
@@ -208,7 +239,7 @@ def test_a_cleared_service_line_blocks_again() -> None:
     assert not at.exception
     text = " ".join(m.value for m in at.warning)  # the open items are listed inside the warning
     assert "“按资产量分层”的“潜力客户”层还没有差异化服务" in text
-    assert at.session_state["workspace"]["modules"]["s3_5"]["services"]["aum"] == {"potential": ""}
+    assert at.session_state["workspace"]["modules"]["s3_5"]["services"]["aum"] == {"mass": OWN_LINE, "potential": ""}
 
 
 def test_inputs_survive_leaving_the_page() -> None:
@@ -235,7 +266,9 @@ def test_what_is_submitted_reads_as_a_summary_in_the_language(lang: str) -> None
     assert aum[tier].tolist() == (["大众客户", "潜力客户", "财富客户", "私行客户"] if lang == "zh"
                                   else ["Mass", "Potential", "Affluent", "Private banking"])
     assert [int(n) for n in aum[customers]] == [90, 144, 59, 7]
-    assert all(len(line) > 20 for line in aum[service])  # the whole service line, not a cut-off cell
+    # the group's own line (escaped for Markdown), then whole template lines, not cut-off cells
+    assert aum[service].iloc[0] == OWN_LINE
+    assert all(len(line) > 20 for line in aum[service].iloc[1:])
     text = " ".join([m.value for m in at.markdown] + [c.value for c in at.caption])
     assert ("**小组**：第三组" if lang == "zh" else "**Group**: 第三组") in text
     assert ("张三、李四" if lang == "zh" else "张三, 李四") in text
