@@ -3,17 +3,16 @@ from 3.2), their tier counts, a service line per tier (prefilled from 3.4), a re
 with the list of what is missing until the exercise is complete, then the aggregates-only payload is kept."""
 
 import json
-from datetime import UTC, datetime
 
 import pandas as pd
 import streamlit as st
 
 from ui import charts
+from ui import exercise_views as finish_flow
 from ui.frame import footer, header
-from ui.state import active_book, book_memo, lang, module_values, save_values, t, workspace
+from ui.state import active_book, book_memo, lang, module_values, save_values, t
 from ui.tier_views import plain_markdown, text_table
 from workbook import course, exercises, peers, services
-from workbook import workspace as ws
 from workbook.segmentation import INSUFFICIENT, SCHEME_IDS, SCHEMES, SchemeParamError, segment_detail, tier_summary
 
 PAGE = "s3_5"
@@ -48,16 +47,7 @@ def _init(widget: str, value: object) -> None:
 
 
 # ---- group ------------------------------------------------------------------------------------------------------
-st.subheader(t("s3_5.group_title"))
-left, right = st.columns([1, 2], gap="large")
-with left:
-    _init("s3_5_group", saved["group"])
-    st.text_input(t("s3_5.group_label"), key="s3_5_group", on_change=_keep, args=("s3_5_group", "group"),
-                  placeholder=t("s3_5.group_placeholder"))
-with right:
-    _init("s3_5_members", saved["members"])
-    st.text_area(t("s3_5.members_label"), key="s3_5_members", on_change=_keep, args=("s3_5_members", "members"),
-                 height=100, help=t("s3_5.members_help"))
+group, members = finish_flow.group_fields(PAGE, saved["group"], saved["members"])
 
 # ---- segmentations ---------------------------------------------------------------------------------------------
 st.subheader(t("s3_5.schemes_title"))
@@ -142,8 +132,6 @@ st.text_area(t("s3_5.reflection_label"), key="s3_5_reflection", on_change=_keep,
              args=("s3_5_reflection", "reflection"), height=140, placeholder=t("s3_5.reflection_placeholder"))
 
 # ---- completeness and finishing -------------------------------------------------------------------------------
-group = st.session_state["s3_5_group"]
-members = exercises.split_members(st.session_state["s3_5_members"])
 reflection = st.session_state["s3_5_reflection"]
 inputs_key = json.dumps([group, members, configured, lines_by_scheme, reflection], sort_keys=True, default=str)
 payload = book_memo(
@@ -155,14 +143,7 @@ payload = book_memo(
     inputs_key,
 )
 problems = exercises.check_exercise1(payload, language)
-
-st.subheader(t("s3_5.check_title"))
-if problems:
-    # the open items inside the box, so the list reads as part of the warning
-    open_items = "\n".join(f"- {p.text(language)}" for p in problems)
-    st.warning(t("s3_5.incomplete", count=len(problems)) + "\n\n" + open_items, icon=":material/pending_actions:")
-else:
-    st.success(t("s3_5.complete"), icon=":material/task_alt:")
+finish_flow.completeness(problems, language, PAGE)
 
 # ---- what is submitted, as the group reads it --------------------------------------------------------------------
 st.subheader(t("s3_5.payload_title"))
@@ -202,29 +183,6 @@ for index, scheme_summary in enumerate(shown.schemes, start=1):
 st.markdown(t("s3_5.summary_reflection"))
 st.markdown(plain_markdown(shown.reflection) if shown.reflection else empty)
 
-if st.button(t("s3_5.finish"), key="s3_5_finish", type="primary", icon=":material/send:"):
-    if problems:
-        st.error(t("s3_5.blocked") + "\n\n" + "\n".join(f"- {p.text(language)}" for p in problems),
-                 icon=":material/block:")
-    else:
-        stamp = datetime.now(UTC).isoformat(timespec="seconds")
-        save_values(PAGE, submission=payload, submitted_at=stamp)
-        ws.mark_done(workspace(), PAGE, True)
-        saved = module_values(PAGE, saved)
-
-if saved.get("submission"):
-    # the stored ISO stamp (2026-12-01T14:34:41+00:00) read as a date and a time (2026-12-01 14:34)
-    try:
-        finished_at = datetime.fromisoformat(str(saved["submitted_at"])).strftime("%Y-%m-%d %H:%M")
-    except ValueError:  # a workspace saved by hand or by another tool: show what it says
-        finished_at = str(saved["submitted_at"])
-    if saved["submission"] == payload:
-        st.success(t("s3_5.finished", time=finished_at), icon=":material/verified:")
-    else:
-        st.info(t("s3_5.changed_since", time=finished_at), icon=":material/edit_note:")
-# The payload itself, for whoever wires it to the instructor board: field names and codes are the system's.
-with st.expander(t("s3_5.payload_raw_title"), icon=":material/data_object:"):
-    st.caption(t("s3_5.payload_raw_help"))
-    st.json(payload, expanded=False)
+finish_flow.finish(PAGE, payload, problems, language, PAGE)
 
 footer(PAGE)
