@@ -506,25 +506,49 @@ def check_exercise2(submission: Mapping[str, Any], lang: str = "zh") -> list[Pro
     return problems
 
 
-def _evidence(
-    book: pd.DataFrame, scheme_id: str, params: Mapping[str, Any] | None, profit_params: Any
-) -> tuple[Any, pd.DataFrame, pd.DataFrame, Any]:
-    """One segmentation's per-tier aggregates: the segmentation, tier summary, throughput and four degrees."""
+EVIDENCE_COLUMNS: tuple[str, ...] = (
+    "customers", "customer_share", "aum", "aum_share", "revenue", "t", "hours", "t_per_hour",
+)
+
+
+@dataclass(frozen=True, eq=False)
+class SegmentEvidence:
+    """The evidence for choosing a segment, for every tier of one segmentation. ``tiers``: per tier the
+    ``EVIDENCE_COLUMNS`` — revenue, T and T per hour NaN when the book has no revenue field (unknown, not 0), hours
+    and T per hour NaN where no service hours are recorded. ``figures``: the four-degree figures (3.3) per tier,
+    today's values of the KPIs."""
+
+    segmentation: Any
+    tiers: pd.DataFrame
+    figures: pd.DataFrame
+
+
+def segment_evidence(
+    book: pd.DataFrame, scheme_id: str, params: Mapping[str, Any] | None = None, profit_params: Any = None
+) -> SegmentEvidence:
+    """Per tier of one segmentation: customers and their share, AUM and its share, revenue, T, hours and T per
+    hour (page 4.3's figures), and the four-degree figures — what a member looks at to pick a direction."""
+    import numpy as np
+
     from workbook.degrees import four_degrees
     from workbook.profit import profitability
     from workbook.segmentation import segment_detail, tier_summary
+    from workbook.services import revenue_known
     from workbook.throughput import throughput_by_tier
 
     detail = segment_detail(book, scheme_id, params or {})
     result = profitability(book, profit_params)
-    return (detail, tier_summary(book, detail), throughput_by_tier(book, detail.tiers, profit_params, result=result),
-            four_degrees(book, detail.tiers, revenue=result["revenue"]).figures)
+    flows = throughput_by_tier(book, detail.tiers, profit_params, result=result)
+    tiers = tier_summary(book, detail).join(flows[["revenue", "t", "hours", "t_per_hour"]])
+    if not revenue_known(book):
+        tiers[["revenue", "t", "t_per_hour"]] = np.nan
+    figures = four_degrees(book, detail.tiers, revenue=result["revenue"]).figures
+    return SegmentEvidence(detail, tiers[list(EVIDENCE_COLUMNS)], figures)
 
 
-def _maybe(value: Any, known: bool = True) -> float | None:
+def _maybe(value: Any) -> float | None:
     """A figure for the payload: None when unknown (never a made-up 0), else rounded to cents."""
-    number = _number(value) if known and value is not None and not pd.isna(value) else None
-    return None if number is None else round(number, 2)
+    return None if value is None or pd.isna(value) else round(_number(value), 2)
 
 
 def _strategy_entry(plan: Any, customers: int, figures: Mapping[str, Any]) -> dict[str, Any]:
@@ -562,10 +586,8 @@ def exercise2_submission(
     the book records no hours).
     """
     from workbook.segmentation import SCHEMES
-    from workbook.services import revenue_known
 
-    has_revenue = revenue_known(book)
-    cache: dict[str, tuple[Any, pd.DataFrame, pd.DataFrame, Any]] = {}
+    cache: dict[str, SegmentEvidence] = {}
     entries = []
     for direction in directions:
         scheme_id = _text(direction.get("scheme"))
@@ -576,11 +598,12 @@ def exercise2_submission(
             params = _mapping(direction.get("params"))
             key = json.dumps([scheme_id, params], sort_keys=True, default=str)
             if key not in cache:
-                cache[key] = _evidence(book, scheme_id, params, profit_params)
-            detail, summary, throughput, figures = cache[key]
+                cache[key] = segment_evidence(book, scheme_id, params, profit_params)
+            evidence = cache[key]
+            detail = evidence.segmentation
             tier = next((t for t in detail.tier_list if t.code == code), None)
             if tier is not None:
-                row, flow = summary.loc[code].to_dict(), throughput.loc[code].to_dict()
+                row = evidence.tiers.loc[code].to_dict()
                 customers = int(row["customers"])
                 entry.update({
                     "name": {"zh": SCHEMES[scheme_id].name("zh"), "en": SCHEMES[scheme_id].name("en")},
@@ -591,12 +614,10 @@ def exercise2_submission(
                         "customer_share": round(float(row["customer_share"]), 6),
                         "aum": round(float(row["aum"]), 2),
                         "aum_share": round(float(row["aum_share"]), 6),
-                        "revenue": _maybe(flow["revenue"], has_revenue),
-                        "t": _maybe(flow["t"], has_revenue),
-                        "hours": _maybe(flow["hours"]),
-                        "t_per_hour": _maybe(flow["t_per_hour"], has_revenue),
+                        **{k: _maybe(row[k]) for k in ("revenue", "t", "hours", "t_per_hour")},
                     },
-                    "strategy": _strategy_entry(direction.get("strategy"), customers, figures.loc[code].to_dict()),
+                    "strategy": _strategy_entry(direction.get("strategy"), customers,
+                                                {str(k): v for k, v in evidence.figures.loc[code].items()}),
                 })
         entries.append(entry)
     return {
