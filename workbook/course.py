@@ -57,6 +57,7 @@ PAGES: tuple[PageEntry, ...] = (
     PageEntry("s4_1", "views/s4_1_engagement_ladder.py", ":material/trending_up:", "s4"),
     PageEntry("s4_2", "views/s4_2_strategy.py", ":material/edit_note:", "s4"),
     PageEntry("s4_3", "views/s4_3_throughput.py", ":material/speed:", "s4"),
+    PageEntry("s4_4", "views/s4_4_exercise2.py", ":material/flag:", "s4"),
 )
 
 

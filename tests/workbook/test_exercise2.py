@@ -118,7 +118,7 @@ def test_each_missing_part_is_reported() -> None:
     problems = exercises.check_exercise2(late)
     assert [p.code for p in problems] == ["action_incomplete", "action_outside", "actions_few"]
     assert problems[0].values["row"] == 3
-    assert problems[1].text("zh") == "张三 的第 4 条行动的日期不在 90 天内（2026-12-07 至 2027-03-07）。"
+    assert problems[1].text("zh") == "张三的第 4 条行动的日期不在 90 天内（2026-12-07 至 2027-03-07）。"
     assert problems[2].values == {"member": "张三", "count": 2, "minimum": 3}
     assert "2026-12-07 to 2027-03-07" in problems[1].text("en")
     assert codes(_payload(book, start="")) == ["start_missing"]
