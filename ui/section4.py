@@ -78,7 +78,7 @@ def staircase(
     charts.style(figure, height=520)
     figure.update_layout(
         barmode="stack", bargap=0.35, plot_bgcolor="white", showlegend=True,
-        legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0},
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0, "traceorder": "normal"},
         margin={"l": 10, "r": 10, "t": 40, "b": 10},
         uniformtext={"minsize": 13, "mode": "show"},
     )

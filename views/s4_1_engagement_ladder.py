@@ -77,21 +77,23 @@ edited = st.data_editor(
     num_rows="fixed",
     disabled=["label", "customers", "suggested"],
     key=f"s4_1_levels_{scheme_id}_{'-'.join(codes)}_{language}",
+    placeholder=t("s4_1.choose"),
     column_config={
-        "label": st.column_config.TextColumn(t("tiers.col.tier"), width=150),
-        "customers": st.column_config.NumberColumn(t("tiers.col.customers"), format="%d", width=80),
-        "suggested": st.column_config.TextColumn(t("s4_1.col.suggested"), width=100,
+        # widths that fit 1024×768 with the sidebar open (about 560 px): the target column must not scroll away
+        "label": st.column_config.TextColumn(t("tiers.col.tier"), width=120),
+        "customers": st.column_config.NumberColumn(t("tiers.col.customers"), format="%d", width=64),
+        "suggested": st.column_config.TextColumn(t("s4_1.col.suggested"), width=76,
                                                  help=t("s4_1.col.suggested_help")),
         "current": st.column_config.SelectboxColumn(t("s4_1.col.current"), options=level_options,
-                                                    format_func=_level_option, width=190),
+                                                    format_func=_level_option, width=148),
         "target": st.column_config.SelectboxColumn(t("s4_1.col.target"), options=level_options,
-                                                   format_func=_level_option, width=190),
+                                                   format_func=_level_option, width=148),
     },
 )
 
 # Keep what the trainee set: a current level only when it is theirs (not the untouched suggestion), a target always.
 new_levels = {code: dict(entry) for code, entry in scheme_levels.items() if code not in codes}
-for code, row in zip(codes, rows, strict=True):
+for code in codes:
     current = ladder.valid_level(edited.at[code, "current"])
     target = ladder.valid_level(edited.at[code, "target"])
     entry = dict(scheme_levels.get(code) or {})

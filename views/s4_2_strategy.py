@@ -130,13 +130,14 @@ for code, tab in zip(ordered, st.tabs([labels[c] for c in ordered]) if ordered e
         if current and target:
             facts.append(t("s4_2.fact.ladder", current=current, target=target))
         st.caption(" · ".join(facts))
-        st.text_area(_prompt("goal"), key=_widget(code, "goal"), height=80, on_change=_on_change,
+        st.text_area(_prompt("goal"), key=_widget(code, "goal"), height=68, on_change=_on_change,
                      args=(code, "goal", f"{PAGE}_{scheme_id}_{code}_goal"))
-        first, second = st.columns(2, gap="medium")
-        for column, field in ((first, "needs"), (second, "products"), (first, "services"), (second, "cadence")):
+        for field in ("needs", "products", "services", "cadence"):
+            # one field a row: the guiding question is the label, and labels of different length would
+            # leave side-by-side boxes misaligned
             label = _prompt(field) if field in prompts else t(f"s4_2.field.{field}")
-            column.text_area(label, key=_widget(code, field), height=100, on_change=_on_change,
-                             args=(code, field, f"{PAGE}_{scheme_id}_{code}_{field}"))
+            st.text_area(label, key=_widget(code, field), height=68, on_change=_on_change,
+                         args=(code, field, f"{PAGE}_{scheme_id}_{code}_{field}"))
         st.multiselect(_prompt("channels"), strat.CHANNELS, format_func=lambda c: t(f"s4_2.channel.{c}"),
                        key=_widget(code, "channels"), on_change=_on_change,
                        args=(code, "channels", f"{PAGE}_{scheme_id}_{code}_channels"))
@@ -156,13 +157,14 @@ for code, tab in zip(ordered, st.tabs([labels[c] for c in ordered]) if ordered e
             else:
                 column.caption(t(f"s4_2.kpi_today_{spec.unit}", value=f"{today:.0f}"))
         key = _widget(code, "hours_per_customer")
-        st.number_input(t("s4_2.field.hours_per_customer"), key=key, min_value=0.0, step=0.5, format="%g",
-                        on_change=_on_change, args=(code, "hours_per_customer", key))
+        hours_column = st.columns([1, 2])[0]
+        hours_column.number_input(t("s4_2.field.hours_per_customer"), key=key, min_value=0.0, step=0.5,
+                                  format="%g", on_change=_on_change, args=(code, "hours_per_customer", key))
         hours = resolved[code].hours_per_customer * int(row["customers"])
-        st.caption(t("s4_2.hours_needed", customers=f"{int(row['customers']):,}",
+        hours_column.caption(t("s4_2.hours_needed", customers=f"{int(row['customers']):,}",
                      per=f"{resolved[code].hours_per_customer:g}", hours=section4.hours(hours)))
 
-# ---- the hours all strategies need ----------------------------------------------------------------------------------
+# ---- the hours all strategies need ---------------------------------------------------------------------------------
 if ordered:
     st.subheader(t("s4_2.hours_title"))
     check = strat.hours_check({c: resolved[c] for c in ordered}, summary["customers"].to_dict(),

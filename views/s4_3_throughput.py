@@ -77,7 +77,7 @@ if not revenue_known:
     st.warning(t("s4_3.no_revenue", fields=separator.join(field_label(f, language) for f in missing)),
                icon=":material/info:")
 else:
-    # ---- the hours per tier: the book's, or 3.4's plan where the book records none ----------------------------------
+    # ---- the hours per tier: the book's, or 3.4's plan where the book records none ---------------------------------
     hours_recorded = "service_hours_12m" in book.frame.columns and bool(
         book_memo("s4_3.hours_known", lambda frame: bool(pd.to_numeric(frame["service_hours_12m"],
                                                                        errors="coerce").notna().any())))
@@ -133,7 +133,7 @@ else:
     totals = tp.throughput_totals(by_tier, profit_params, other_oe)
     tiers = by_tier[by_tier["customers"] > 0]
 
-    # ---- the whole book ------------------------------------------------------------------------------------------------
+    # ---- the whole book --------------------------------------------------------------------------------------------
     st.subheader(t("s4_3.totals_title"))
     first, second, third = st.columns(3)
     first.metric(t("s4_3.metric.t"), _money(totals.t))
@@ -145,7 +145,7 @@ else:
                   help=None if totals.investment > 0 else t("s4_3.roi_needs_i"))
     third.metric(t("s4_3.metric.hours"), section4.hours(totals.hours))
 
-    # ---- per tier -------------------------------------------------------------------------------------------------------
+    # ---- per tier --------------------------------------------------------------------------------------------------
     st.subheader(t("s4_3.tiers_title"))
     table = pd.DataFrame({
         t("tiers.col.tier"): [labels[c] for c in tiers.index],
@@ -162,10 +162,15 @@ else:
         t("s4_3.col.roi"): [charts.percent(v, 0) for v in tiers["roi"]],
     })
     st.dataframe(table, hide_index=True, width="stretch")
-    st.caption(t("s4_3.oe_note", assigned=_money(totals.oe_assigned), oe=_money(totals.oe),
-                 unassigned=_money(totals.oe_unassigned)))
+    if totals.oe_unassigned >= 0:
+        st.caption(t("s4_3.oe_note", assigned=_money(totals.oe_assigned), oe=_money(totals.oe),
+                     unassigned=_money(totals.oe_unassigned)))
+    else:  # the tiers' hours exceed the effective hours the annual cost pays for
+        st.caption(t("s4_3.oe_over", hours=section4.hours(totals.hours),
+                     effective=section4.hours(profit_params.effective_hours), assigned=_money(totals.oe_assigned),
+                     annual=_money(profit_params.annual_cost)))
 
-    # ---- T per hour -----------------------------------------------------------------------------------------------------
+    # ---- T per hour ------------------------------------------------------------------------------------------------
     priced = tiers[tiers["t_per_hour"].notna()].sort_values("t_per_hour", ascending=False)
     if len(priced):
         st.subheader(t("s4_3.per_hour_title"))
@@ -190,7 +195,7 @@ else:
     if unpriced:
         st.caption(t("s4_3.unpriced", tiers=separator.join(unpriced)))
 
-    # ---- the best use of the hours ----------------------------------------------------------------------------------
+    # ---- the best use of the hours ---------------------------------------------------------------------------------
     st.subheader(t("s4_3.allocation_title"))
     st.caption(t("s4_3.allocation_help"))
     today_total = float(priced["hours"].sum()) if len(priced) else 0.0
@@ -226,11 +231,12 @@ else:
             key=f"{PAGE}_bounds_{scheme_id}_{'-'.join(order)}_{language}",
             column_config={
                 "label": st.column_config.TextColumn(t("tiers.col.tier")),
-                "today": st.column_config.NumberColumn(t("s4_3.col.today_hours"), format="%d"),
+                "today": st.column_config.NumberColumn(t("s4_3.col.today_hours"), format="%,.0f"),
                 "t_per_hour": st.column_config.TextColumn(t("s4_3.col.t_per_hour")),
-                "floor": st.column_config.NumberColumn(t("s4_3.col.floor"), min_value=0.0, step=10.0, format="%d"),
+                "floor": st.column_config.NumberColumn(t("s4_3.col.floor"), min_value=0.0, step=10.0,
+                                                       format="%,.0f"),
                 "ceiling": st.column_config.NumberColumn(t("s4_3.col.ceiling"), min_value=0.0, step=10.0,
-                                                         format="%d"),
+                                                         format="%,.0f"),
             },
         )
         # A bound the trainee typed is kept; one equal to the percentage rule is not (it follows the rule).

@@ -31,7 +31,7 @@ exercise1 = module_values("s3_5", {"group": "", "members": "", "schemes": None})
 profit_params, _ = services.profit_params_from(module_values("s1_4"))
 separator = t("common.list_sep")
 
-# ---- the group: the same people as in exercise 1 unless they say otherwise -------------------------------------------
+# ---- the group: the same people as in exercise 1 unless they say otherwise -----------------------------------------
 group, members = finish_flow.group_fields(
     PAGE, saved["group"] if saved["group"] is not None else exercise1["group"],
     saved["members"] if saved["members"] is not None else exercise1["members"],
@@ -51,13 +51,13 @@ def _keep_start() -> None:
     save_values(PAGE, start=value.isoformat() if value else None)
 
 
-st.date_input(t("s4_4.start_label"), key=start_key, on_change=_keep_start, help=t("s4_4.start_help"),
-              format="YYYY-MM-DD")
+st.columns([1, 2])[0].date_input(t("s4_4.start_label"), key=start_key, on_change=_keep_start,
+                                 help=t("s4_4.start_help"), format="YYYY-MM-DD")
 start_value = st.session_state[start_key]
 start = start_value.isoformat() if start_value else ""
 window = exercises.action_window(start)
 
-# ---- the group's segmentations (exercise 1), else all seven -----------------------------------------------------------
+# ---- the group's segmentations (exercise 1), else all seven --------------------------------------------------------
 group_schemes = [s for s in (exercise1.get("schemes") or []) if s in SCHEME_IDS]
 if group_schemes:
     st.caption(t("s4_4.schemes_from_ex1", schemes=separator.join(SCHEMES[s].name(language) for s in group_schemes),
@@ -98,7 +98,7 @@ def _due(value: object) -> str:
     return "" if value is None or pd.isna(value) else pd.Timestamp(value).date().isoformat()  # type: ignore[arg-type]
 
 
-# ---- each member's direction ----------------------------------------------------------------------------------------
+# ---- each member's direction ---------------------------------------------------------------------------------------
 st.subheader(t("s4_4.directions_title"))
 if not members:
     st.info(t("s4_4.no_members"), icon=":material/group_add:")
@@ -159,6 +159,9 @@ for member, tab in zip(members, st.tabs(members) if members else [], strict=True
                 st.markdown(t("s4_4.strategy_channels", channels=separator.join(
                     t(f"s4_2.channel.{c}") for c in plan.channels) or "—",
                     hours=section4.hours(plan.hours_per_customer * int(row["customers"]))))
+                targets = separator.join(t(f"s4_4.kpi.{degree}", target=f"{value:g}")
+                                         for degree, value in plan.kpis.items() if value is not None)
+                st.markdown(t("s4_4.strategy_kpis", kpis=targets or "—"))
                 st.page_link("views/s4_2_strategy.py", label=t("s4_4.edit_strategy"), icon=":material/edit:")
             steps = ladder.assessments(
                 [code], (module_values("s4_1", {"levels": {}})["levels"] or {}).get(scheme_id, {}))[0].steps
@@ -197,7 +200,7 @@ for member, tab in zip(members, st.tabs(members) if members else [], strict=True
         inputs.append({"member": member, "scheme": scheme_id, "params": views.overrides_for(scheme_id),
                        "tier": code or "", "strategy": plan, "actions": actions})
 
-# ---- completeness, what is submitted, finishing -----------------------------------------------------------------------
+# ---- completeness, what is submitted, finishing --------------------------------------------------------------------
 inputs_key = json.dumps([group, members, start, [{**d, "strategy": repr(d["strategy"])} for d in inputs]],
                         sort_keys=True, default=str, ensure_ascii=False)
 payload = book_memo(

@@ -166,12 +166,13 @@ def kpi_current(spec: KpiSpec, figures: Mapping[str, Any] | None) -> float | Non
 
 
 def kpi_default(spec: KpiSpec, step: float, figures: Mapping[str, Any] | None) -> float | None:
-    """The starting target: today + step ("change"), the step itself ("level"), the growth in % ("growth"), each
-    only where today's figure is known; rounded to whole units and kept within the KPI's range."""
+    """The starting target: today + step ("change"), the step itself but never below today ("level": a target
+    under what the tier already achieves is no target), the growth in % ("growth"); each only where today's figure
+    is known; rounded to whole units and kept within the KPI's range."""
     current = kpi_current(spec, figures)
     if current is None:
         return None
-    target = current + step if spec.kind == "change" else step
+    target = {"change": current + step, "level": max(step, current)}.get(spec.kind, step)
     return float(min(max(round(target), spec.low), spec.high))
 
 

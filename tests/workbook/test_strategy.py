@@ -69,7 +69,7 @@ def test_starting_strategy_comes_from_the_templates_the_3_4_plan_and_todays_figu
     assert mass.hours_per_customer == plan.hours == 0.5
     assert mass.channels == ("one_to_many", "online")  # in the CHANNELS order, whatever the template's order
     # mass is the lowest of four tiers → KPI steps "base": NPS 20 + 5 = 25; retention target 100%;
-    # ≥ 3 products 45% + 5 = 50%; revenue per customer +5%.
+    # ≥ 3 products 45% + 5 = 50%; revenue per customer +5%. (Retention today 98% < 100%.)
     assert dict(mass.kpis) == {"satisfaction": 25, "loyalty": 100, "stickiness": 50, "contribution": 5}
     # potential: no figure known → no target offered.
     assert set(start["potential"].kpis.values()) == {None}
@@ -88,6 +88,8 @@ def test_kpi_target_in_the_figures_own_unit() -> None:
     share = strategy.KPI_BY_DEGREE["stickiness"]
     assert strategy.kpi_current(share, {"share_3plus": 0.456}) == pytest.approx(45.6)
     assert strategy.kpi_target_value(share, 55, {"share_3plus": 0.456}) == 55
+    # a level target is never below today: retention 117% today, template 105% → 117%
+    assert strategy.kpi_default(strategy.KPI_BY_DEGREE["loyalty"], 105, {"aum_retention": 1.17}) == 117
     # a change target stays in range: NPS 98 + 10 → 100
     assert strategy.kpi_default(strategy.KPI_BY_DEGREE["satisfaction"], 10, {"nps": 98.0}) == 100
 
