@@ -33,10 +33,13 @@ def scheme_choice(page: str, label_key: str) -> str:
 
 
 def hours(value: float | None) -> str:
-    """Hours as a whole number with separators ("1,250 小时" / "1,250 h"); "—" when unknown."""
+    """Hours with separators, whole from 10 up ("1,250 小时" / "1,250 h"), a tenth below when not whole ("0.5 h");
+    "—" when unknown."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "—"
-    return t("s4.hours", hours=f"{value:,.0f}")
+    number = float(value)
+    shown = f"{number:.1f}" if abs(number) < 10 and round(number, 1) != round(number) else f"{number:,.0f}"
+    return t("s4.hours", hours=shown)
 
 
 def per_hour(value: float | None, language: str) -> str:
