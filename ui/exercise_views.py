@@ -16,7 +16,9 @@ from typing import Any
 
 import streamlit as st
 
+from ui import charts
 from ui.state import module_values, save_values, t, workspace
+from ui.tier_views import plain_markdown
 from workbook import exercises
 from workbook import workspace as ws
 
@@ -47,6 +49,19 @@ def group_fields(page: str, group: str, members: str) -> tuple[str, list[str]]:
         st.text_area(t("s3_5.members_label"), key=key, on_change=_keep, args=(page, key, "members"), height=100,
                      help=t("s3_5.members_help"))
     return str(st.session_state[f"{page}_group"]), exercises.split_members(str(st.session_state[f"{page}_members"]))
+
+
+def summary_heading(shown: Any, language: str, *lines: str) -> None:
+    """The top of "what is submitted": group, members and book of a payload summary (``exercises``' summaries
+    share these fields), then any further ``lines`` of Markdown, one per line."""
+    empty = t("s3_5.summary_empty")
+    members = (t("s3_5.summary_members", count=len(shown.members),
+                 members=t("s3_5.members_separator").join(plain_markdown(m) for m in shown.members))
+               if shown.members else t("s3_5.summary_members_none", empty=empty))
+    book = t("s3_5.summary_book", source=t(f"s3_5.book_source.{shown.book_source or 'upload'}"),
+             customers=f"{shown.book_customers:,}", aum=charts.money(shown.book_aum, language))
+    group = t("s3_5.summary_group", group=plain_markdown(shown.group) if shown.group else empty)
+    st.markdown("  \n".join([group, members, book, *lines]))
 
 
 def _problem_list(problems: Sequence[exercises.Problem], language: str) -> str:

@@ -217,17 +217,8 @@ st.subheader(t("s3_5.payload_title"))
 st.caption(t("s4_4.payload_help"))
 shown = exercises.exercise2_summary(payload, language)
 empty = t("s3_5.summary_empty")
-st.markdown(
-    t("s3_5.summary_group", group=plain_markdown(shown.group) if shown.group else empty) + "  \n"
-    + (t("s3_5.summary_members", count=len(shown.members),
-         members=t("s3_5.members_separator").join(plain_markdown(m) for m in shown.members))
-       if shown.members else t("s3_5.summary_members_none", empty=empty))
-    + "  \n"
-    + t("s3_5.summary_book", source=t(f"s3_5.book_source.{shown.book_source or 'upload'}"),
-        customers=f"{shown.book_customers:,}", aum=charts.money(shown.book_aum, language))
-    + "  \n"
-    + t("s4_4.summary_window", start=shown.start or empty, end=shown.end or empty)
-)
+finish_flow.summary_heading(shown, language, t("s4_4.summary_window", start=shown.start or empty,
+                                                end=shown.end or empty))
 for direction in shown.directions:
     if not direction.tier:
         continue

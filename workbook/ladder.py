@@ -35,7 +35,7 @@ import numpy as np
 import pandas as pd
 
 from workbook import i18n
-from workbook.schema import column_numbers
+from workbook.schema import column_numbers, finite_number
 
 DATA_FILE = Path(__file__).parent / "data" / "ladder.toml"
 
@@ -233,13 +233,8 @@ def suggestions(figures: pd.DataFrame) -> dict[str, Suggestion]:
 
 def valid_level(value: Any) -> int | None:
     """A stored level as an int 1 … 12, or None (blank, damaged or out of range)."""
-    if isinstance(value, bool) or value is None:
-        return None
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        return None
-    if not math.isfinite(number) or not number.is_integer() or not 1 <= number <= TOP:
+    number = finite_number(value)
+    if number is None or not number.is_integer() or not 1 <= number <= TOP:
         return None
     return int(number)
 

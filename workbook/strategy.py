@@ -32,6 +32,7 @@ from typing import Any
 import pandas as pd
 
 from workbook import i18n, services
+from workbook.schema import finite_number
 from workbook.segmentation import INSUFFICIENT
 
 DATA_FILE = Path(__file__).parent / "data" / "strategy_templates.toml"
@@ -146,20 +147,10 @@ def _kpi_kind(scheme_id: str, tier_code: str, rank: int, count: int) -> str:
     return "insufficient" if tier_code == INSUFFICIENT else services.generic_level(rank, count)
 
 
-def _finite(value: Any) -> float | None:
-    if isinstance(value, bool) or value is None:
-        return None
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        return None
-    return number if math.isfinite(number) else None
-
-
 def kpi_current(spec: KpiSpec, figures: Mapping[str, Any] | None) -> float | None:
     """Today's figure in the KPI's display unit (NPS points, percent; revenue per customer in 元), None if the
     book cannot show it."""
-    value = _finite((figures or {}).get(spec.figure))
+    value = finite_number((figures or {}).get(spec.figure))
     if value is None:
         return None
     return value if spec.kind == "growth" else value * spec.scale
@@ -195,7 +186,7 @@ def _channels(value: Any) -> tuple[str, ...] | None:
 
 
 def _hours(value: Any) -> float | None:
-    number = _finite(value)
+    number = finite_number(value)
     return number if number is not None and number >= 0 else None
 
 
@@ -251,8 +242,8 @@ def apply_overrides(strategy: Strategy, overrides: Mapping[str, Any] | None) -> 
             changes[field] = _channels(value)
         elif field == "hours_per_customer" and _hours(value) is not None:
             changes[field] = _hours(value)
-        elif field in KPI_FIELDS and (value is None or _finite(value) is not None):
-            kpis[field[4:]] = _finite(value)
+        elif field in KPI_FIELDS and (value is None or finite_number(value) is not None):
+            kpis[field[4:]] = finite_number(value)
     return replace(strategy, **changes, kpis=MappingProxyType(kpis))
 
 
@@ -271,7 +262,7 @@ def strategies(
 
 def _same(a: Any, b: Any) -> bool:
     if a is None or b is None or isinstance(a, float) or isinstance(b, float):
-        fa, fb = _finite(a), _finite(b)
+        fa, fb = finite_number(a), finite_number(b)
         return (fa is None and fb is None) or (fa is not None and fb is not None and math.isclose(fa, fb))
     if isinstance(a, str) and isinstance(b, str):
         return a.strip() == b.strip()
@@ -291,7 +282,7 @@ def set_override(overrides: Mapping[str, Any] | None, start: Strategy, field: st
         value = _hours(value) or 0.0
         differs = not _same(value, start.hours_per_customer)
     elif field in KPI_FIELDS:
-        value = _finite(value)
+        value = finite_number(value)
         differs = not _same(value, start.value(field))
     else:
         value = "" if value is None else str(value)
