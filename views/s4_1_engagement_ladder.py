@@ -81,13 +81,13 @@ edited = st.data_editor(
     column_config={
         # widths that fit 1024×768 with the sidebar open (about 560 px): the target column must not scroll away
         "label": st.column_config.TextColumn(t("tiers.col.tier"), width=120),
-        "customers": st.column_config.NumberColumn(t("tiers.col.customers"), format="%d", width=64),
+        "customers": st.column_config.NumberColumn(t("tiers.col.customers"), format="%d", width=84),
         "suggested": st.column_config.TextColumn(t("s4_1.col.suggested"), width=76,
                                                  help=t("s4_1.col.suggested_help")),
         "current": st.column_config.SelectboxColumn(t("s4_1.col.current"), options=level_options,
-                                                    format_func=_level_option, width=148),
+                                                    format_func=_level_option, width=136),
         "target": st.column_config.SelectboxColumn(t("s4_1.col.target"), options=level_options,
-                                                   format_func=_level_option, width=148),
+                                                   format_func=_level_option, width=136),
     },
 )
 

@@ -142,7 +142,8 @@ for code, tab in zip(ordered, st.tabs([labels[c] for c in ordered]) if ordered e
                        key=_widget(code, "channels"), on_change=_on_change,
                        args=(code, "channels", f"{PAGE}_{scheme_id}_{code}_channels"))
         st.markdown(f"**{t('s4_2.kpi_title')}**")
-        kpi_columns = st.columns(len(strat.KPIS))
+        # two by two: four across leave no room for the number at 1024 px with the sidebar open
+        kpi_columns = [column for _ in range(2) for column in st.columns(2, gap="medium")]
         for column, spec in zip(kpi_columns, strat.KPIS, strict=True):
             field = f"kpi.{spec.degree}"
             key = _widget(code, field)

@@ -128,17 +128,20 @@ for member, tab in zip(members, st.tabs(members) if members else [], strict=True
         plan = None
         if code:
             row = evidence.tiers.loc[code]
-            first, second, third = st.columns(3)
+            # two metrics a row: three across cut "CNY 130.74m" at 1024 px with the sidebar open
+            first, second = st.columns(2)
             first.metric(t("s4_4.metric.customers"), f"{int(row['customers']):,}",
                          delta=charts.percent(float(row["customer_share"]), 0), delta_color="off", delta_arrow="off")
             second.metric(t("s4_4.metric.aum"), charts.money(float(row["aum"]), language),
                           delta=charts.percent(float(row["aum_share"]), 0), delta_color="off", delta_arrow="off")
-            third.metric(t("s4_4.metric.t_per_hour"), section4.per_hour(row["t_per_hour"], language))
+            first, second = st.columns(2)
+            first.metric(t("s4_4.metric.t_per_hour"), section4.per_hour(row["t_per_hour"], language))
+            second.metric(t("s4_4.metric.t"), "—" if pd.isna(row["t"]) else charts.money(float(row["t"]), language))
             if pd.isna(row["revenue"]):
                 st.caption(t("s4_4.no_revenue"))
             else:
                 st.caption(t("s4_4.evidence_line", revenue=charts.money(float(row["revenue"]), language),
-                             t=charts.money(float(row["t"]), language), hours=section4.hours(row["hours"])))
+                             hours=section4.hours(row["hours"])))
             # The segment's strategy from 4.2 (its starting point where the group has not written one there).
             codes = [c for c in evidence.tiers.index if int(evidence.tiers.loc[c, "customers"]) > 0]
             written = (module_values("s4_2", {"strategies": {}})["strategies"] or {}).get(scheme_id, {})
@@ -181,9 +184,10 @@ for member, tab in zip(members, st.tabs(members) if members else [], strict=True
         edited = st.data_editor(
             st.session_state[base_key], key=editor_key, num_rows="dynamic", hide_index=True, width="stretch",
             column_config={
-                "action": st.column_config.TextColumn(t("s4_4.col.action"), width="large", required=True),
-                "owner": st.column_config.TextColumn(t("s4_4.col.owner"), width="small", default=member),
-                "due": st.column_config.DateColumn(t("s4_4.col.due"), format="YYYY-MM-DD",
+                # widths that keep the date in view at 1024 px with the sidebar open
+                "action": st.column_config.TextColumn(t("s4_4.col.action"), width=300, required=True),
+                "owner": st.column_config.TextColumn(t("s4_4.col.owner"), width=90, default=member),
+                "due": st.column_config.DateColumn(t("s4_4.col.due"), format="YYYY-MM-DD", width=110,
                                                    min_value=window[0] if window else None,
                                                    max_value=window[1] if window else None),
             },
