@@ -9,7 +9,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from tests.pages.apptest import open_app
+from tests.pages.apptest import all_text, open_app
 from tests.pages.s1_helpers import id_aum_book, markdown_text
 from ui.state import SAMPLE_SEED, SAMPLE_SIZE
 from workbook import workspace as ws
@@ -120,3 +120,17 @@ def test_an_id_and_aum_book_shows_counts_and_says_revenue_is_unknown(lang: str) 
     assert shown["每小时有效产出" if lang == "zh" else "Throughput per hour"] == "—"
     unknown = "看不到这一层的收入和有效产出" if lang == "zh" else "revenue and throughput are unknown"
     assert unknown in markdown_text(at)
+
+
+def test_home_and_progress_list_the_section_four_pages() -> None:
+    workspace = _workspace()
+    ws.mark_done(workspace, "s4_4", True)
+    ws.set_values(workspace, "s4_2", state="今年目标")
+    at = open_app("en", "views/home.py", workspace=workspace)
+    links = [link.label for link in at.get("page_link")]
+    assert "4.1 Engagement ladder · not started" in links
+    assert "4.2 Strategy designer · in progress" in links
+    assert "4.3 Throughput accounting · not started" in links
+    assert "4.4 Exercise 2: core customers and strategy · done" in links
+    # 14 worksheet pages: book, 1.1–1.4, 3.1–3.5, 4.1–4.4 — exercise 2 is one of them
+    assert "1 of 14 worksheet modules finished." in all_text(at)
