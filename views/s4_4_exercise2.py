@@ -17,7 +17,7 @@ from ui.state import active_book, book_memo, lang, module_values, save_values, t
 from ui.tier_views import params_key, plain_markdown, text_table
 from workbook import exercises, ladder, services
 from workbook import strategy as strat
-from workbook.segmentation import INSUFFICIENT, SCHEME_IDS, SCHEMES
+from workbook.segmentation import INSUFFICIENT, SCHEME_IDS, SCHEMES, SchemeParamError
 
 PAGE = "s4_4"
 DEFAULTS = {"group": None, "members": None, "start": None, "directions": {}, "submission": None,
@@ -67,8 +67,18 @@ else:
 scheme_options = group_schemes or list(SCHEME_IDS)
 
 
-def _evidence(scheme_id: str) -> exercises.SegmentEvidence:
-    overrides = views.overrides_for(scheme_id)  # the trainee's parameters from 3.2
+def _params(scheme_id: str) -> dict:
+    """The trainee's parameters from 3.2, or the defaults (with a warning) when the saved ones are invalid."""
+    overrides = views.overrides_for(scheme_id)
+    try:
+        SCHEMES[scheme_id].resolve(overrides)
+    except SchemeParamError as err:
+        st.warning(t("segments.params_invalid", error=err.text(language)), icon=":material/warning:")
+        return {}
+    return overrides
+
+
+def _evidence(scheme_id: str, overrides: dict) -> exercises.SegmentEvidence:
     return book_memo("s4_4.evidence", lambda frame, _s, k, _p: exercises.segment_evidence(
         frame, scheme_id, json.loads(k), profit_params), scheme_id, params_key(overrides), repr(profit_params))
 
@@ -115,7 +125,8 @@ for member, tab in zip(members, st.tabs(members) if members else [], strict=True
         scheme_id = left.selectbox(t("s4_4.scheme_label"), scheme_options, key=scheme_key,
                                    format_func=lambda s: SCHEMES[s].name(language), on_change=_keep_direction,
                                    args=(member, "scheme", scheme_key))
-        evidence = _evidence(scheme_id)
+        params = _params(scheme_id)
+        evidence = _evidence(scheme_id, params)
         labels = evidence.segmentation.labels(language)
         tier_options = [c for c in evidence.tiers.index if int(evidence.tiers.loc[c, "customers"]) > 0
                         and c != INSUFFICIENT]
@@ -201,7 +212,7 @@ for member, tab in zip(members, st.tabs(members) if members else [], strict=True
             directions = _directions()
             directions.setdefault(member, {})["actions"] = actions
             save_values(PAGE, directions=directions)
-        inputs.append({"member": member, "scheme": scheme_id, "params": views.overrides_for(scheme_id),
+        inputs.append({"member": member, "scheme": scheme_id, "params": params,
                        "tier": code or "", "strategy": plan, "actions": actions})
 
 # ---- completeness, what is submitted, finishing --------------------------------------------------------------------

@@ -137,3 +137,14 @@ def test_home_and_progress_list_the_section_four_pages() -> None:
     total = len(course.worksheet_pages())
     assert {"s4_1", "s4_2", "s4_3", "s4_4"} <= {p.id for p in course.worksheet_pages()}
     assert f"1 of {total} worksheet modules finished." in all_text(at)
+
+
+def test_invalid_parameters_from_3_2_fall_back_to_the_defaults_with_a_warning() -> None:
+    workspace = _workspace()
+    # thresholds that do not rise: 3.2 would refuse them; the exercise must not break on them
+    ws.set_values(workspace, "s3_2", scheme="aum", params={"aum": {"thresholds": [500_000, 50_000, 6_000_000]}})
+    at = open_app("zh", PAGE, workspace=workspace)
+    at.selectbox(key="s4_4_张三_tier").set_value("affluent").run()
+    assert not at.exception
+    assert any("3.2 中保存的参数无效" in w.value for w in at.warning)
+    assert {m.label: m.value for m in at.tabs[0].metric}["客户数"] == "59"  # the default ladder's 财富客户
