@@ -58,6 +58,10 @@ _FACADE: dict[str, str] = {
     "allocate_hours": "throughput",
     "AllocationError": "throughput",
     "HoursInfeasibleError": "throughput",
+    "strategies": "strategy",
+    "check_exercise2": "exercises",
+    "exercise2_submission": "exercises",
+    "segment_evidence": "exercises",
 }
 
 __all__ = sorted(_FACADE)
