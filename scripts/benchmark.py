@@ -57,15 +57,17 @@ def big_book(rows: int) -> pd.DataFrame:
 
 
 def domain_pass(book: pd.DataFrame) -> None:
-    """All seven schemes + profitability + four degrees (+ throughput once it exists), each computed once:
-    the revenue from profitability feeds the contribution scheme and the contribution degree, as a page that
-    shows all three does."""
-    from workbook import SCHEMES, profitability, segment
+    """All seven schemes + profitability + four degrees + throughput, each computed once: the profitability
+    result feeds the contribution scheme, the contribution degree and the throughput per tier, as a page that
+    shows them does."""
+    from workbook import SCHEMES, profitability, segment, throughput_by_tier
     from workbook.degrees import four_degrees
 
-    revenue = profitability(book)["revenue"]
+    result = profitability(book)
+    revenue = result["revenue"]
     tiers = {scheme_id: segment(book, scheme_id, revenue=revenue) for scheme_id in SCHEMES}
     four_degrees(book, tiers["aum"], revenue=revenue)
+    throughput_by_tier(book, tiers["aum"], result=result)
 
 
 _PEAK_RSS_CHILD = """

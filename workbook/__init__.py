@@ -62,6 +62,19 @@ _FACADE: dict[str, str] = {
     "check_exercise1": "exercises",
     "exercise1_submission": "exercises",
     "WorkspaceError": "workspace",
+    "LADDER": "ladder",
+    "engagement_figures": "ladder",
+    "suggest_level": "ladder",
+    "next_levels": "ladder",
+    "throughput_by_tier": "throughput",
+    "throughput_totals": "throughput",
+    "allocate_hours": "throughput",
+    "AllocationError": "throughput",
+    "HoursInfeasibleError": "throughput",
+    "strategies": "strategy",
+    "check_exercise2": "exercises",
+    "exercise2_submission": "exercises",
+    "segment_evidence": "exercises",
 }
 
 __all__ = sorted(_FACADE)

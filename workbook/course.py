@@ -55,6 +55,10 @@ PAGES: tuple[PageEntry, ...] = (
     PageEntry("s3_3", "views/s3_3_four_degrees.py", ":material/radar:", "s3"),
     PageEntry("s3_4", "views/s3_4_service_matrix.py", ":material/table_view:", "s3"),
     PageEntry("s3_5", "views/s3_5_exercise1.py", ":material/assignment:", "s3"),
+    PageEntry("s4_1", "views/s4_1_engagement_ladder.py", ":material/trending_up:", "s4"),
+    PageEntry("s4_2", "views/s4_2_strategy.py", ":material/edit_note:", "s4"),
+    PageEntry("s4_3", "views/s4_3_throughput.py", ":material/speed:", "s4"),
+    PageEntry("s4_4", "views/s4_4_exercise2.py", ":material/flag:", "s4"),
     PageEntry("results", "views/results.py", ":material/workspace_premium:", "wrap", worksheet=False),
 )
 

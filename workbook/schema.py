@@ -9,6 +9,7 @@ normalising case, spaces, brackets and units), and the pages read the zh/en labe
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 from collections.abc import Mapping
@@ -327,3 +328,15 @@ def column_numbers(book: pd.DataFrame, key: str) -> np.ndarray | None:
     if not pd.api.types.is_numeric_dtype(column.dtype) or pd.api.types.is_bool_dtype(column.dtype):
         column = pd.to_numeric(column, errors="coerce")
     return column.to_numpy(dtype=np.float64, na_value=np.nan)
+
+
+def finite_number(value: object) -> float | None:
+    """One stored or typed value as a finite float; None for a blank, a bool, text that is not a number, NaN or
+    infinity (a workspace read back from storage may hold any of these)."""
+    if isinstance(value, bool) or value is None:
+        return None
+    try:
+        number = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return None
+    return number if math.isfinite(number) else None
