@@ -10,7 +10,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from ui import charts
+from ui import charts, leverage_views
 from ui import segment_views as segments
 from ui.frame import footer, header
 from ui.kyc_views import money_wan
@@ -166,11 +166,12 @@ st.data_editor(
     disabled=["label", "customers"],
     column_config={
         "label": st.column_config.TextColumn(t("s2_2.col.group"), pinned=True),
-        "customers": st.column_config.NumberColumn(t("s2_2.col.customers"), format="%d"),
+        "customers": st.column_config.NumberColumn(t("s2_2.col.customers"), format="%d", width="small"),
         "hours_per_customer": st.column_config.NumberColumn(t("s2_2.col.hours_per_customer"), min_value=0.0,
-                                                            step=0.5, format="%g"),
+                                                            step=0.5, format="%g", width="small"),
         "touch_hours": st.column_config.NumberColumn(t("s2_2.col.touch_hours"), min_value=0.25, max_value=8.0,
-                                                     step=0.25, format="%g", help=t("s2_2.touch_help")),
+                                                     step=0.25, format="%g", help=t("s2_2.touch_help"),
+                                                     width="small"),
     },
 )
 _keep(_key(f"one_{editor_suffix}"), ("hours_per_customer", "touch_hours"))
@@ -210,11 +211,12 @@ st.data_editor(
         "format": st.column_config.SelectboxColumn(t("s2_2.col.format"), options=list(lv.FORMATS), required=True,
                                                    format_func=lambda c: lv.FORMATS[c].label(language)),
         "replaceable_pct": st.column_config.NumberColumn(t("s2_2.col.replaceable"), min_value=0.0, max_value=100.0,
-                                                         step=5.0, format="%.0f%%", help=t("s2_2.replaceable_help")),
+                                                         step=5.0, format="%.0f%%", help=t("s2_2.replaceable_help"),
+                                                         width="small"),
         "suggested": st.column_config.NumberColumn(t("s2_2.col.suggested"), format="%g",
-                                                   help=t("s2_2.suggested_help")),
+                                                   help=t("s2_2.suggested_help"), width="small"),
         "events_per_month": st.column_config.NumberColumn(t("s2_2.col.events"), min_value=0.0, max_value=60.0,
-                                                          step=lv.EVENT_STEP, format="%g"),
+                                                          step=lv.EVENT_STEP, format="%g", width="small"),
     },
 )
 _keep(_key(f"events_{editor_suffix}"), ("format", "replaceable_pct", "events_per_month"))
@@ -365,23 +367,23 @@ month_label = {offset: month_names[(start_month - 1 + offset) % 12] for offset i
 if calendar.empty:
     st.info(t("s2_2.calendar_empty"), icon=":material/event_busy:")
 else:
-    counts = calendar.groupby(["group", "offset"]).size().unstack(fill_value=0)
-    counts = counts.reindex(index=[p.key for p in plans], columns=range(lv.MONTHS_PER_YEAR), fill_value=0)
-    grid = pd.DataFrame({t("s2_2.col.group"): [labels[key] for key in counts.index]})
-    for offset in range(lv.MONTHS_PER_YEAR):
-        grid[month_label[offset]] = [str(v) if v else "" for v in counts[offset]]
-    st.table(grid, hide_index=True, border="horizontal")
+    event_text = [t("s2_2.calendar_event", format=lv.FORMATS[r["format"]].label(language),
+                    theme=lv.THEMES[r["theme"]].label(language) if r["theme"] else "")
+                  for r in calendar.to_dict("records")]
+    st.plotly_chart(
+        leverage_views.calendar_grid(calendar, [p.key for p in plans], labels,
+                                     [month_label[offset] for offset in range(lv.MONTHS_PER_YEAR)], event_text),
+        width="stretch", key=_key("calendar_chart"),
+    )
     st.caption(t("s2_2.calendar_counts"))
     with_events = [p.key for p in plans if (calendar["group"] == p.key).any()]
     chosen_group = st.selectbox(t("s2_2.calendar_group"), with_events, key=_key("calendar_group"),
                                 format_func=lambda key: labels[key])
     rows = calendar[calendar["group"] == chosen_group]
     detail_rows = []
-    for offset, month_rows in rows.groupby("offset"):
-        lines = [t("s2_2.calendar_event", format=lv.FORMATS[r["format"]].label(language),
-                   theme=lv.THEMES[r["theme"]].label(language) if r["theme"] else "")
-                 for _, r in month_rows.iterrows()]
-        detail_rows.append({"month": month_label[int(offset)], "events": "\n".join(lines)})
+    for offset in sorted(int(o) for o in rows["offset"].unique()):
+        lines = [event_text[position] for position in rows.index[rows["offset"] == offset]]
+        detail_rows.append({"month": month_label[offset], "events": "\n".join(lines)})
     text_table(pd.DataFrame(detail_rows), {"month": t("s2_2.col.month"), "events": t("s2_2.col.calendar_events")},
                nowrap=["month"], line_breaks=["events"])
 

@@ -164,6 +164,8 @@ def _blank(value: object) -> bool:
         return True
     if isinstance(value, str):
         return not value.strip()
+    if isinstance(value, (list, tuple, set, frozenset, dict)):
+        return False  # a container is read item by item
     try:
         return bool(pd.isna(value))  # type: ignore[call-overload]  # pd.NA, NaT, numpy NaN
     except (TypeError, ValueError):

@@ -47,7 +47,7 @@ MONTHS_PER_YEAR = 12
 WEEKS_PER_YEAR = 52.0
 WEEKS_PER_MONTH = WEEKS_PER_YEAR / MONTHS_PER_YEAR
 DEFAULT_TOUCH_HOURS = 1.0  # one one-to-one touch when a group's data gives none: a call with its preparation
-EVENT_STEP = 0.25  # events per month come in quarters: 0.25 = one a quarter, 0.5 = every other month
+EVENT_STEP = 0.25  # events per month in quarter steps: 0.25 = one every four months, 0.5 = every other month
 OUTCOME_COLUMNS: tuple[str, ...] = (
     "customers", "events_per_month", "touches_needed", "one_to_one_hours", "attendees", "coverage",
     "event_hours", "hours_after", "hours_saved", "event_cost",
@@ -316,7 +316,7 @@ def event_calendar(
     format, theme.
 
     A group's events a year, round(events per month × 12), are spread evenly (event j falls in month
-    ⌊j × 12 ÷ N⌋), so one a quarter lands in months 1, 4, 7, 10; its themes rotate in order.
+    ⌊j × 12 ÷ N⌋), so 0.25 a month (three a year) lands in months 1, 5 and 9; its themes rotate in order.
     """
     if not 1 <= start_month <= 12:
         raise LeverageError("start_month", value=start_month)
