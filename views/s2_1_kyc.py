@@ -200,7 +200,7 @@ separator = t("common.list_sep")
 
 _set(_key("source"), values["source"] if values["source"] in SOURCES else "book")
 source = st.radio(t("s2_1.source_label"), SOURCES, key=_key("source"), horizontal=True, on_change=_on_source,
-                  format_func=lambda s: t(f"s2_1.source.{s}"))
+                  format_func={s: t(f"s2_1.source.{s}") for s in SOURCES}.__getitem__)
 
 names: tuple[str, ...] = ()
 row: pd.Series | None = None
@@ -234,13 +234,13 @@ if source == "book":
 elif source == "case":
     _set(_key("case"), values["case"] if values["case"] in cards.CASES else next(iter(cards.CASES)))
     case_id = st.radio(t("s2_1.case_pick"), list(cards.CASES), key=_key("case"), horizontal=True,
-                       on_change=_on_case, format_func=lambda c: t(f"s2_1.case.{c}.title"))
+                       on_change=_on_case, format_func={c: t(f"s2_1.case.{c}.title") for c in cards.CASES}.__getitem__)
     with st.container(border=True):
         st.markdown(f"**{t(f's2_1.case.{case_id}.title')}**")
         st.markdown(t(f"s2_1.case.{case_id}.story"))
         st.caption(t("s2_1.case.illustrative"))
     card_key = f"{cards.CASE_PREFIX}{case_id}"
-    defaults = cards.card_from_case(case_id)
+    defaults = cards.card_from_case(case_id, language)
 else:
     st.caption(t("s2_1.blank_help"))
     card_key = cards.BLANK_KEY

@@ -77,7 +77,7 @@ with note_column:
 st.subheader(t("s2_2.groups_title"))
 _set(_key("source"), values["source"] if values["source"] in SOURCES else "tier")
 source = st.radio(t("s2_2.source_label"), SOURCES, key=_key("source"), horizontal=True,
-                  format_func=lambda s: t(f"s2_2.source.{s}"), on_change=_save_widget,
+                  format_func={s: t(f"s2_2.source.{s}") for s in SOURCES}.__getitem__, on_change=_save_widget,
                   args=("source", _key("source")))
 
 specs: list[lv.GroupSpec] = []

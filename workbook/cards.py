@@ -104,15 +104,19 @@ def _load_cases() -> Mapping[str, Mapping[str, Any]]:
 CASES: Mapping[str, Mapping[str, Any]] = _load_cases()
 
 
-def card_from_case(case_id: str) -> dict[str, Any]:
-    """A card filled with one of the outline's cases (illustrative family and amounts)."""
+def card_from_case(case_id: str, lang: str = "zh") -> dict[str, Any]:
+    """A card filled with one of the outline's cases (illustrative family and amounts); its occupation text in
+    ``lang``."""
     raw = CASES[case_id]
+    occupation = raw.get("occupation") or ""
+    if isinstance(occupation, Mapping):
+        occupation = occupation.get("en" if lang == "en" else "zh", "")
     card = blank_card()
     card.update({
         "age": _whole(raw.get("age")),
         "marital": kyc.read_marital(raw.get("marital")),
         "children": _whole(raw.get("children")),
-        "occupation": str(raw.get("occupation") or ""),
+        "occupation": str(occupation),
         "risk_level": kyc.read_risk(raw.get("risk_level")),
         "life_events": list(kyc.read_events(raw.get("life_events")) or ()),
         "members": clean_members(raw.get("members") or ()),

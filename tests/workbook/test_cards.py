@@ -107,6 +107,7 @@ def test_the_cases_give_the_needs_their_stories_are_about() -> None:
                                            "business_owner", "risk_conservative"]
     # Its four accounts: 600万元 → targets 60 / 120 / 180 / 240; held 420 / 0 / 30 / 150
     card = cards.card_from_case("xingye")
+    assert (card["occupation"], cards.card_from_case("xingye", "en")["occupation"]) == ("企业主", "Business owner")
     plan = households.four_account_plan(cards.plan_total(card), cards.plan_holdings(card))
     assert (plan["gap"] / cards.WAN).round(1).tolist() == [-360.0, 120.0, 150.0, 90.0]
 
