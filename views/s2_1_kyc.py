@@ -12,8 +12,8 @@ import streamlit as st
 
 from ui import kyc_views
 from ui.frame import footer, header
-from ui.state import active_book, book_memo, lang, module_values, save_values, t
-from ui.tier_views import plain_markdown, text_table
+from ui.state import active_book, book_memo, lang, memo, module_values, save_values, t
+from ui.tier_views import plain_markdown
 from workbook import cards, i18n, kyc
 from workbook.households import (
     ACCOUNT_INFO,
@@ -400,7 +400,9 @@ else:
         st.error(err.text(language), icon=":material/error:")
 
 if plan is not None:
-    st.plotly_chart(kyc_views.plan_chart(plan, language), width="stretch", key=_key("plan_chart"))
+    figure = memo("s2_1.plan_chart", (language, tuple(plan.to_numpy().ravel().tolist())),
+                  lambda: kyc_views.plan_chart(plan, language))
+    st.plotly_chart(figure, width="stretch", key=_key("plan_chart"))
     table = pd.DataFrame({
         "account": [ACCOUNT_INFO[code].label(language) for code in plan.index],
         "share": [f"{v * 100:g}%" for v in plan["target_share"]],
@@ -408,8 +410,9 @@ if plan is not None:
         "current": [wan_text(v) for v in plan["current"]],
         "gap": [wan_text(v) for v in plan["gap"]],
     })
-    text_table(table, {name: t(f"s2_1.col.{name}") for name in table.columns},
-               nowrap=["account", "share", "target", "current", "gap"])
+    # A static table: short cells, so no Styler (it costs a fifth of this page's rerun)
+    st.table(table.rename(columns={name: t(f"s2_1.col.{name}") for name in table.columns}), hide_index=True,
+             border="horizontal")
     st.caption(t("s2_1.gap_help"))
     findings = plan_findings(plan)
     if findings.unplaced > 0.5:

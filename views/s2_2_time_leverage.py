@@ -14,7 +14,7 @@ from ui import charts, leverage_views
 from ui import segment_views as segments
 from ui.frame import footer, header
 from ui.kyc_views import money_wan
-from ui.state import book_memo, lang, module_values, save_values, t
+from ui.state import book_memo, lang, memo, module_values, save_values, t
 from ui.tier_views import grouped_bars, text_table
 from workbook import bottleneck, kyc, services
 from workbook import leverage as lv
@@ -339,21 +339,19 @@ losing = [labels[key] for key in table.index if table.at[key, "hours_saved"] < -
 if losing:
     st.warning(t("s2_2.losing", groups=separator.join(losing)), icon=":material/warning:")
 
-st.plotly_chart(
-    grouped_bars(
-        [labels[key] for key in table.index],
-        [
-            (t("s2_2.chart.before"), table["one_to_one_hours"].tolist(),
-             [_hours(v) for v in table["one_to_one_hours"]]),
-            (t("s2_2.chart.after"), table["hours_after"].tolist(), [_hours(v) for v in table["hours_after"]]),
-        ],
-        y_title=t("s2_2.chart.axis"),
-        height=420,
-        colours=(charts.NEUTRAL, charts.PALETTE[1]),
-    ),
-    width="stretch",
-    key=_key("hours_chart"),
-)
+hours_key = (language, tuple(labels[key] for key in table.index), tuple(table["one_to_one_hours"]),
+             tuple(table["hours_after"]))
+hours_figure = memo("s2_2.hours_chart", hours_key, lambda: grouped_bars(
+    [labels[key] for key in table.index],
+    [
+        (t("s2_2.chart.before"), table["one_to_one_hours"].tolist(), [_hours(v) for v in table["one_to_one_hours"]]),
+        (t("s2_2.chart.after"), table["hours_after"].tolist(), [_hours(v) for v in table["hours_after"]]),
+    ],
+    y_title=t("s2_2.chart.axis"),
+    height=420,
+    colours=(charts.NEUTRAL, charts.PALETTE[1]),
+))
+st.plotly_chart(hours_figure, width="stretch", key=_key("hours_chart"))
 
 # ---- the calendar ----------------------------------------------------------------------------------------------
 st.subheader(t("s2_2.calendar_title"))
@@ -370,11 +368,12 @@ else:
     event_text = [t("s2_2.calendar_event", format=lv.FORMATS[r["format"]].label(language),
                     theme=lv.THEMES[r["theme"]].label(language) if r["theme"] else "")
                   for r in calendar.to_dict("records")]
-    st.plotly_chart(
-        leverage_views.calendar_grid(calendar, [p.key for p in plans], labels,
-                                     [month_label[offset] for offset in range(lv.MONTHS_PER_YEAR)], event_text),
-        width="stretch", key=_key("calendar_chart"),
-    )
+    calendar_key = (language, start_month, tuple(labels[p.key] for p in plans),
+                    tuple(map(tuple, calendar.to_numpy().tolist())))
+    calendar_figure = memo("s2_2.calendar", calendar_key, lambda: leverage_views.calendar_grid(
+        calendar, [p.key for p in plans], labels, [month_label[offset] for offset in range(lv.MONTHS_PER_YEAR)],
+        event_text))
+    st.plotly_chart(calendar_figure, width="stretch", key=_key("calendar_chart"))
     st.caption(t("s2_2.calendar_counts"))
     with_events = [p.key for p in plans if (calendar["group"] == p.key).any()]
     chosen_group = st.selectbox(t("s2_2.calendar_group"), with_events, key=_key("calendar_group"),
