@@ -14,6 +14,7 @@ from ui import kyc_views
 from ui.frame import footer, header
 from ui.state import active_book, book_memo, lang, memo, module_values, save_values, t
 from ui.tier_views import plain_markdown
+from ui.values import value_label
 from workbook import cards, i18n, kyc
 from workbook.households import (
     ACCOUNT_INFO,
@@ -231,6 +232,9 @@ if source == "book":
         names = (row["name"].strip(),)
     card_key = f"book:{chosen}"
     defaults = cards.card_from_row(row)
+    # The book's occupation in the page's language where the catalogue knows it (企业主 → Business owner); the
+    # occupation groups read both.
+    defaults["occupation"] = str(value_label("occupation", defaults["occupation"], language))
 elif source == "case":
     _set(_key("case"), values["case"] if values["case"] in cards.CASES else next(iter(cards.CASES)))
     case_id = st.radio(t("s2_1.case_pick"), list(cards.CASES), key=_key("case"), horizontal=True,

@@ -54,6 +54,9 @@ def test_opens_on_a_book_customer_masked_with_the_needs_the_rules_find(lang: str
     for label in labels:
         assert f"**{label}**" in shown
     assert ("表象需求" if lang == "zh" else "Stated need") in shown
+    # The book's occupation in the page's language (the sample writes 企业主 and the like)
+    occupation = at.text_input(key=f"s2_1_occupation_book:{customer_id}").value
+    assert (occupation == row["occupation"]) if lang == "zh" else not CJK.search(occupation)
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
