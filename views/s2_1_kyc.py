@@ -187,6 +187,7 @@ def _members_editor(card_key: str, defaults: dict[str, Any], card: dict[str, Any
         if any(a.get("note") != b.get("note") for a, b in zip(members, edited.to_dict("records"), strict=False)):
             st.session_state[_key("members_version", card_key)] = version + 1
             st.session_state.pop(base_key, None)
+            st.session_state.pop(editor_key, None)  # the unmasked edits are not kept in the session either
             st.rerun()
 
 

@@ -48,6 +48,11 @@ def _set(widget: str, value: Any) -> None:
     st.session_state[widget] = value  # the workspace is the source of truth on every run
 
 
+def _rows_height(rows: int) -> int:
+    """An editor's height that shows every group without an inner scroll bar (Streamlit rows are 35 px)."""
+    return 35 * (rows + 1) + 3
+
+
 def _hours(value: float) -> str:
     return f"{value:,.1f}"
 
@@ -159,6 +164,7 @@ one_frame = pd.DataFrame(
 )
 st.data_editor(
     one_frame,
+    height=_rows_height(len(plans)),
     key=_key(f"one_{editor_suffix}"),
     hide_index=True,
     width="stretch",
@@ -201,6 +207,7 @@ event_frame = pd.DataFrame(
 )
 st.data_editor(
     event_frame,
+    height=_rows_height(len(plans)),
     key=_key(f"events_{editor_suffix}"),
     hide_index=True,
     width="stretch",

@@ -198,3 +198,27 @@ def test_an_uploaded_book_with_family_fields() -> None:
     for label in _need_labels(profile, "zh"):
         assert f"**{label}**" in shown
     assert "新生儿家庭的教育金与保障" in shown
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_family_members_drive_the_needs_and_their_notes_are_masked(lang: str) -> None:
+    workspace = {"version": 1, "trainee": {"name": "", "group": "", "workshop": ""},
+                 "modules": {"s2_1": {"source": "blank"}}}
+    editor = f"s2_1_members_0_{lang}__blank"
+    added = [{"relation": "child", "age": 16, "note": "准备中考"},
+             {"relation": "parent", "age": 75, "note": "住院，护工电话13700002222"}]
+    at = open_app(lang, PAGE, workspace=workspace,
+                  **{editor: {"edited_rows": {}, "added_rows": added, "deleted_rows": []}})
+    assert not at.exception
+    members = _saved(at)["cards"]["_blank"]["members"]
+    assert members == [{"relation": "child", "age": 16, "note": "准备中考"},
+                       {"relation": "parent", "age": 75, "note": "住院，护工电话137****2222"}]
+    # a child of 16 → child_teen; a parent of 75 → parents_elderly; both → sandwich (child ≤ 17, parent ≥ 60)
+    shown = markdown_text(at)
+    labels = _need_labels({"members": members}, lang)
+    assert [n.rule_id for n in kyc.latent_needs({"members": members})] == ["child_teen", "parents_elderly",
+                                                                          "sandwich"]
+    for label in labels:
+        assert f"**{label}**" in shown
+    assert "13700002222" not in json.dumps(at.session_state["workspace"], ensure_ascii=False)
+    assert editor not in at.session_state  # the editor holding the raw note was replaced by a masked one
