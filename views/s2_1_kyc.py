@@ -28,7 +28,7 @@ from workbook.households import (
     plan_findings,
     wan_text,
 )
-from workbook.privacy import mask_series
+from workbook.privacy import mask_series, mask_value
 from workbook.products import product_label
 from workbook.schema import RISK_LEVELS, field_label
 
@@ -214,7 +214,9 @@ if source == "book":
         chosen = str(choices.index[choices["suggested"]][0])
     if chosen not in choices.index:  # a customer typed by id beyond the list: add them for this run
         position = int(all_ids.reset_index(drop=True).eq(chosen).idxmax())
-        choices = pd.concat([choices, pd.DataFrame({"label": [chosen], "position": [position],
+        name = frame["name"].iloc[position] if "name" in frame.columns else None
+        label = f"{chosen} · {mask_value(name, 'name')}" if isinstance(name, str) and name.strip() else chosen
+        choices = pd.concat([choices, pd.DataFrame({"label": [label], "position": [position],
                                                     "suggested": [False]}, index=[chosen])])
     _set(_key("customer"), chosen)
     pick_column, id_column = st.columns([3, 2])

@@ -222,3 +222,20 @@ def test_family_members_drive_the_needs_and_their_notes_are_masked(lang: str) ->
         assert f"**{label}**" in shown
     assert "13700002222" not in json.dumps(at.session_state["workspace"], ensure_ascii=False)
     assert editor not in at.session_state  # the editor holding the raw note was replaced by a masked one
+
+
+def test_a_large_book_opens_any_customer_by_id() -> None:
+    # 2,001 customers: the list holds the 2,000 largest; the smallest (AUM 1 元) is opened by typing its id.
+    n = 2_001
+    frame = pd.DataFrame({"customer_id": [f"K{i:04d}" for i in range(n)], "aum": [float(i + 1) for i in range(n)],
+                          "name": ["张三丰"] * n})
+    at = open_app("zh", PAGE, book=book(frame, "large"))
+    assert not at.exception
+    options = at.selectbox(key="s2_1_customer").options  # shown labels, "K2000 · 张**"
+    assert len(options) == 2_000 and not any(option.startswith("K0000") for option in options)
+    at.text_input(key="s2_1_customer_id").input("K0000").run()
+    assert not at.exception
+    assert at.selectbox(key="s2_1_customer").value == "K0000"
+    assert _saved(at)["customer"] == "K0000"
+    assert "张三丰" not in all_text(at)
+    assert "K0000 · 张**" in all_text(at)
