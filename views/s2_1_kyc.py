@@ -353,12 +353,13 @@ with st.expander(t("s2_1.accounts_about"), icon=":material/info:"):
                       products=separator.join(product_label(p, language) for p in account.products)))
     st.caption(t("s2_1.accounts_source"))
 
+st.markdown(f"**{t('s2_1.shares_title')}**")
 share_columns = st.columns(4)
 shares_pct = dict(values["shares_pct"])
 for column, code in zip(share_columns, ACCOUNTS, strict=True):
     widget = _key(f"share_{code}")
     _set(widget, float(shares_pct.get(code, DEFAULT_SHARES[code] * 100)))
-    column.number_input(t("s2_1.share", name=ACCOUNT_INFO[code].short_label(language)), min_value=0.0, max_value=100.0,
+    column.number_input(ACCOUNT_INFO[code].short_label(language), min_value=0.0, max_value=100.0,
                         step=5.0, format="%g", key=widget,
                         on_change=lambda code=code, widget=widget: _save(
                             shares_pct={**_values()["shares_pct"], code: float(st.session_state[widget])}))
@@ -378,11 +379,12 @@ with total_note:
     if external is not None and pd.notna(external) and external > 0:
         st.caption(t("s2_1.external", amount=kyc_views.money_wan(float(external), language)))
     st.caption(t("s2_1.total_help"))
+st.markdown(f"**{t('s2_1.holdings_title')}**")
 holding_columns = st.columns(4)
 for column, code in zip(holding_columns, ACCOUNTS, strict=True):
     widget = _key(f"hold_{code}", card_key)
     _set(widget, float(card["holdings_wan"].get(code, 0.0)))
-    column.number_input(t("s2_1.holding", name=ACCOUNT_INFO[code].short_label(language)), min_value=0.0, step=1.0,
+    column.number_input(ACCOUNT_INFO[code].short_label(language), min_value=0.0, step=1.0,
                         format="%g", key=widget, on_change=_on_money, args=(card_key, defaults, code))
 if source == "book":
     present = holdings_fields_present(frame.columns)
