@@ -75,6 +75,18 @@ _FACADE: dict[str, str] = {
     "check_exercise2": "exercises",
     "exercise2_submission": "exercises",
     "segment_evidence": "exercises",
+    "latent_needs": "kyc",
+    "life_stage": "kyc",
+    "book_needs": "kyc",
+    "need_groups": "kyc",
+    "NEED_RULES": "kyc",
+    "four_account_plan": "households",
+    "HouseholdError": "households",
+    "mask_text": "privacy",
+    "leverage_table": "leverage",
+    "suggest_events": "leverage",
+    "event_calendar": "leverage",
+    "LeverageError": "leverage",
 }
 
 __all__ = sorted(_FACADE)

@@ -50,6 +50,8 @@ PAGES: tuple[PageEntry, ...] = (
     PageEntry("s1_2", "views/s1_2_performance_formula.py", ":material/functions:", "s1"),
     PageEntry("s1_3", "views/s1_3_bottleneck.py", ":material/filter_alt:", "s1"),
     PageEntry("s1_4", "views/s1_4_asset_liability.py", ":material/balance:", "s1"),
+    PageEntry("s2_1", "views/s2_1_kyc.py", ":material/person_search:", "s2"),
+    PageEntry("s2_2", "views/s2_2_time_leverage.py", ":material/groups:", "s2"),
     PageEntry("s3_1", "views/s3_1_peer_tiers.py", ":material/stairs:", "s3"),
     PageEntry("s3_2", "views/s3_2_segmentation.py", ":material/layers:", "s3"),
     PageEntry("s3_3", "views/s3_3_four_degrees.py", ":material/radar:", "s3"),

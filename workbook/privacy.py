@@ -15,7 +15,7 @@ trainee's own export can be unmasked if they choose; nothing here stores anythin
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping
 
 import numpy as np
 import pandas as pd
@@ -202,3 +202,39 @@ def mask_frame(frame: pd.DataFrame, kinds: Mapping[str, str] | None = None) -> p
         if column in out.columns:
             out[column] = mask_series(out[column], kind)
     return out
+
+
+# ---- free text ----------------------------------------------------------------------------------------------
+
+# Numbers inside free text (a KYC note: "客户手机 13812345678，卡号 6222…"). Digits on either side would make a
+# match part of a longer number, so the patterns are anchored by look-arounds rather than ^…$.
+_INLINE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("id_number", re.compile(r"(?<![0-9A-Za-z])\d{6}(?:18|19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\d{3}"
+                             r"[\dXx](?![0-9A-Za-z])")),
+    ("card_no", re.compile(r"(?<!\d)(?:\d[ -]?){15,18}\d(?!\d)")),
+    ("phone", re.compile(r"(?<!\d)(?:\+?86[ -]?)?1[3-9]\d[ -]?\d{4}[ -]?\d{4}(?!\d)")),
+)
+
+
+def _masker(kind: str) -> Callable[[re.Match[str]], str]:
+    def mask(match: re.Match[str]) -> str:
+        return str(mask_value(match.group(0), kind))
+
+    return mask
+
+
+def mask_text(text: str, names: Iterable[str] = ()) -> str:
+    """Free text with the personal data in it masked: ID, card and mobile numbers wherever they occur (ID
+    numbers first: eighteen digits would also pass for a card), and each of ``names`` (the customer's name as the
+    book has it) by its mask (段** for 段小红).
+
+    A name typed without the book knowing it cannot be told from other words, so callers say on the page which
+    kinds are masked. Applying it twice changes nothing more.
+    """
+    masked = str(text)
+    for kind, pattern in _INLINE_PATTERNS:
+        masked = pattern.sub(_masker(kind), masked)
+    for name in sorted({str(n).strip() for n in names if n is not None and len(str(n).strip()) >= 2},
+                       key=len, reverse=True):
+        masked = masked.replace(name, str(mask_value(name, "name")))
+    return masked
