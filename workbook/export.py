@@ -107,6 +107,17 @@ class BookColumn:
 # ---- the context writers work in ---------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class Both:
+    """A text in both languages (a value for :meth:`ExportContext.both`)."""
+
+    zh: str
+    en: str
+
+    def pick(self, lang: str) -> str:
+        return self.en if lang == "en" else self.zh
+
+
 @dataclass
 class ExportContext:
     book: pd.DataFrame
@@ -129,7 +140,15 @@ class ExportContext:
         return i18n.t(key, self.lang, **values)
 
     def both(self, key: str, /, **values: Any) -> tuple[str, str]:
-        return i18n.t(key, "zh", **values), i18n.t(key, "en", **values)
+        """The text in Chinese and in English (an input's label travels in both). A value that is itself a
+        :class:`Both` (e.g. ``ctx.pair("s1.formula.period_word.month")``) is taken in each language."""
+        return tuple(  # type: ignore[return-value]
+            i18n.t(key, lang, **{k: v.pick(lang) if isinstance(v, Both) else v for k, v in values.items()})
+            for lang in ("zh", "en"))
+
+    def pair(self, key: str, /, **values: Any) -> Both:
+        zh, en = self.both(key, **values)
+        return Both(zh, en)
 
     # -- the trainee's work --
     def values(self, module_id: str, defaults: Mapping[str, Any] | None = None) -> dict[str, Any]:
@@ -243,7 +262,7 @@ class ExportContext:
                 canvas.validations.append(xlsx.list_validation(list(choices), xlsx.relative(row, column)))
         else:
             number = _finite(value)
-            written = None if number is None else _clean_number(number / scale)
+            written = None if number is None else (number if scale == 1 else _clean_number(number / scale))
             if kind == carrier.INTEGER and written is not None:
                 written = round(written)
             look = xlsx.Look("input", number_format or xlsx.GENERAL)
@@ -274,8 +293,8 @@ def _finite(value: Any) -> float | None:
 
 
 def _clean_number(value: float) -> float:
-    """Binary noise off a scaled value (1.0 ÷ 100 → 0.01, not 0.010000000000000002)."""
-    return float(f"{value:.12g}")
+    """Binary noise off a scaled value (1.0 ÷ 100 → 0.01, not 0.010000000000000002): 15 significant digits."""
+    return float(f"{value:.15g}")
 
 
 # ---- sheet titles ---------------------------------------------------------------------------------------------
@@ -298,12 +317,14 @@ def export_xlsx(
     book_source: str | None = None,
     sheets: Sequence[ModuleSheet] | None = None,
     now: datetime | None = None,
+    strict: bool = False,
 ) -> bytes:
     """The trainee's workbook as xlsx bytes (see the module docstring). User text is never a formula.
 
     ``book``: the customer book in the canonical schema (masked here); ``workspace``: the trainee's work (a new,
     empty one when None); ``book_source``: "sample" or "upload" (shown on the summary); ``sheets``: the module
-    sheets to write (default: :func:`module_sheets`).
+    sheets to write (default: :func:`module_sheets`); ``strict``: a writer's failure raises instead of leaving a
+    note on its sheet (tests use it, so a bug is never mistaken for damaged saved work).
     """
     language = i18n.normalise_language(lang)
     work = ws.from_json(ws.to_json(workspace)) if workspace is not None else ws.new_workspace()
@@ -322,6 +343,8 @@ def export_xlsx(
             try:
                 sheet.prepare(context)
             except WRITER_FAILURES:
+                if strict:
+                    raise
                 del context.book_columns[before:]
                 notes[sheet.page_id] = "failed"
     canvases: list[xlsx.Canvas] = []
@@ -333,6 +356,8 @@ def export_xlsx(
             try:
                 sheet.write(context, canvas)
             except WRITER_FAILURES:
+                if strict:
+                    raise
                 # A damaged saved value must not cost the trainee the whole workbook: this sheet says so.
                 del context.inputs[inputs_before:]
                 del context.key_figures[figures_before:]

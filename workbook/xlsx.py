@@ -86,6 +86,15 @@ def sheet_ref(title: str, cell: str) -> str:
     return f"{quote_sheetname(title)}!{cell}"
 
 
+def letter(column: int) -> str:
+    return get_column_letter(column)
+
+
+def column_range(column: int, first_row: int, last_row: int) -> str:
+    """An absolute range down one column, e.g. ``$H$5:$H$10``."""
+    return f"{absolute(first_row, column)}:{absolute(last_row, column)}"
+
+
 def absolute(row: int, column: int) -> str:
     return f"${get_column_letter(column)}${row}"
 
