@@ -76,8 +76,9 @@ def write(ctx: ExportContext, canvas: xlsx.Canvas) -> None:
         name, kind, scale, number_format, unit, minimum, maximum = specs[lever]
         canvas.text(row, 1, ctx.t(f"s1.formula.lever.{lever}", period=word))
         refs[lever] = ctx.input(canvas, row, 2, module=PAGE, path=(name,), kind=kind, value=shown_by_lever[lever],
-                                label=ctx.both(f"s1.formula.lever.{lever}", period=words), unit=unit, scale=scale, number_format=number_format,
-                                minimum=minimum, maximum=maximum, blank=carrier.BLANK_NONE)
+                                label=ctx.both(f"s1.formula.lever.{lever}", period=words), unit=unit, scale=scale,
+                                number_format=number_format, minimum=minimum, maximum=maximum,
+                                blank=carrier.BLANK_NONE)
         source = ctx.t("export.s1_2.source_override") if lever in resolved.overridden else ctx.t(
             "export.s1_2.source_book" if lever != "r" else "export.s1_2.source_default")
         canvas.text(row, 3, source, "note")
