@@ -127,6 +127,7 @@ class ExportContext:
     book_title: str
     book_fields: list[str]  # the book's columns, in sheet order (A, B, …)
     tier_schemes: list[str]  # the schemes with a tier column, after the fields
+    book_source: str | None = None  # "sample" or "upload"
     inputs: list[carrier.InputCell] = field(default_factory=list)
     names: dict[str, str] = field(default_factory=dict)  # defined name -> reference
     key_figures: list[KeyFigure] = field(default_factory=list)
@@ -333,7 +334,7 @@ def export_xlsx(
     context = ExportContext(
         book=book, masked=masked, workspace=work, lang=language,
         book_title=sheet_title("book", language), book_fields=[str(c) for c in book.columns],
-        tier_schemes=list(SCHEME_IDS),
+        tier_schemes=list(SCHEME_IDS), book_source=book_source,
     )
     chosen = tuple(module_sheets() if sheets is None else sheets)
     notes: dict[str, str] = {}
