@@ -49,6 +49,12 @@ _FACADE: dict[str, str] = {
     "check_exercise1": "exercises",
     "exercise1_submission": "exercises",
     "WorkspaceError": "workspace",
+    "export_xlsx": "export",
+    "ModuleSheet": "export",
+    "ExportContext": "export",
+    "resume_from_xlsx": "resume",
+    "Resumed": "resume",
+    "ResumeFileError": "resume",
 }
 
 __all__ = sorted(_FACADE)

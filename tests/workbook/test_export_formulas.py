@@ -14,7 +14,7 @@ import pytest
 
 import workbook as wb
 from tests.workbook.spreadsheet_tools import find, recalculate, table
-from workbook import asset_review, export, i18n, services, self_check
+from workbook import asset_review, export, i18n, self_check, services
 from workbook import bottleneck as neck
 from workbook import performance as perf
 from workbook import workspace as ws
