@@ -541,4 +541,5 @@ def _assemble(ctx: ExportContext, summary: xlsx.Canvas, canvases: list[xlsx.Canv
     buffer = io.BytesIO()
     workbook.save(buffer)
     rows_xml = xlsx.bulk_rows_xml(columns, len(ctx.book), FIRST_DATA_ROW, style_ids)
-    return xlsx.splice_rows(buffer.getvalue(), BOOK_MARKER, rows_xml)
+    dimension = f"A1:{get_column_letter(max(len(columns), 1))}{ctx.last_row}"
+    return xlsx.splice_rows(buffer.getvalue(), BOOK_MARKER, rows_xml, dimension)

@@ -369,6 +369,8 @@ def _text_values(series: pd.Series) -> tuple[pd.Series, pd.Series]:
     if suspicious.any():
         text = text.copy()
         text[suspicious] = np.array([clean_text(v) for v in text[suspicious]], dtype=object)
+    # An empty text is an empty cell (a spreadsheet cannot tell the two apart).
+    present = present & (text != "").to_numpy(dtype=bool)
     return text, pd.Series(present, index=series.index)
 
 
@@ -435,8 +437,10 @@ def register_style(sheet: WriteOnlyWorksheet, look: Look) -> int:
     return int(probe.style_id)
 
 
-def splice_rows(data: bytes, marker: str, rows_xml: str) -> bytes:
-    """Replace the row holding the text ``marker`` (one per file) with ``rows_xml`` in a saved workbook."""
+def splice_rows(data: bytes, marker: str, rows_xml: str, dimension: str | None = None) -> bytes:
+    """Replace the row holding the text ``marker`` (one per file) with ``rows_xml`` in a saved workbook, and give
+    that sheet its ``dimension`` (e.g. ``A1:AX301``: readers size the sheet from it; openpyxl's write-only mode
+    writes none)."""
     source = zipfile.ZipFile(io.BytesIO(data))
     needle = marker.encode("utf-8")
     out = io.BytesIO()
@@ -450,6 +454,9 @@ def splice_rows(data: bytes, marker: str, rows_xml: str) -> bytes:
                 start = content.rindex(b"<row", 0, at)
                 end = content.index(b"</row>", at) + len(b"</row>")
                 content = content[:start] + rows_xml.encode("utf-8") + content[end:]
+                views = content.find(b"<sheetViews")
+                if dimension and views >= 0 and b"<dimension" not in content[:views]:
+                    content = content[:views] + f'<dimension ref="{dimension}"/>'.encode() + content[views:]
                 found = True
                 level = 1  # the big part: fast compression keeps the export within its time budget
             target.writestr(info, content, compress_type=zipfile.ZIP_DEFLATED, compresslevel=level)

@@ -91,12 +91,11 @@ def write(ctx: ExportContext, canvas: xlsx.Canvas) -> None:
                        xlsx.DECIMAL)
         pass_letter = xlsx.letter(PASS)
         if position < deal:
-            factor = f"PRODUCT({pass_letter}{r}:{pass_letter}{first + deal - 1})"
+            canvas.formula(r, FACTOR, f"PRODUCT({pass_letter}{r}:{pass_letter}{first + deal - 1})", "body", xlsx.RATIO)
         elif position == deal:
-            factor = "1"
+            canvas.number(r, FACTOR, 1, "body", xlsx.RATIO)
         else:
-            factor = f"PRODUCT({pass_letter}{first + deal}:{pass_letter}{r - 1})"
-        canvas.formula(r, FACTOR, factor, "body", xlsx.RATIO)
+            canvas.formula(r, FACTOR, f"PRODUCT({pass_letter}{first + deal}:{pass_letter}{r - 1})", "body", xlsx.RATIO)
         capacity, factor_ref = xlsx.relative(r, CAPACITY), xlsx.relative(r, FACTOR)
         if position <= deal:
             canvas.formula(r, DEALS, f"{capacity}*{factor_ref}", "key", xlsx.DECIMAL)
