@@ -266,7 +266,10 @@ class ExportContext:
             written = None if number is None else (number if scale == 1 else _clean_number(number / scale))
             if kind == carrier.INTEGER and written is not None:
                 written = round(written)
-            look = xlsx.Look("input", number_format or xlsx.GENERAL)
+            number_format = number_format or xlsx.GENERAL
+            if written is not None and float(written).is_integer() and number_format in xlsx.FRACTION_FORMATS:
+                number_format = xlsx.COUNT  # 600 万元, not 600.0: no needless decimals
+            look = xlsx.Look("input", number_format)
             if written is None:
                 canvas.style(row, column, look)
             else:
@@ -490,7 +493,9 @@ def book_columns(ctx: ExportContext) -> list[xlsx.BulkColumn]:
         kind, number_format, width = _field_format(key, series)
         if kind == "text":
             series = series.astype("object")
-        columns.append(xlsx.BulkColumn(_field_header(key, ctx.lang), kind, series, None, number_format, width))
+        header = _field_header(key, ctx.lang)
+        width = max(width, xlsx.fitting_width(header, series))
+        columns.append(xlsx.BulkColumn(header, kind, series, None, number_format, width))
     for scheme_id in ctx.tier_schemes:
         detail, _, _ = ctx.segmentation(scheme_id)
         labels = detail.labels(ctx.lang)

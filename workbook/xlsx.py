@@ -59,6 +59,21 @@ DATE = "yyyy-mm-dd"
 GENERAL = "General"
 
 WAN_DIVISOR = 10_000
+# Formats with decimals that a whole number should not show (600.0 万元 → 600).
+FRACTION_FORMATS = frozenset({WAN, HOURS, DECIMAL})
+MAX_WIDTH = 40.0
+
+
+def display_width(text: str) -> int:
+    """Columns a text takes in a spreadsheet: a CJK or full-width character takes two."""
+    return sum(2 if ord(char) > 0x2E7F else 1 for char in text)
+
+
+def fitting_width(header: str, values: pd.Series, sample: int = 200) -> float:
+    """A column width that shows the first ``sample`` text values whole (the header may wrap over two lines)."""
+    lengths = [display_width(str(v)) for v in values.head(sample) if isinstance(v, str)]
+    widest = max(lengths, default=0)
+    return float(min(max(widest + 2, (display_width(header) + 1) / 2 + 2, 8), MAX_WIDTH))
 
 
 def clean_text(value: object) -> str:

@@ -111,12 +111,12 @@ def write(ctx: ExportContext, canvas: xlsx.Canvas) -> None:
                              minimum=1.0)
     ctx.define_name(EFFECTIVE_HOURS, effective)
     canvas.text(row, 1, ctx.t("s1.asset.hourly_metric"), "key")
-    canvas.formula(row, 2, f"{annual}/MAX({effective},1)", "key", xlsx.DECIMAL)
+    canvas.formula(row, 2, f"{annual}/MAX({effective},1)", "key", xlsx.YUAN)
     canvas.text(row, 3, ctx.t("export.unit.yuan_per_hour"), "note")
     canvas.text(row, 4, ctx.t("export.s1_4.hourly_note"), "note")
     hourly = canvas.ref(row, 2)
     ctx.define_name(HOURLY_COST, hourly)
-    ctx.key_figure(PAGE, ctx.t("s1.asset.hourly_metric"), hourly, xlsx.DECIMAL, ctx.t("export.unit.yuan_per_hour"))
+    ctx.key_figure(PAGE, ctx.t("s1.asset.hourly_metric"), hourly, xlsx.YUAN, ctx.t("export.unit.yuan_per_hour"))
     row += 1
     ctx.define_name(DEPOSIT_SPREAD, number_input("deposit_spread_pct", "s1.asset.deposit_spread", "percent", percent,
                                                  xlsx.PERCENT2, scale=100.0, maximum=10.0))

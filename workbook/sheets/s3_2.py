@@ -57,7 +57,7 @@ def _params(ctx: ExportContext, canvas: xlsx.Canvas, row: int, scheme: Scheme, m
             scale, unit, number_format = WAN, "wan", xlsx.WAN
         elif spec.kind == "share":
             unit, number_format = "percent", xlsx.PERCENT
-        canvas.text(row, 1, spec.label(ctx.lang), "header")
+        canvas.text(row, 1, spec.label(ctx.lang), "key")
         single = items[0][0] is None
         for offset, (key, label, item) in enumerate(items):
             column = 2 + offset
@@ -75,7 +75,7 @@ def _params(ctx: ExportContext, canvas: xlsx.Canvas, row: int, scheme: Scheme, m
 
 def write(ctx: ExportContext, canvas: xlsx.Canvas) -> None:
     saved = ctx.values(PAGE, {"scheme": "aum", "params": {}})
-    layout.widths(canvas, 26, 14, 14, 14, 14, 14, 4)
+    layout.widths(canvas, 38, 16, 16, 16, 16, 14, 4)
     row = layout.title_block(ctx, canvas, PAGE)
     row = layout.note(canvas, row, ctx.t("export.s3_2.note")) + 1
     total_customers = max(ctx.customers, 0)
