@@ -53,7 +53,7 @@ def write(ctx: ExportContext, canvas: xlsx.Canvas) -> None:
     target = values[target_name] if values[target_name] is not None else perf.default_target(current)
     plan = perf.target_plan(current, float(target))
 
-    layout.widths(canvas, 34, 18, 18, 18, 18, 40)
+    layout.widths(canvas, 50, 20, 20, 20, 20, 30)
     row = layout.title_block(ctx, canvas, PAGE)
     canvas.text(row, 1, ctx.t("s1.formula.period"), "header")
     canvas.text(row, 2, ctx.t(f"s1.formula.period_option.{period}"))

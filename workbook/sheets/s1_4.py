@@ -86,7 +86,7 @@ def write(ctx: ExportContext, canvas: xlsx.Canvas) -> None:
     values = ctx.values(PAGE, DEFAULTS)
     inputs = review_inputs(ctx)
     params = inputs.params()
-    layout.widths(canvas, 40, 16, 14, 14, 14, 4, 14, 14, 14, 14, 14, 30)
+    layout.widths(canvas, 50, 16, 16, 16, 16, 4, 16, 16, 14, 14, 14, 30)
     row = layout.title_block(ctx, canvas, PAGE)
 
     # ---- step 1: the hourly cost and the other assumptions (inputs) ----

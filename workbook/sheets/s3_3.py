@@ -35,7 +35,7 @@ def write(ctx: ExportContext, canvas: xlsx.Canvas) -> None:
     sizes = result.figures["customers"]
     columns = [code for code in result.figures.index if code == ALL or int(sizes[code]) > 0]
 
-    layout.widths(canvas, 34, *([14] * len(columns)))
+    layout.widths(canvas, 44, *([16] * len(columns)))
     row = layout.title_block(ctx, canvas, PAGE)
     canvas.text(row, 1, ctx.t("s3_3.scheme_label"), "header")
     canvas.text(row, 2, SCHEMES[scheme_id].name(ctx.lang))

@@ -136,14 +136,18 @@ def write(ctx: ExportContext, canvas: xlsx.Canvas) -> None:
     ctx.key_figure(PAGE, ctx.t("s3_4.total_hours"), canvas.ref(total_row, PLAN_HOURS), xlsx.COUNT,
                    ctx.t("export.unit.hours"))
     row += 2
+    # Long labels over three columns, the figure beside them.
     canvas.text(row, 1, ctx.t("export.s3_4.available"))
-    canvas.formula(row, 2, EFFECTIVE_HOURS, "body", xlsx.COUNT)
-    canvas.text(row, 3, ctx.t("export.unit.hours"), "note")
+    canvas.merged.append(f"A{row}:C{row}")
+    canvas.formula(row, 4, EFFECTIVE_HOURS, "body", xlsx.COUNT)
+    canvas.text(row, 5, ctx.t("export.unit.hours"), "note")
     row += 1
     over_capacity = xlsx.formula_string(ctx.t("export.s3_4.over_capacity"))
     within = xlsx.formula_string(ctx.t("export.s3_4.within_capacity"))
     canvas.text(row, 1, ctx.t("export.s3_4.capacity"))
-    canvas.formula(row, 2, f"IF({xlsx.absolute(total_row, PLAN_HOURS)}>{EFFECTIVE_HOURS},{over_capacity},{within})",
+    canvas.merged.append(f"A{row}:C{row}")
+    canvas.merged.append(f"D{row}:F{row}")
+    canvas.formula(row, 4, f"IF({xlsx.absolute(total_row, PLAN_HOURS)}>{EFFECTIVE_HOURS},{over_capacity},{within})",
                    "key")
     row += 2
     row = layout.note(canvas, row, ctx.t("s3_4.hourly_from_s1_4" if from_s1_4 else "s3_4.hourly_default",

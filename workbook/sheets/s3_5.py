@@ -70,7 +70,7 @@ def write(ctx: ExportContext, canvas: xlsx.Canvas) -> None:
     payload, lines, codes_by_scheme = exercise_payload(ctx)
     shown = exercises.submission_summary(payload, ctx.lang)
     problems = exercises.check_exercise1(payload, ctx.lang)
-    layout.widths(canvas, 22, 12, 12, 16, 12, 70)
+    layout.widths(canvas, 26, 12, 14, 18, 12, 70)
     row = layout.title_block(ctx, canvas, PAGE)
 
     row = layout.heading(canvas, row, ctx.t("s3_5.group_title"))
