@@ -50,6 +50,7 @@ _FACADE: dict[str, str] = {
     "exercise1_submission": "exercises",
     "WorkspaceError": "workspace",
     "export_xlsx": "export",
+    "export_filename": "export",
     "ModuleSheet": "export",
     "ExportContext": "export",
     "resume_from_xlsx": "resume",

@@ -26,6 +26,7 @@ import importlib
 import io
 import json
 import pkgutil
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -299,6 +300,20 @@ def _finite(value: Any) -> float | None:
 def _clean_number(value: float) -> float:
     """Binary noise off a scaled value (1.0 ÷ 100 → 0.01, not 0.010000000000000002): 15 significant digits."""
     return float(f"{value:.15g}")
+
+
+# ---- names ------------------------------------------------------------------------------------------------------
+
+_FILENAME_UNSAFE = re.compile(r'[\x00-\x1f\x7f<>:"/\\|?*\s]+')
+
+
+def export_filename(workspace: ws.Workspace | None, lang: str = "zh", now: datetime | None = None) -> str:
+    """The download's file name: the workbook's title, the trainee's name if known, the date — e.g.
+    ``客户分层经营训练手册_王芳_2026-12-05.xlsx``. Characters a file system refuses are dropped."""
+    name = str(((workspace or {}).get("trainee") or {}).get("name") or "")
+    parts = [i18n.t("export.filename", lang), name, (now or datetime.now(UTC)).strftime("%Y-%m-%d")]
+    cleaned = [_FILENAME_UNSAFE.sub("_", part).strip("._ ")[:40] for part in parts]
+    return "_".join(part for part in cleaned if part) + ".xlsx"
 
 
 # ---- sheet titles ---------------------------------------------------------------------------------------------

@@ -283,3 +283,12 @@ def test_fifty_thousand_customers_export(sample: pd.DataFrame) -> None:
     assert rows[-1][header.index("金融资产（元）")] == pytest.approx(float(big["aum"].iloc[-1]))
     assert rows[-1][header.index("姓名")] == privacy.mask_value(big["name"].iloc[-1], "name")
     assert resume.resume_from_xlsx(data).workspace == ws.new_workspace()
+
+
+def test_the_file_name_carries_the_trainee_and_the_date() -> None:
+    work = ws.new_workspace()
+    when = datetime(2026, 12, 5, 9, 0)
+    assert export.export_filename(work, "zh", when) == "客户分层经营训练手册_2026-12-05.xlsx"
+    work["trainee"]["name"] = "王 芳/../\x00<x>"  # no slash, NUL or angle bracket survives
+    assert export.export_filename(work, "zh", when) == "客户分层经营训练手册_王_芳_.._x_2026-12-05.xlsx"
+    assert export.export_filename(None, "en", when) == "tiered-client-workbook_2026-12-05.xlsx"
