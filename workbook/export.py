@@ -416,10 +416,10 @@ def _summary_canvas(ctx: ExportContext, stamp: datetime, book_source: str | None
     canvas.text(row, 1, ctx.t("export.summary.exported_at"), "header")
     canvas.text(row, 2, stamp.strftime("%Y-%m-%d %H:%M UTC"))
     row += 1
-    canvas.text(row, 1, ctx.t("export.summary.book"), "header")
-    source = book_source if book_source in ("sample", "upload") else "upload"
-    canvas.text(row, 2, ctx.t(f"export.summary.source.{source}"))
-    row += 1
+    if book_source in ("sample", "upload"):  # unknown: say nothing rather than guess
+        canvas.text(row, 1, ctx.t("export.summary.book"), "header")
+        canvas.text(row, 2, ctx.t(f"export.summary.source.{book_source}"))
+        row += 1
     canvas.text(row, 1, ctx.t("export.summary.customers"), "header")
     canvas.number(row, 2, ctx.customers, "body", xlsx.COUNT)
     row += 1
