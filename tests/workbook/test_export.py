@@ -292,3 +292,15 @@ def test_the_file_name_carries_the_trainee_and_the_date() -> None:
     work["trainee"]["name"] = "王 芳/../\x00<x>"  # no slash, NUL or angle bracket survives
     assert export.export_filename(work, "zh", when) == "客户分层经营训练手册_王_芳_.._x_2026-12-05.xlsx"
     assert export.export_filename(None, "en", when) == "tiered-client-workbook_2026-12-05.xlsx"
+
+
+def test_native_charts_whale_curve_and_tier_bars(sample: pd.DataFrame) -> None:
+    data = export.export_xlsx(sample, strict=True)
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        charts = [archive.read(n).decode("utf-8") for n in archive.namelist() if n.startswith("xl/charts/chart")]
+    scatter = [c for c in charts if "<scatterChart>" in c]
+    bars = [c for c in charts if "<barChart>" in c]
+    assert len(scatter) == 1 and len(bars) == 7
+    # the whale curve reads its points from the 1.4 sheet, the bars their counts from 3.2
+    assert "'1.4 客户资产负债'!$G$" in scatter[0] and "鲸鱼曲线" in scatter[0]
+    assert all("'3.2 多维分层'!$B$" in bar for bar in bars)
