@@ -1,7 +1,7 @@
 """Measure the speed budgets of DESIGN §7 (not a test: tests never assert on time).
 
     python scripts/benchmark.py                 # everything
-    python scripts/benchmark.py --only pages    # one part: domain | intake | pages | store
+    python scripts/benchmark.py --only pages    # one part: domain | intake | export | pages | store
 
 Prints one line per measurement with its budget, and writes artifacts/benchmark.json.
 """
@@ -151,6 +151,25 @@ def bench_intake() -> None:
            x=round(full / raw, 2))
 
 
+def bench_export() -> None:
+    """The trainee's whole workbook (every module sheet, the masked customer sheet, the carrier), and reading it
+    back (resume), on a trainee workspace with entries on several pages."""
+    from workbook import export_xlsx, resume_from_xlsx, sample_book
+    from workbook import workspace as ws
+
+    work = ws.new_workspace()
+    ws.set_values(work, "s1_1", ratings={"effort": 4, "quality": 5})
+    ws.set_values(work, "s1_4", annual_cost=420_000.0, effective_hours=1_750.0)
+    ws.set_values(work, "s3_5", group="第三组", members="王芳\n李雷", schemes=["aum", "behaviour", "cognition"],
+                  reflection="按行为习惯分层找到了能转线上服务的客户。")
+    export_xlsx(sample_book(50), work)  # imports and catalogue loading are not part of the export
+    for label, book, budget in (("300", sample_book(300), "≤ 1.5 s"), ("50,000", big_book(50_000), "≤ 10 s")):
+        seconds, data = timed(lambda book=book: export_xlsx(book, work), repeat=3)
+        report(f"export: whole workbook, {label} customers", seconds, budget, mb=round(len(data) / 2**20, 1))
+        seconds, _ = timed(lambda data=data: resume_from_xlsx(data), repeat=3)
+        report(f"export: resume from it, {label} customers", seconds, "—")
+
+
 def bench_pages(only: list[str] | None = None) -> None:
     from streamlit.testing.v1 import AppTest
 
@@ -221,13 +240,13 @@ def bench_store() -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--only", choices=["domain", "intake", "pages", "store"])
+    parser.add_argument("--only", choices=["domain", "intake", "export", "pages", "store"])
     parser.add_argument("--pages", nargs="*", help="page ids for the warm-rerun part (default: all)")
     args = parser.parse_args()
     # The page runs autosave like a trainee's session: into a throwaway database unless one is configured.
     os.environ.setdefault("WORKBOOK_DB_URL", f"sqlite:///{tempfile.mkdtemp(prefix='workbook-bench-')}/bench.sqlite")
-    parts = {"domain": bench_domain, "intake": bench_intake, "pages": lambda: bench_pages(args.pages),
-             "store": bench_store}
+    parts = {"domain": bench_domain, "intake": bench_intake, "export": bench_export,
+             "pages": lambda: bench_pages(args.pages), "store": bench_store}
     for name, function in parts.items():
         if args.only in (None, name):
             function()

@@ -87,6 +87,13 @@ _FACADE: dict[str, str] = {
     "suggest_events": "leverage",
     "event_calendar": "leverage",
     "LeverageError": "leverage",
+    "export_xlsx": "export",
+    "export_filename": "export",
+    "ModuleSheet": "export",
+    "ExportContext": "export",
+    "resume_from_xlsx": "resume",
+    "Resumed": "resume",
+    "ResumeFileError": "resume",
 }
 
 __all__ = sorted(_FACADE)
