@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from ui.state import active_book, lang, set_lang, t, workspace
+from ui.tier_views import plain_markdown
 from workbook import course
 from workbook import workspace as ws
 
@@ -34,6 +35,6 @@ def render() -> None:
         if book.is_sample:
             st.caption(t("sidebar.book_sample", n=len(book.frame)))
         else:
-            st.caption(t("sidebar.book_upload", name=book.label, n=len(book.frame)))
+            st.caption(t("sidebar.book_upload", name=plain_markdown(book.label), n=len(book.frame)))
         done, total = ws.progress(workspace(), (p.id for p in course.worksheet_pages()))
         st.progress(done / total if total else 0.0, text=t("sidebar.progress", done=done, total=total))
