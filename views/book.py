@@ -14,7 +14,7 @@ from ui.frame import footer, header
 from ui.state import ActiveBook, active_book, book_memo, lang, memo, sample_active_book, set_active_book, t
 from ui.tier_views import plain_markdown
 from ui.uploader import localise_uploader
-from workbook import intake, overview, privacy
+from workbook import i18n, intake, overview, privacy
 from workbook.schema import CANONICAL_KEYS, FIELD_BY_KEY, UNREADABLE, Kind, field_label
 
 PAGE = "book"
@@ -27,6 +27,14 @@ ENCODING_NAMES = {"utf-8": "UTF-8", "utf-8-sig": "UTF-8", "gb18030": "GBK", "utf
 DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab", " ": "whitespace"}
 
 language = lang()
+
+def _error_text(error: intake.BookError) -> str:
+    """A BookError's message for st.error (Markdown): the catalogue's words as they are, the values it quotes
+    from the file (its name, headers, cells) escaped so that they show as typed."""
+    quoted = {key: plain_markdown(value) if isinstance(value, str) else value
+              for key, value in error.message_values(language).items()}
+    return i18n.t(f"{error.catalogue_prefix}.{error.code}", language, **quoted)
+
 
 def _source_line(source: intake.SourcePreview | intake.IntakeReport, rows: int) -> str:
     """Which table was read, said in full: the sheet (or the text file's encoding and delimiter) and the header
@@ -89,17 +97,17 @@ def _mapping_step(preview: intake.SourcePreview, data: bytes, name: str, file_na
         unit = grade = None
         if unit_columns:
             median = min(preview.magnitudes[column] for column in unit_columns)
+            unit_labels = {1.0: t("book.unit_yuan"), intake.TEN_THOUSAND: t("book.unit_wan")}
             unit = st.radio(
                 t("book.unit_question", columns=plain_markdown("」「".join(unit_columns)), median=f"{median:,.4g}"),
-                options=[1.0, intake.TEN_THOUSAND], index=None, horizontal=True,
-                format_func=lambda factor: t("book.unit_wan") if factor == intake.TEN_THOUSAND else t("book.unit_yuan"),
+                options=list(unit_labels), index=None, horizontal=True, format_func=unit_labels.__getitem__,
                 key=f"book_unit_{token}",
             )
         if grade_column is not None:
+            grade_labels = {choice: t(f"book.grade_{choice}") for choice in ("read", "skip")}
             grade = st.radio(
                 t("book.grade_question", column=plain_markdown(grade_column)),
-                options=[True, False], index=None,
-                format_func=lambda read: t("book.grade_read") if read else t("book.grade_skip"),
+                options=list(grade_labels), index=None, format_func=grade_labels.__getitem__,
                 key=f"book_grade_{token}",
             )
         with st.expander(t("book.raw_head")):
@@ -122,12 +130,12 @@ def _mapping_step(preview: intake.SourcePreview, data: bytes, name: str, file_na
         return
     choice = intake.IntakeChoices(
         sheet=sheet, per_customer=per_customer, units=dict.fromkeys(asked, unit) if unit else {},
-        product_grades_as_customer=bool(grade),
+        product_grades_as_customer=grade == "read",
     )
     try:
         loaded = intake.read_book(data, name, mapping, choice)
     except intake.BookError as err:
-        st.error(plain_markdown(err.text(language)), icon=":material/error:")
+        st.error(_error_text(err), icon=":material/error:")
         st.caption(t("book.kept_previous"))
         return
     mapping_digest = hashlib.sha256(repr((sorted(mapping.items()), choice)).encode()).hexdigest()[:12]
@@ -182,7 +190,7 @@ if uploaded is not None:
 
     found = _previewed(None, False)
     if isinstance(found, intake.BookError):
-        st.error(plain_markdown(found.text(language)), icon=":material/error:")
+        st.error(_error_text(found), icon=":material/error:")
         st.caption(t("book.kept_previous"))
     else:
         # Step 1: which table. The sheet intake found is preselected; another may be chosen.
@@ -190,11 +198,12 @@ if uploaded is not None:
         readable = [info for info in found.sheets if info.readable]
         if len(readable) > 1:
             names = [info.name for info in readable]
-            hidden = {info.name for info in readable if not info.visible}
+            # Labels computed now, so that formatting later never depends on the session's state.
+            sheet_labels = {info.name: t("book.sheet_hidden_option", sheet=info.name) if not info.visible
+                            else info.name for info in readable}
             sheet = st.selectbox(
                 t("book.sheet_choice"), names, index=names.index(found.sheet) if found.sheet in names else 0,
-                format_func=lambda name: t("book.sheet_hidden_option", sheet=name) if name in hidden else name,
-                key=f"book_sheet_{file_key}",
+                format_func=sheet_labels.__getitem__, key=f"book_sheet_{file_key}",
             )
         per_customer = False
         preview = found if sheet == found.sheet else _previewed(sheet, False)
@@ -208,7 +217,7 @@ if uploaded is not None:
             else:
                 st.caption(t("book.log_not_summed"))
         if isinstance(preview, intake.BookError):
-            st.error(plain_markdown(preview.text(language)), icon=":material/error:")
+            st.error(_error_text(preview), icon=":material/error:")
             st.caption(t("book.kept_previous"))
         else:
             _mapping_step(preview, data, uploaded.name, file_name, digest, sheet, per_customer)

@@ -82,7 +82,7 @@ def detect(sample: pd.DataFrame, suggested: Mapping[str, str]) -> TransactionLog
         candidates = [c for c in sample.columns if c not in dates and len(filled[c])
                       and _repeat_share(filled[c]) >= REPEAT_SHARE
                       and not (c in numbers and _has_fractions(numbers[c].values))]
-        customer = max(candidates, key=lambda c: filled[c].nunique(), default=None)
+        customer = max(candidates, key=lambda c: (_identifier_like(filled[c]), filled[c].nunique()), default=None)
     if customer is None or not dates:
         return None
     repeats = _repeat_share(filled[customer])
@@ -107,6 +107,14 @@ def _looks_like_dates(values: pd.Series) -> bool:
     """Dates as a log writes them (20260315, 2026-03-15, 2026/3/15), not small numbers read as Excel serials."""
     text = values.astype("str").str.strip()
     return bool(text.str.contains(r"^\d{8}$|\d{4}[-/.年]\d{1,2}", regex=True).mean() >= VALUE_SHARE)
+
+
+def _identifier_like(values: pd.Series) -> bool:
+    """Customer numbers as systems write them: letters in them, leading zeros, or one fixed width of 4+."""
+    text = values.astype("str").str.strip()
+    lengths = text.str.len()
+    return bool(text.str.contains(r"[A-Za-z]|^0\d", regex=True).mean() >= VALUE_SHARE
+                or (lengths.min() >= 4 and lengths.nunique() == 1))
 
 
 def _repeat_share(values: pd.Series) -> float:
