@@ -28,6 +28,14 @@ DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab", " ": "whitespace
 
 language = lang()
 
+def _wan(value: float) -> str:
+    """An amount in 元 as 万元 with separators and no needless decimals: 24,311 · 13 · 2.5."""
+    if value != value:  # NaN: an empty book
+        return "—"
+    wan = value / 10_000
+    return f"{wan:,.0f}" if abs(wan) >= 100 else f"{wan:,.1f}".removesuffix(".0")
+
+
 def _error_text(error: intake.BookError) -> str:
     """A BookError's message for st.error (Markdown): the catalogue's words as they are, the values it quotes
     from the file (its name, headers, cells) escaped so that they show as typed."""
@@ -47,6 +55,8 @@ def _source_line(source: intake.SourcePreview | intake.IntakeReport, rows: int) 
         delimiter = t(f"book.delimiter.{DELIMITER_NAMES.get(source.delimiter or ',', 'comma')}")
         where = t("book.source_text", encoding=ENCODING_NAMES.get(source.encoding or "", source.encoding or ""),
                   delimiter=delimiter)
+    if isinstance(source, intake.SourcePreview) and source.summed:
+        return t("book.source_summed", where=where, n=f"{source.summed_rows:,}", customers=f"{rows:,}")
     if source.headerless:
         return t("book.source_headerless", where=where, n=f"{rows:,}")
     return t("book.source_header", where=where, row=source.header_row, n=f"{rows:,}")
@@ -55,16 +65,14 @@ def _source_line(source: intake.SourcePreview | intake.IntakeReport, rows: int) 
 def _column_label(preview: intake.SourcePreview, column: str) -> str:
     """A mapping dropdown's label: the source header as typed (escaped: widget labels are Markdown, and a
     header like ![x](http://…) must not fetch anything), or the catalogue's name of a summed column."""
-    if preview.summed:
-        return t(f"intake.txn.{column}")
-    return plain_markdown(column)
+    return plain_markdown(intake.column_label(column, language, preview.summed))
 
 
 def _mapping_step(preview: intake.SourcePreview, data: bytes, name: str, file_name: str, digest: str,
                   sheet: str | None, per_customer: bool) -> None:
     st.markdown(t("book.mapping_title", name=file_name, n=len(preview.columns)))
     st.caption(_source_line(preview, preview.data_rows))
-    if preview.headerless:
+    if preview.headerless and not preview.summed:
         st.warning(t("book.headerless"), icon=":material/table_rows:")
     if preview.stray_count:
         cells = "、".join(preview.strays) + (" …" if preview.stray_count > len(preview.strays) else "")
@@ -99,7 +107,8 @@ def _mapping_step(preview: intake.SourcePreview, data: bytes, name: str, file_na
             median = min(preview.magnitudes[column] for column in unit_columns)
             unit_labels = {1.0: t("book.unit_yuan"), intake.TEN_THOUSAND: t("book.unit_wan")}
             unit = st.radio(
-                t("book.unit_question", columns=plain_markdown("」「".join(unit_columns)), median=f"{median:,.4g}"),
+                t("book.unit_question", median=f"{median:,.4g}", columns=plain_markdown("」「".join(
+                    intake.column_label(column, language, preview.summed) for column in unit_columns))),
                 options=list(unit_labels), index=None, horizontal=True, format_func=unit_labels.__getitem__,
                 key=f"book_unit_{token}",
             )
@@ -113,7 +122,7 @@ def _mapping_step(preview: intake.SourcePreview, data: bytes, name: str, file_na
         with st.expander(t("book.raw_head")):
             head = preview.head
             if preview.summed:
-                head = head.rename(columns=lambda column: t(f"intake.txn.{column}"))
+                head = head.rename(columns=lambda column: intake.column_label(column, language, summed=True))
             st.dataframe(head, hide_index=True)
         submitted = st.form_submit_button(t("book.load"), type="primary", icon=":material/check:")
     if not submitted:
@@ -242,7 +251,9 @@ if report is not None:
             ))
         )
     if report.unmapped_columns:
-        st.caption(t("book.unmapped", columns=plain_markdown(t("common.list_sep").join(report.unmapped_columns))))
+        summed = report.transactions > 0
+        unmapped = (intake.column_label(column, language, summed) for column in report.unmapped_columns)
+        st.caption(t("book.unmapped", columns=plain_markdown(t("common.list_sep").join(unmapped))))
     if report.issues:
         issue_table = report.issue_table(language)
         if len(issue_table) <= ISSUES_AS_TABLE:
@@ -267,8 +278,9 @@ st.subheader(t("book.overview_title"))
 summary = book_memo("book.overview", overview.overview)
 customers, total, median, top5 = st.columns(4)
 customers.metric(t("book.customers"), f"{summary.customers:,}")
-total.metric(t("book.total_aum"), charts.money(summary.total_aum, language))
-median.metric(t("book.median_aum"), charts.money(summary.median_aum, language))
+# Money in 万元 (CNY 10k), the unit in the label: "CNY 243.00m" does not fit a quarter of a 1024-px page.
+total.metric(t("book.total_aum"), _wan(summary.total_aum))
+median.metric(t("book.median_aum"), _wan(summary.median_aum))
 top5.metric(t("book.top5_share"), charts.percent(summary.top5_aum_share))
 st.caption(t("book.concentration_note"))
 

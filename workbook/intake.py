@@ -155,7 +155,16 @@ ALLOWED_PREFIX = "allowed."
 def issue_text(kind: str, lang: str, row: int | None, column: str | None, value: str | None, detail: str) -> str:
     if detail.startswith(ALLOWED_PREFIX):  # a field's allowed values, worded per language in the catalogue
         detail = i18n.t(f"intake.{detail}", lang)
-    return i18n.t(f"intake.msg.{kind}", lang, row=row, column=column, value=value, detail=detail)
+    shown = None if column is None else column_label(column, lang)
+    return i18n.t(f"intake.msg.{kind}", lang, row=row, column=shown, value=value, detail=detail)
+
+
+def column_label(column: str, lang: str, summed: bool = False) -> str:
+    """A source column's name for display. The columns of a transaction log summed per customer have
+    language-neutral names (``txn_amount_total``): they show as the catalogue names them (交易金额合计)."""
+    if column in transactions.SUMMARY_COLUMNS and (summed or column not in FIELD_BY_KEY):
+        return i18n.t(f"intake.txn.{column}", lang)
+    return column
 
 
 @dataclass(frozen=True)
@@ -197,7 +206,8 @@ class IntakeReport:
             {
                 i18n.t("intake.table.kind", lang): pd.Series([labels[i.kind] for i in self.issues], dtype="str"),
                 i18n.t("intake.table.row", lang): pd.array([i.row for i in self.issues], dtype="Int64"),
-                i18n.t("intake.table.column", lang): pd.Series([i.column for i in self.issues], dtype="str"),
+                i18n.t("intake.table.column", lang): pd.Series(
+                    [None if i.column is None else column_label(i.column, lang) for i in self.issues], dtype="str"),
                 i18n.t("intake.table.value", lang): pd.Series(values, dtype="str"),
                 i18n.t("intake.table.detail", lang): pd.Series([i.text(lang) for i in self.issues], dtype="str"),
             }
@@ -230,6 +240,7 @@ class SourcePreview:
     stray_count: int = 0
     transactions: transactions.TransactionLog | None = None  # the file looks like a transaction log
     summed: bool = False  # the columns are the log summed per customer (IntakeChoices.per_customer)
+    summed_rows: int = 0  # the transactions summed (data_rows then counts customers)
     magnitudes: dict[str, float] = field(default_factory=dict)  # source column -> median of its positive numbers
     product_grade_columns: tuple[str, ...] = ()  # columns whose values are product risk grades (R1–R5)
 
@@ -521,6 +532,7 @@ def _preview(data: bytes, filename: str, choices: IntakeChoices) -> SourcePrevie
         stray_count=table.stray_values,
         transactions=log,
         summed=grid is not None,
+        summed_rows=grid.summary.transactions if grid is not None and grid.summary is not None else 0,
         magnitudes=_magnitudes(sample),
         product_grade_columns=tuple(c for c in columns if cells.is_product_grade(sample[c])),
     )

@@ -17,6 +17,7 @@ trainee's own export can be unmasked if they choose; nothing here stores anythin
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Mapping
 
@@ -233,8 +234,12 @@ def mask_text(text: str) -> str:
     if not _has_long_number(text):
         return text
     for kind, pattern in _IN_TEXT:
-        text = pattern.sub(lambda match, kind=kind: str(mask_value(match.group(0), kind)), text)
+        text = pattern.sub(functools.partial(_masked_match, kind), text)
     return text
+
+
+def _masked_match(kind: str, match: re.Match[str]) -> str:
+    return str(mask_value(match.group(0), kind))
 
 
 def _has_long_number(text: str) -> bool:

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import atexit
 import contextlib
+import gc
 import os
 import pickle
 import select
@@ -88,7 +89,7 @@ def run(function: Callable[..., T], *args: Any) -> T:
         connection.close()
     if outcome == "error":
         raise value
-    return value  # type: ignore[no-any-return]
+    return value
 
 
 # ---- the server side ----------------------------------------------------------------------------------------
@@ -200,6 +201,8 @@ def _child(connection: Connection) -> None:
         connection.send(os.getpid())
         function, args = connection.recv()
         _limit_resources()
+        # The child lives for one read: the cyclic collector would only walk its millions of parsed cells.
+        gc.disable()
         try:
             result: tuple[str, Any] = ("ok", function(*args))
         except BaseException as err:  # every failure goes back to the server as it was

@@ -107,8 +107,8 @@ def test_overview_of_a_hand_made_book() -> None:
     at = open_app("zh", PAGE, book=ActiveBook(frame=frame, source="upload", label="t.csv", token="overview-4"))
     shown = metric_values(at)
     # total 110万; median (3万 + 5万) / 2 = 4万; top 5% of 4 customers = 1 customer: 100 / 110 = 90.9%
-    assert shown["金融资产合计"] == "110.0 万元"
-    assert shown["资产中位数"] == "4.0 万元"
+    assert shown["金融资产合计（万元）"] == "110"
+    assert shown["资产中位数（万元）"] == "4"
     assert shown["前 5% 客户资产占比"] == "90.9%"
 
 
@@ -225,6 +225,7 @@ def test_a_transaction_log_is_offered_summed_per_customer() -> None:
     assert any("交易流水" in info.value for info in at.info)
     summed = next(box for box in at.checkbox if box.key and box.key.startswith("book_sum_"))
     assert summed.value
+    assert any("24 行交易，按客户汇总为 3 位客户" in caption.value for caption in at.caption)
     labels = [box.label for box in at.selectbox if box.key and box.key.startswith("book_map_")]
     assert sorted(labels) == sorted(["客户号", "交易笔数", "交易金额合计", "交易数量合计", "首次交易日期",
                                      "最近交易日期"])
