@@ -273,3 +273,15 @@ def test_id_numbers_used_as_customer_numbers_never_reach_a_screen(page: str) -> 
     shown += "".join(str(figure) for figure in plotly_figures(at))  # 1.4's hover texts
     assert not [value for value in raw if value in shown]
     assert any(value[:4] + "**********" + value[-4:] in shown for value in raw)
+
+
+def test_a_customer_number_with_html_is_text_in_the_hover_of_1_4() -> None:
+    frame = sample_book(40, seed=5)
+    ids = frame["customer_id"].tolist()
+    ids[0] = "<b>VIP</b><a href='http://x'>1</a>"
+    frame["customer_id"] = pd.Series(ids, dtype="str")
+    at = open_app("zh", "views/s1_4_asset_liability.py",
+                  book=ActiveBook(frame=frame, source="upload", label="h.xlsx", token="html-ids"))
+    assert not at.exception
+    spec = "".join(str(figure) for figure in plotly_figures(at))
+    assert "&lt;b&gt;VIP&lt;/b&gt;" in spec and "<b>VIP</b>" not in spec
