@@ -218,8 +218,8 @@ if uploaded is not None:
         preview = found if sheet == found.sheet else _previewed(sheet, False)
         if not isinstance(preview, intake.BookError) and preview.transactions is not None:
             log = preview.transactions
-            st.info(plain_markdown(t("book.log_detected", share=charts.percent(log.repeat_share), date=log.date,
-                                     amount=log.amount)), icon=":material/receipt_long:")
+            st.info(t("book.log_detected", share=charts.percent(log.repeat_share), date=plain_markdown(log.date),
+                      amount=plain_markdown(log.amount)), icon=":material/receipt_long:")
             per_customer = st.checkbox(t("book.log_sum"), value=True, key=f"book_sum_{file_key}")
             if per_customer:
                 preview = _previewed(sheet, True)
