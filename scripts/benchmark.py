@@ -146,9 +146,45 @@ def bench_intake() -> None:
     wide.rename(columns={f.key: f.zh for f in FIELDS}).to_excel(data, index=False)
     payload = data.getvalue()
     raw, _ = timed(lambda: CalamineWorkbook.from_filelike(io.BytesIO(payload)).get_sheet_by_index(0).to_python())
+    rss_before = _rss_mb()
     full, _ = timed(lambda: read_book(payload, "wide.xlsx"))
     report("intake: 50,000 × 30 xlsx read_book", full, "≤ 2 × raw calamine", raw_ms=round(raw * 1000),
-           x=round(full / raw, 2))
+           x=round(full / raw, 2), server_rss_growth_mb=_rss_mb() - rss_before)
+
+    # The sheet's pre-scan alone (inflate + scan), part of the read above.
+    import zipfile
+
+    from workbook import extent
+
+    def pre_scan() -> None:
+        with zipfile.ZipFile(io.BytesIO(payload)) as archive:
+            extent.scan_sheet(archive.read("xl/worksheets/sheet1.xml"))
+
+    scan, _ = timed(pre_scan)
+    report("intake: pre-scan of that sheet (inflate + scan)", scan, "—")
+
+    # The issue's crash file: one value in XFD1048576 (calamine alone asks for 512 GiB and aborts).
+    crash = _crash_file()
+    seconds, load = timed(lambda: read_book(crash, "crash.xlsx"))
+    report("intake: crash file (XFD1048576) read_book", seconds, "no abort", bytes=len(crash),
+           rows=len(load.book))
+
+
+def _rss_mb() -> int:
+    """This (the server's) process's resident memory in MB, from /proc (0 where there is none)."""
+    try:
+        with open("/proc/self/status") as handle:
+            return next(int(line.split()[1]) // 1024 for line in handle if line.startswith("VmRSS:"))
+    except OSError:
+        return 0
+
+
+def _crash_file() -> bytes:
+    from tests.workbook.intake_files import raw_xlsx, sheet_xml, table_rows
+
+    rows = table_rows([["客户号", "金融资产"], *[[f"C{i:03d}", 50_000 + i] for i in range(10)]])
+    rows[1_048_576] = {"XFD1048576": 1}
+    return raw_xlsx(sheet_xml(rows, dimension="A1:XFD1048576"))
 
 
 def bench_export() -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 import string
 import textwrap
 import unicodedata
@@ -244,5 +245,12 @@ _MARKDOWN_ESCAPES = {ord(c): f"\\{c}" for c in string.punctuation}
 
 def plain_markdown(text: str) -> str:
     """Text the trainees typed, safe to place in Markdown (a table cell, a line of st.markdown): every ASCII
-    punctuation mark is escaped, so "*", "$5", ":red[x]" or "<b>" show as typed, and line breaks are kept."""
-    return "  \n".join(line.translate(_MARKDOWN_ESCAPES) for line in str(text).split("\n"))
+    punctuation mark is escaped, so "*", "$5", ":red[x]" or "<b>" show as typed, and line breaks are kept.
+
+    Escapes do not stop GFM's literal autolinks (found in the text after parsing): an invisible word joiner
+    inside "://", "www." and "@" does, so that http://x, www.x.com and a@b.com stay text, not links."""
+    text = _AUTOLINK_STARTS.sub(lambda match: match.group(0)[:-1] + "\u2060" + match.group(0)[-1], str(text))
+    return "  \n".join(line.translate(_MARKDOWN_ESCAPES) for line in text.split("\n"))
+
+
+_AUTOLINK_STARTS = re.compile(r"://|(?i:www)\.|@.")

@@ -4,6 +4,7 @@ capacity with the over- and under-served lists and the top liabilities with acti
 
 from __future__ import annotations
 
+import html  # a customer number from the trainee's file is text in Plotly's hover HTML
 import math
 from typing import Any
 
@@ -214,7 +215,8 @@ def _scatter_figure(review: ar.AssetReview, log_axes: bool) -> Any:
     groups = []
     for kind, colour in zip(KINDS, (charts.GOOD, charts.HIGHLIGHT, charts.ACCENT), strict=True):
         subset = points[points["kind"].astype("str") == kind]
-        hovers = [t("s1.asset.hover", customer=customer, revenue=_money(revenue), cost=_money(cost), net=_money(net))
+        hovers = [t("s1.asset.hover", customer=html.escape(customer), revenue=_money(revenue), cost=_money(cost),
+                    net=_money(net))
                   for customer, revenue, cost, net in zip(subset["customer"], subset["revenue"], subset["cost"],
                                                           subset["net"], strict=True)]
         groups.append((t(f"profit.kind.{kind}"), subset["revenue"], subset["cost"], hovers, colour))

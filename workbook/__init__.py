@@ -16,6 +16,7 @@ _FACADE: dict[str, str] = {
     "BookLoad": "intake",
     "BookError": "intake",
     "preview_source": "intake",
+    "IntakeChoices": "intake",
     "SourcePreview": "intake",
     "IntakeReport": "intake",
     "IntakeIssue": "intake",

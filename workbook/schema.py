@@ -274,6 +274,17 @@ CANONICAL_KEYS: tuple[str, ...] = tuple(f.key for f in FIELDS)
 REQUIRED_KEYS: tuple[str, ...] = tuple(f.key for f in FIELDS if f.required)
 PII_KEYS: tuple[str, ...] = tuple(f.key for f in FIELDS if f.pii)
 
+# Balances a customer holds (not costs or fees): a list kept in 万元 shows it here first, in magnitudes.
+BALANCE_KEYS: frozenset[str] = frozenset({
+    "aum", "aum_12m_ago", "deposit_balance", "wealth_balance", "fund_balance", "insurance_balance", "loan_balance",
+    "external_assets_est", "maturing_90d",
+})
+
+# A book column beside the canonical ones, present only when some cells could not be read: per customer, the
+# keys of the fields whose cell held a value intake could not read (comma-separated; NaN when none). The field's
+# own column keeps its meaning (a value, or NaN), so a module can tell "unreadable" from "blank".
+UNREADABLE = "unreadable_fields"
+
 # Canonical categories for the few categorical fields the rules read.
 RISK_LEVELS: tuple[str, ...] = ("C1", "C2", "C3", "C4", "C5")
 PURCHASE_INTENTS: tuple[str, ...] = ("高", "中", "低")
@@ -340,3 +351,13 @@ def finite_number(value: object) -> float | None:
     except (TypeError, ValueError):
         return None
     return number if math.isfinite(number) else None
+
+
+def unreadable(book: pd.DataFrame, key: str) -> np.ndarray:
+    """Per customer, whether the book's ``key`` cell held a value that could not be read (and is NaN for
+    that reason, not because it was blank). All False for a book without the marker column."""
+    if UNREADABLE not in book.columns:
+        return np.zeros(len(book), dtype=bool)
+    marks = book[UNREADABLE].astype("str").fillna("")
+    return marks.str.split(",").map(lambda keys: key in keys if isinstance(keys, list) else False).to_numpy(
+        dtype=bool)

@@ -754,7 +754,7 @@ def _rule_profit_kind(ctx: _Context) -> _RuleResult:
     names = {f.name for f in dataclasses.fields(ProfitParams)}
     settings = {k: float(v) for k, v in ctx.params.items()
                 if k in names and isinstance(v, (int, float)) and not isinstance(v, bool)}
-    kind = profitability(ctx.book, ProfitParams(**settings))["kind"].astype("str")
+    kind = profitability(ctx.book, dataclasses.replace(ProfitParams(), **settings))["kind"].astype("str")
     order = [tier.code for tier in ctx.scheme.base_tiers]  # liability, potential, asset
     codes = pd.Categorical(kind, categories=order).codes.astype(np.int16)
     return _RuleResult(np.asarray(codes, dtype=np.int16))
