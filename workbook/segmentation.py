@@ -752,7 +752,7 @@ def _rule_profit_kind(ctx: _Context) -> _RuleResult:
 
     # The trainee's 1.4 settings travel in the parameters (any ProfitParams field); the rest are 1.4's defaults.
     names = {f.name for f in dataclasses.fields(ProfitParams)}
-    settings = {k: float(v) for k, v in ctx.params.items()
+    settings: dict[str, Any] = {k: float(v) for k, v in ctx.params.items()
                 if k in names and isinstance(v, (int, float)) and not isinstance(v, bool)}
     kind = profitability(ctx.book, dataclasses.replace(ProfitParams(), **settings))["kind"].astype("str")
     order = [tier.code for tier in ctx.scheme.base_tiers]  # liability, potential, asset
