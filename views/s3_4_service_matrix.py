@@ -4,7 +4,7 @@ tier's plan cost (hours × hourly cost + benefits) against the revenue the tier 
 import pandas as pd
 import streamlit as st
 
-from ui import charts
+from ui import charts, profit_settings
 from ui import segment_views as views
 from ui.frame import footer, header
 from ui.state import active_book, book_memo, lang, module_values, save_values, t
@@ -32,7 +32,7 @@ if scheme_id != saved["scheme"]:
     save_values(PAGE, scheme=scheme_id)
 detail, params = views.trainee_segmentation(scheme_id)
 
-profit_params, from_s1_4 = services.profit_params_from(module_values("s1_4"))
+profit_params, from_s1_4 = profit_settings.profit_params()
 hourly = profit_params.hourly_cost
 st.caption(
     t("s3_4.hourly_from_s1_4" if from_s1_4 else "s3_4.hourly_default", hourly=f"{hourly:,.0f}", page=t("nav.s1_4"),

@@ -6,7 +6,7 @@ trainee has."""
 import pandas as pd
 import streamlit as st
 
-from ui import charts, section4
+from ui import charts, profit_settings, section4
 from ui import segment_views as views
 from ui.frame import footer, header
 from ui.state import book_memo, lang, module_values, save_values, t
@@ -30,7 +30,7 @@ separator = t("common.list_sep")
 scheme_id = section4.scheme_choice(PAGE, "s4.scheme_label")
 detail, params = views.trainee_segmentation(scheme_id)
 labels = detail.labels(language)
-profit_params, _ = services.profit_params_from(module_values("s1_4"))
+profit_params, _ = profit_settings.profit_params()
 key_args = (scheme_id, params_key(dict(detail.params)), repr(profit_params))
 summary = book_memo("s4_2.summary", lambda frame, *_: tier_summary(frame, detail), *key_args)
 figures = book_memo("s4_2.degrees", lambda frame, *_: four_degrees(frame, detail.tiers, profit_params=profit_params)

@@ -7,7 +7,7 @@ import json
 import pandas as pd
 import streamlit as st
 
-from ui import charts, section4
+from ui import charts, profit_settings, section4
 from ui import segment_views as views
 from ui.frame import footer, header
 from ui.state import active_book, book_memo, lang, module_values, save_values, t
@@ -58,7 +58,7 @@ def _init(name: str, value: float) -> None:
 # ---- which segmentation, and the hour's cost ----------------------------------------------------------------------
 scheme_id = section4.scheme_choice(PAGE, "s4.scheme_label")
 detail, params = views.trainee_segmentation(scheme_id)
-profit_params, from_s1_4 = services.profit_params_from(module_values("s1_4"))
+profit_params, from_s1_4 = profit_settings.profit_params()
 hourly = profit_params.hourly_cost
 st.caption(t("s3_4.hourly_from_s1_4" if from_s1_4 else "s3_4.hourly_default", hourly=f"{hourly:,.0f}",
              page=t("nav.s1_4"), annual=f"{profit_params.annual_cost:,.0f}",

@@ -9,13 +9,13 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from ui import charts, section4
+from ui import charts, profit_settings, section4
 from ui import exercise_views as finish_flow
 from ui import segment_views as views
 from ui.frame import footer, header
 from ui.state import active_book, book_memo, lang, module_values, save_values, t
 from ui.tier_views import params_key, plain_markdown, text_table
-from workbook import exercises, ladder, services
+from workbook import exercises, ladder
 from workbook import strategy as strat
 from workbook.segmentation import INSUFFICIENT, SCHEME_IDS, SCHEMES, SchemeParamError
 
@@ -28,7 +28,7 @@ language = lang()
 book = active_book()
 saved = module_values(PAGE, DEFAULTS)
 exercise1 = module_values("s3_5", {"group": "", "members": "", "schemes": None})
-profit_params, _ = services.profit_params_from(module_values("s1_4"))
+profit_params, _ = profit_settings.profit_params()
 separator = t("common.list_sep")
 
 # ---- the group: the same people as in exercise 1 unless they say otherwise -----------------------------------------

@@ -368,23 +368,27 @@ def plan_vs_today(costs: pd.DataFrame, actuals: pd.DataFrame) -> tuple[pd.DataFr
 HOURLY_COST_KEYS: tuple[str, ...] = ("annual_cost", "effective_hours")
 
 
-def profit_params_from(values: Mapping[str, Any] | None) -> tuple[ProfitParams, bool]:
-    """ProfitParams from the trainee's 1.4 entries, and whether the hourly cost came from there (else defaults).
+def profit_params_from(values: Mapping[str, Any] | None,
+                       service_plan: Mapping[str, Any] | None = None) -> tuple[ProfitParams, bool]:
+    """ProfitParams from the trainee's 1.4 entries (``values``: workspace module "s1_4") and 3.4's plan
+    (``service_plan``: module "s3_4", for the service standard), exactly as 1.4 builds them
+    (``asset_review.trainee_params``); and whether the hourly cost came from 1.4 (else the defaults).
 
-    Revenue per tier then uses the same spreads as 1.4, so 3.4's "tier revenue" matches 1.4's figures.
+    Revenue, cost-to-serve assumptions and hourly cost are then 1.4's, so 3.4's "tier revenue", 4.3's throughput
+    and the exercises' evidence match 1.4's figures.
     """
-    from workbook.asset_review import ReviewInputs
+    from workbook.asset_review import trainee_params
 
-    names = set(ReviewInputs.__dataclass_fields__)
-    chosen: dict[str, float] = {}
-    for key, value in (values or {}).items():
-        if key in names:
-            try:
-                number = float(value)
-            except (TypeError, ValueError):
-                continue
-            if math.isfinite(number):
-                chosen[key] = number
-    if not chosen:
-        return DEFAULT_PARAMS, False
-    return ReviewInputs(**chosen).params(), any(k in chosen for k in HOURLY_COST_KEYS)
+    entered = values or {}
+    from_s1_4 = any(_typed_number(entered.get(key)) for key in HOURLY_COST_KEYS)
+    return trainee_params(values, service_plan), from_s1_4
+
+
+def _typed_number(value: Any) -> bool:
+    """Whether a stored 1.4 entry is a number 1.4 uses (``asset_review.inputs_from`` reads no text)."""
+    if value is None or isinstance(value, str):
+        return False
+    try:
+        return math.isfinite(float(value))
+    except (TypeError, ValueError):
+        return False
