@@ -178,7 +178,10 @@ if ordered:
         t("tiers.col.customers"): check.tiers["customers"].tolist(),
         t("s4_2.col.per_customer"): [f"{v:g}" for v in check.tiers["hours_per_customer"]],
         t("s4_2.col.hours"): [section4.hours(v) for v in check.tiers["hours"]],
+        # today's hours as 1.4 prices them, beside the plan (4.3 counts the same)
+        t("s4_2.col.today"): [section4.hours(flows.loc[c, "hours"]) for c in check.tiers.index],
     }), hide_index=True, width="stretch")
+    st.caption(t("s4_2.today_note", page=t("nav.s1_4")))
     if check.fits:
         st.success(t("s4_2.hours_fit", needed=section4.hours(check.needed), available=section4.hours(
             check.available)), icon=":material/check_circle:")

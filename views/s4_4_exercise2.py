@@ -151,8 +151,10 @@ for member, tab in zip(members, st.tabs(members) if members else [], strict=True
             if pd.isna(row["revenue"]):
                 st.caption(t("s4_4.no_revenue"))
             else:
-                st.caption(t("s4_4.evidence_line", revenue=charts.money(float(row["revenue"]), language),
-                             hours=section4.hours(row["hours"])))
+                assumed = row["hours_source"] == exercises.HOURS_ASSUMED
+                st.caption(t("s4_4.evidence_line_assumed" if assumed else "s4_4.evidence_line",
+                             revenue=charts.money(float(row["revenue"]), language),
+                             hours=section4.hours(row["hours"]), page=t("nav.s1_4")))
             # The segment's strategy from 4.2 (its starting point where the group has not written one there).
             codes = [c for c in evidence.tiers.index if int(evidence.tiers.loc[c, "customers"]) > 0]
             written = (module_values("s4_2", {"strategies": {}})["strategies"] or {}).get(scheme_id, {})
@@ -172,7 +174,8 @@ for member, tab in zip(members, st.tabs(members) if members else [], strict=True
                 ))
                 st.markdown(t("s4_4.strategy_channels", channels=separator.join(
                     t(f"s4_2.channel.{c}") for c in plan.channels) or "—",
-                    hours=section4.hours(plan.hours_per_customer * int(row["customers"]))))
+                    hours=section4.hours(plan.hours_per_customer * int(row["customers"])),
+                    today=section4.hours(row["hours"])))
                 targets = separator.join(t(f"s4_4.kpi.{degree}", target=f"{value:g}")
                                          for degree, value in plan.kpis.items() if value is not None)
                 st.markdown(t("s4_4.strategy_kpis", kpis=targets or "—"))

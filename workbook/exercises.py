@@ -532,16 +532,19 @@ def check_exercise2(submission: Mapping[str, Any], lang: str = "zh") -> list[Pro
 
 
 EVIDENCE_COLUMNS: tuple[str, ...] = (
-    "customers", "customer_share", "aum", "aum_share", "revenue", "t", "hours", "t_per_hour",
+    "customers", "customer_share", "aum", "aum_share", "revenue", "t", "hours", "t_per_hour", "hours_source",
 )
+# Where a tier's hours come from (``hours_source``): the book's service hours, or 1.4's cost-to-serve assumptions
+# (the hours 1.4 prices when the book records none); "" (None in a payload) when there are no hours at all.
+HOURS_BOOK, HOURS_ASSUMED = "book", "assumed"
 
 
 @dataclass(frozen=True, eq=False)
 class SegmentEvidence:
     """The evidence for choosing a segment, for every tier of one segmentation. ``tiers``: per tier the
-    ``EVIDENCE_COLUMNS`` — revenue, T and T per hour NaN when the book has no revenue field (unknown, not 0), hours
-    and T per hour NaN where no service hours are recorded. ``figures``: the four-degree figures (3.3) per tier,
-    today's values of the KPIs."""
+    ``EVIDENCE_COLUMNS`` — revenue, T and T per hour NaN when the book has no revenue field (unknown, not 0); hours
+    and T per hour are 4.3's: the hours 1.4 prices (``hours_source`` says whether the book's or 1.4's assumptions),
+    NaN where there are none. ``figures``: the four-degree figures (3.3) per tier, today's values of the KPIs."""
 
     segmentation: Any
     tiers: pd.DataFrame
@@ -565,6 +568,8 @@ def segment_evidence(
     result = profitability(book, profit_params)
     flows = throughput_by_tier(book, detail.tiers, profit_params, result=result)
     tiers = tier_summary(book, detail).join(flows[["revenue", "t", "hours", "t_per_hour"]])
+    tiers["hours_source"] = np.where(flows["hours_recorded"] > 0, HOURS_BOOK,
+                                     np.where(flows["hours_assumed"] > 0, HOURS_ASSUMED, ""))
     if not revenue_known(book):
         tiers[["revenue", "t", "t_per_hour"]] = np.nan
     figures = four_degrees(book, detail.tiers, revenue=result["revenue"]).figures
@@ -640,6 +645,7 @@ def exercise2_submission(
                         "aum": round(float(row["aum"]), 2),
                         "aum_share": round(float(row["aum_share"]), 6),
                         **{k: _maybe(row[k]) for k in ("revenue", "t", "hours", "t_per_hour")},
+                        "hours_source": str(row["hours_source"]) or None,
                     },
                     "strategy": _strategy_entry(direction.get("strategy"), customers,
                                                 {str(k): v for k, v in evidence.figures.loc[code].items()}),
@@ -658,13 +664,14 @@ def exercise2_submission(
 @dataclass(frozen=True)
 class DirectionSummary:
     """One member's direction as the group reads it: names in the reader's language, the evidence figures (None
-    where the book could not show them), the strategy's text, ways of marketing (codes), KPI rows (degree, unit,
-    current, target) and the 90-day actions."""
+    where the book could not show them) and where its hours come from, the strategy's text, ways of marketing
+    (codes), KPI rows (degree, unit, current, target) and the 90-day actions."""
 
     member: str
     scheme: str
     tier: str
     evidence: Mapping[str, float | None]
+    hours_source: str  # HOURS_BOOK, HOURS_ASSUMED or "" (no hours, or a damaged payload)
     strategy: Mapping[str, str]
     channels: tuple[str, ...]
     hours_per_customer: float | None
@@ -704,7 +711,9 @@ def exercise2_summary(submission: Any, lang: str = "zh") -> Exercise2Summary:
             member=_text(entry.get("member")),
             scheme=_name(entry, lang) if entry.get("name") else _text(entry.get("scheme")),
             tier=_text(tier.get(lang)) or _text(tier.get("zh")) or _text(tier.get("code")),
-            evidence={k: _optional(v) for k, v in evidence.items()},
+            evidence={k: _optional(v) for k, v in evidence.items() if k != "hours_source"},
+            hours_source=source if (source := _text(evidence.get("hours_source"))) in (HOURS_BOOK, HOURS_ASSUMED)
+            else "",
             strategy={f: _text(plan.get(f)) for f in ("goal", "needs", "products", "services", "cadence")},
             channels=tuple(str(c) for c in channels) if isinstance(channels, (list, tuple)) else (),
             hours_per_customer=_optional(plan.get("hours_per_customer")),
