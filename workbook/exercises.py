@@ -12,8 +12,43 @@ page 4.2 and 90-day actions with owners and dates; :func:`check_exercise2` lists
 
 Privacy: :func:`exercise1_submission` and :func:`exercise2_submission` build the payloads from aggregates only —
 scheme ids, parameters, tier labels with customer counts and totals per tier, the book's size — plus the
-trainees' own text. They never carry a customer row, a customer id or a customer name; the classroom issue sends
-exactly these payloads to the instructor.
+trainees' own text. They never carry a customer row, a customer id or a customer name.
+
+Submitting. Pages 3.5 and 4.4 send these payloads, unchanged, to the classroom database through one flow
+(``ui.exercise_views``): ``Store.submit(workshop, group, exercise_id, payload, client_key, submitted_by)`` with
+``exercise_id`` = :data:`EXERCISE_ID` ("exercise1") or :data:`EXERCISE2_ID` ("exercise2"). The instructor board reads
+them back with ``Store.submissions(workshop, exercise_id)`` (each group's current one); ``Submission.payload`` is the
+dict below, plain JSON. Read it with :func:`submission_summary` / :func:`exercise2_summary` and check it with
+:func:`check_exercise1` / :func:`check_exercise2`: they accept a damaged payload without raising.
+
+Exercise 1 payload (``PAYLOAD_VERSION`` 2)::
+
+    {"exercise": "exercise1", "version": 2, "group": str, "members": [str, …],
+     "book": {"source": "sample" | "upload", "customers": int, "aum": float (元)},
+     "schemes": [{"scheme": scheme id, "name": {"zh", "en"}, "params": the resolved parameters,
+                  "tiers": [{"code", "zh", "en", "customers": int, "aum": float (元), "customer_share": 0–1,
+                             "aum_share": 0–1, "service": str, "service_own": bool}, …]}, …],
+     "reflection": str}
+
+Exercise 2 payload (same version)::
+
+    {"exercise": "exercise2", "version": 2, "group": str, "members": [str, …], "book": as above,
+     "start": "YYYY-MM-DD" | "" (the 90 days run from it),
+     "directions": [{"member": str, "scheme": scheme id, "name": {"zh", "en"}, "params": resolved parameters,
+                     "tier": {"code", "zh", "en"},
+                     "evidence": {"customers": int, "customer_share": 0–1, "aum": 元, "aum_share": 0–1,
+                                  "revenue": 元 | None, "t": 元 | None, "hours": h | None, "t_per_hour": 元 | None,
+                                  "hours_source": "book" | "assumed" | None},
+                     "strategy": {"goal", "needs", "products", "services", "cadence": str,
+                                  "channels": ["one_to_one" | "one_to_many" | "online", …],
+                                  "hours_per_customer": h | None, "hours": h | None (planned, a year),
+                                  "kpis": {degree: {"figure", "unit", "current": float | None,
+                                                    "target": float | None}}},
+                     "actions": [{"action": str, "owner": str, "due": "YYYY-MM-DD" | ""}, …]}, …]}
+
+A direction whose member has not chosen a segment carries only ``member``, ``scheme`` and ``actions``. None means
+unknown (the book lacks the field), never 0. ``hours`` and ``t_per_hour`` are page 4.3's: the hours 1.4 prices,
+from the book (``hours_source`` "book") or 1.4's cost-to-serve assumptions ("assumed").
 """
 
 from __future__ import annotations

@@ -75,6 +75,24 @@ def test_evidence_from_the_data_on_a_hand_book() -> None:
     assert payload["start"] == START
 
 
+def test_the_payload_has_the_documented_shape() -> None:
+    # The instructor board reads these keys (workbook/exercises.py documents them): a change here is a change there.
+    payload = _payload(hand_book())
+    assert set(payload) == {"exercise", "version", "group", "members", "book", "start", "directions"}
+    assert payload["exercise"] == exercises.EXERCISE2_ID and payload["version"] == exercises.PAYLOAD_VERSION
+    direction = payload["directions"][0]
+    assert set(direction) == {"member", "scheme", "name", "params", "tier", "evidence", "strategy", "actions"}
+    assert set(direction["evidence"]) == {"customers", "customer_share", "aum", "aum_share", "revenue", "t", "hours",
+                                          "t_per_hour", "hours_source"}
+    assert set(direction["strategy"]) == {"goal", "needs", "products", "services", "cadence", "channels",
+                                          "hours_per_customer", "hours", "kpis"}
+    assert all(set(kpi) == {"figure", "unit", "current", "target"} for kpi in direction["strategy"]["kpis"].values())
+    assert set(direction["actions"][0]) == {"action", "owner", "due"}
+    # a member without a segment: only who, which segmentation and the actions
+    bare = _payload(hand_book(), members=["张三"], directions=[{"member": "张三", "scheme": "aum", "actions": []}])
+    assert set(bare["directions"][0]) == {"member", "scheme", "actions"}
+
+
 def test_complete_payload_has_no_problem_and_no_customer_detail() -> None:
     book = hand_book()
     payload = _payload(book)
