@@ -232,9 +232,9 @@ language = lang()
 book = active_book()
 values = module_values(PAGE, DEFAULTS)
 # 3.4's service standard for the default AUM ladder, with the trainee's edits there: it caps the justified hours.
-aum_plan = module_values("s3_4", {"overrides": {}}).get("overrides") or {}
-standard = ar.standard_hours_from(aum_plan.get("aum") if isinstance(aum_plan, dict) else None)
-params = ar.params_from(values, standard)
+# ``trainee_params`` is the one function every page builds its ProfitParams with (ui.profit_settings).
+service_plan = module_values("s3_4", {"overrides": {}})
+params = ar.trainee_params(values, service_plan)
 
 # ---- step 1: the hourly cost, worked back ------------------------------------------------------------------
 st.header(t("s1.asset.step1"))
@@ -278,7 +278,7 @@ with st.expander(t("s1.asset.assumptions_title"), icon=":material/rule:", expand
     st.caption(t("s1.asset.fee_note", fields=_fields_text(("fee_income_12m",))))
     st.button(t("s1.asset.assumptions_reset"), on_click=_reset_assumptions, icon=":material/restart_alt:",
               key=_key("assumptions_reset"))
-params = ar.params_from(values, standard)  # with this run's edits of the assumptions table
+params = ar.trainee_params(values, service_plan)  # with this run's edits of the assumptions table
 
 result: ar.AssetReview = book_memo("s1_4.review", ar.review, params)
 

@@ -10,7 +10,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from ui import charts, leverage_views
+from ui import charts, leverage_views, profit_settings
 from ui import segment_views as segments
 from ui.frame import footer, header
 from ui.kyc_views import money_wan
@@ -309,7 +309,7 @@ if table is None:
     st.stop()
 
 total = lv.totals(table)
-profit_params, from_s1_4 = services.profit_params_from(module_values("s1_4"))
+profit_params, from_s1_4 = profit_settings.profit_params()
 hourly = profit_params.hourly_cost
 top_left, top_right = st.columns(2)
 top_left.metric(t("s2_2.metric.saved_month"), _hours(total.hours_saved))

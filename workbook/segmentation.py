@@ -746,15 +746,14 @@ def _rule_new_flag(ctx: _Context) -> _RuleResult:
 
 
 def _rule_profit_kind(ctx: _Context) -> _RuleResult:
-    import dataclasses
+    from workbook.asset_review import params_from
+    from workbook.profit import profitability
 
-    from workbook.profit import ProfitParams, profitability
-
-    # The trainee's 1.4 settings travel in the parameters (any ProfitParams field); the rest are 1.4's defaults.
-    names = {f.name for f in dataclasses.fields(ProfitParams)}
-    settings: dict[str, Any] = {k: float(v) for k, v in ctx.params.items()
-                if k in names and isinstance(v, (int, float)) and not isinstance(v, bool)}
-    kind = profitability(ctx.book, dataclasses.replace(ProfitParams(), **settings))["kind"].astype("str")
+    # The trainee's 1.4 entries travel in the parameters as the workspace keeps them (``asset_review.settings_from``:
+    # the ReviewInputs numbers and the edited tier assumptions), and are turned into ProfitParams by the same
+    # function 1.4 uses, so the verdicts are 1.4's. 3.4's service standard is left out: it caps the 倒推 hours,
+    # which do not decide the kind.
+    kind = profitability(ctx.book, params_from(ctx.params))["kind"].astype("str")
     order = [tier.code for tier in ctx.scheme.base_tiers]  # liability, potential, asset
     codes = pd.Categorical(kind, categories=order).codes.astype(np.int16)
     return _RuleResult(np.asarray(codes, dtype=np.int16))
