@@ -16,6 +16,7 @@ from ui.frame import footer, header
 from ui.persona_cards import persona_cards
 from ui.state import active_book, book_memo, lang, memo, module_values, save_values, t
 from workbook import asset_review as ar
+from workbook.money import money_text
 from workbook.profit import COST_INPUTS, KINDS, REVENUE_INPUTS, assumed_inputs
 from workbook.schema import field_label
 from workbook.segmentation import SCHEMES
@@ -73,7 +74,7 @@ def _fields_text(keys: tuple[str, ...]) -> str:
 
 
 def _money(value: float) -> str:
-    return charts.money(value, language)
+    return money_text(value, language)
 
 
 def _hours(value: float) -> str:

@@ -13,11 +13,11 @@ import streamlit as st
 from ui import charts, leverage_views
 from ui import segment_views as segments
 from ui.frame import footer, header
-from ui.kyc_views import money_wan
 from ui.state import book_memo, lang, memo, module_values, save_values, t
 from ui.tier_views import grouped_bars, text_table
 from workbook import bottleneck, kyc, services
 from workbook import leverage as lv
+from workbook.money import money_text
 from workbook.schema import field_label
 from workbook.segmentation import SCHEME_IDS, SCHEMES
 
@@ -319,7 +319,7 @@ bottom_left.metric(t("s2_2.metric.after_week"), _hours(total.after_weekly),
                    delta=t("s2_2.metric.before", hours=_hours(total.one_to_one_weekly)), delta_color="off",
                    delta_arrow="off")
 bottom_right.metric(t("s2_2.metric.value_year"),
-                    money_wan(lv.yearly_value(total.hours_saved, hourly), language))
+                    money_text(lv.yearly_value(total.hours_saved, hourly), language))
 st.caption(t("s2_2.value_from_s1_4" if from_s1_4 else "s2_2.value_default", hourly=f"{hourly:,.0f}",
              page=t("nav.s1_4"), annual=f"{profit_params.annual_cost:,.0f}",
              hours=f"{profit_params.effective_hours:,.0f}"))
@@ -340,8 +340,8 @@ results = pd.DataFrame({
 st.table(results.rename(columns={name: t(f"s2_2.col.result.{name}") for name in results.columns}),
          hide_index=True, border="horizontal")
 if total.event_cost > 0:
-    st.caption(t("s2_2.event_cost", cost=money_wan(total.event_cost, language),
-                 year=money_wan(total.event_cost * lv.MONTHS_PER_YEAR, language)))
+    st.caption(t("s2_2.event_cost", cost=money_text(total.event_cost, language),
+                 year=money_text(total.event_cost * lv.MONTHS_PER_YEAR, language)))
 losing = [labels[key] for key in table.index if table.at[key, "hours_saved"] < -1e-9]
 if losing:
     st.warning(t("s2_2.losing", groups=separator.join(losing)), icon=":material/warning:")

@@ -12,6 +12,7 @@ from typing import Any
 # public name -> module (one domain noun per module)
 _FACADE: dict[str, str] = {
     "sample_book": "samples",
+    "money_text": "money",
     "read_book": "intake",
     "BookLoad": "intake",
     "BookError": "intake",
