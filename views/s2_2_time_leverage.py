@@ -5,6 +5,7 @@ serve a group at once, the hours they save and what those hours are worth, and a
 from __future__ import annotations
 
 import datetime
+import json
 from typing import Any
 
 import pandas as pd
@@ -14,10 +15,10 @@ from ui import charts, leverage_views
 from ui import segment_views as segments
 from ui.frame import footer, header
 from ui.state import book_memo, lang, memo, module_values, save_values, t
-from ui.tier_views import grouped_bars, text_table
+from ui.tier_views import grouped_bars, params_key, text_table
 from workbook import bottleneck, kyc, services
 from workbook import leverage as lv
-from workbook.money import money_text
+from workbook.money import money_text, wan_cell, yuan_cell
 from workbook.schema import field_label
 from workbook.segmentation import SCHEME_IDS, SCHEMES
 
@@ -311,6 +312,20 @@ if table is None:
 total = lv.totals(table)
 profit_params, from_s1_4 = services.profit_params_from(module_values("s1_4"))
 hourly = profit_params.hourly_cost
+# A freed hour is worth its tier's T per manager-hour (4.3); the hourly cost of 1.4 only where that is unknown.
+group_tiers = {spec.key: spec.code for spec in specs}
+revenue_known = book_memo("s2_2.revenue_known", services.revenue_known)
+if source != "tier":
+    hour_values = lv.hour_values(group_tiers, None, hourly, lv.NEED_GROUPS)
+elif not revenue_known:
+    hour_values = lv.hour_values(group_tiers, None, hourly, lv.NO_REVENUE)
+else:
+    plan_hours = {code: hours_by_tier.get(code, 0.0) * int(counts.get(code, 0)) for code in codes}
+    t_per_hour = book_memo(
+        "s2_2.t_per_hour", lambda frame, *_: lv.tier_t_per_hour(frame, detail.tiers, profit_params, plan_hours),
+        scheme_id, params_key(dict(detail.params)), repr(profit_params), json.dumps(plan_hours, sort_keys=True))
+    hour_values = lv.hour_values(group_tiers, t_per_hour, hourly)
+yearly = lv.yearly_values(table, hour_values)
 top_left, top_right = st.columns(2)
 top_left.metric(t("s2_2.metric.saved_month"), _hours(total.hours_saved))
 top_right.metric(t("s2_2.metric.saved_week"), _hours(total.saved_weekly))
@@ -318,11 +333,29 @@ bottom_left, bottom_right = st.columns(2)
 bottom_left.metric(t("s2_2.metric.after_week"), _hours(total.after_weekly),
                    delta=t("s2_2.metric.before", hours=_hours(total.one_to_one_weekly)), delta_color="off",
                    delta_arrow="off")
-bottom_right.metric(t("s2_2.metric.value_year"),
-                    money_text(lv.yearly_value(total.hours_saved, hourly), language))
-st.caption(t("s2_2.value_from_s1_4" if from_s1_4 else "s2_2.value_default", hourly=f"{hourly:,.0f}",
-             page=t("nav.s1_4"), annual=f"{profit_params.annual_cost:,.0f}",
-             hours=f"{profit_params.effective_hours:,.0f}"))
+bottom_right.metric(t("s2_2.metric.value_year"), money_text(float(yearly.sum()), language))
+
+
+def _groups_valued(basis: str, reason: str = "") -> list[str]:
+    return [labels[key] for key in table.index
+            if hour_values[key].basis == basis and (not reason or hour_values[key].reason == reason)]
+
+
+hourly_text = t("s2_2.value_hourly_from_s1_4" if from_s1_4 else "s2_2.value_hourly_default",
+                hourly=money_text(hourly, language), page=t("nav.s1_4"),
+                annual=money_text(profit_params.annual_cost, language),
+                hours=f"{profit_params.effective_hours:,.0f}")
+notes = []
+if _groups_valued(lv.VALUE_T):
+    notes.append(t("s2_2.value_t", page=t("nav.s4_3")))
+if _groups_valued(lv.VALUE_NONE):
+    notes.append(t("s2_2.value_none", groups=separator.join(_groups_valued(lv.VALUE_NONE))))
+for reason in (lv.NEED_GROUPS, lv.NO_REVENUE, lv.NO_HOURS):
+    valued_at_cost = _groups_valued(lv.VALUE_COST, reason)
+    if valued_at_cost:
+        notes.append(t(f"s2_2.value_cost.{reason}", groups=separator.join(valued_at_cost), page=t("nav.s4_3"),
+                       hourly=hourly_text))
+st.caption(("" if language == "zh" else " ").join(notes))  # no space between Chinese sentences
 if total.hours_saved > 0:
     st.markdown(t("s2_2.saved_means", hours=_hours(total.hours_saved),
                   meetings=f"{total.hours_saved / 1.5:,.0f}", page=t("nav.s1_3")))
@@ -339,6 +372,13 @@ results = pd.DataFrame({
 })
 st.table(results.rename(columns={name: t(f"s2_2.col.result.{name}") for name in results.columns}),
          hide_index=True, border="horizontal")
+worth = pd.DataFrame({
+    "group": [labels[key] for key in table.index],
+    "basis": [t(f"s2_2.basis.{hour_values[key].basis}") for key in table.index],
+    "hour_value": [yuan_cell(hour_values[key].value) for key in table.index],
+    "value": [wan_cell(v) for v in yearly],
+})
+text_table(worth, {name: t(f"s2_2.col.worth.{name}") for name in worth.columns}, nowrap=["group", "basis"])
 if total.event_cost > 0:
     st.caption(t("s2_2.event_cost", cost=money_text(total.event_cost, language),
                  year=money_text(total.event_cost * lv.MONTHS_PER_YEAR, language)))

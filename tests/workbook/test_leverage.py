@@ -3,6 +3,9 @@ segmentation and from the need rules, and the invariants of the arithmetic."""
 
 from __future__ import annotations
 
+import math
+from dataclasses import replace
+
 import pandas as pd
 import pytest
 from hypothesis import given
@@ -12,6 +15,7 @@ import workbook
 from workbook import bottleneck
 from workbook import leverage as lv
 from workbook.leverage import EventFormat, GroupPlan, LeverageError
+from workbook.profit import ProfitParams
 
 # A theme salon as in events.toml: 20 seats, 8 hours to prepare and host, 15 minutes' follow-up per attendee.
 SALON = lv.FORMATS["salon"]
@@ -194,3 +198,69 @@ def test_no_quarter_step_saves_more_than_the_suggestion(customers: int, hours: f
     assert saved(best) >= -1e-9
     for step in range(0, 200):
         assert saved(step * lv.EVENT_STEP) <= saved(best) + 1e-9
+
+
+# ---- what a freed hour is worth: each tier's T per manager-hour (4.3) ---------------------------------------------
+
+# Hourly cost 18,000 ÷ 90 = 200 元; spreads 1% on deposits, 1.5% on loans.
+HAND_PARAMS = ProfitParams(annual_cost=18_000, effective_hours=90, deposit_spread=0.01, loan_spread=0.015)
+
+
+def _throughput_book() -> tuple[pd.DataFrame, pd.Series]:
+    """Four customers in tiers A (c1, c2) and B (c3, c4); tier C empty.
+
+    c1: revenue 10,000 + 1,000,000 × 1% = 20,000; gifts, rebates, events 1,000 + 2,000 + 500; T 16,500; 20 hours.
+    c2: revenue 5,000 + 200,000 × 1.5% = 8,000; gifts 500; T 7,500; 10 hours.
+    c3: revenue 1,000 + 100,000 × 1% = 2,000; 300 + 200 + 100; T 1,400; 8 hours.
+    c4: revenue 50,000 × 1% = 500; T 500; hours blank.
+    """
+    book = pd.DataFrame({
+        "customer_id": ["c1", "c2", "c3", "c4"],
+        "aum": [1_000_000.0, 300_000.0, 100_000.0, 50_000.0],
+        "fee_income_12m": [10_000.0, 5_000.0, 1_000.0, 0.0],
+        "deposit_balance": [1_000_000.0, 0.0, 100_000.0, 50_000.0],
+        "loan_balance": [0.0, 200_000.0, 0.0, 0.0],
+        "service_hours_12m": [20.0, 10.0, 8.0, math.nan],
+        "gift_cost_12m": [1_000.0, 500.0, 300.0, 0.0],
+        "rebate_cost_12m": [2_000.0, 0.0, 200.0, 0.0],
+        "event_cost_12m": [500.0, 0.0, 100.0, 0.0],
+    })
+    return book, pd.Series(pd.Categorical(["A", "A", "B", "B"], categories=["A", "B", "C"], ordered=True))
+
+
+GROUPS = {"tier:x:A": "A", "tier:x:B": "B", "tier:x:C": "C"}
+
+
+def test_freed_hours_are_worth_each_tiers_t_per_hour() -> None:
+    book, tiers = _throughput_book()
+    rates = lv.tier_t_per_hour(book, tiers, HAND_PARAMS, {"A": 99.0, "B": 99.0, "C": 99.0})
+    # A: T 16,500 + 7,500 = 24,000 over 20 + 10 hours = 800 an hour; B: T 1,400 + 500 = 1,900 over 8 recorded
+    # hours = 237.5; C: nobody, no hours → unknown. The book records hours, so the plan's 99 stand in nowhere.
+    assert rates["A"] == pytest.approx(800) and rates["B"] == pytest.approx(237.5) and math.isnan(rates["C"])
+    values = lv.hour_values(GROUPS, rates, HAND_PARAMS.hourly_cost)
+    assert values["tier:x:A"] == lv.HourValue(pytest.approx(800), lv.VALUE_T)
+    assert values["tier:x:B"] == lv.HourValue(pytest.approx(237.5), lv.VALUE_T)
+    assert values["tier:x:C"] == lv.HourValue(200.0, lv.VALUE_COST, lv.NO_HOURS)  # 18,000 ÷ 90, and why
+    # A frees 2.5 hours a month: 2.5 × 12 × 800 = 24,000 元 a year; B's events cost an hour a month more than they
+    # save: −1 × 12 × 237.5 = −2,850; C frees 3 hours at the hourly cost: 3 × 12 × 200 = 7,200. Total 28,350.
+    table = pd.DataFrame({"hours_saved": [2.5, -1.0, 3.0]}, index=pd.Index(list(GROUPS), name="group"))
+    yearly = lv.yearly_values(table, values)
+    assert yearly.tolist() == pytest.approx([24_000, -2_850, 7_200]) and yearly.sum() == pytest.approx(28_350)
+
+
+def test_plan_hours_price_a_tier_when_the_book_records_none() -> None:
+    book, tiers = _throughput_book()
+    # No hours in the book and the tier assumptions off (so 1.4 assumes none): 3.4's plan stands in, as on 4.3.
+    # A: T 24,000 over 40 plan hours = 600 an hour; B's plan gives it no hours → unknown.
+    params = replace(HAND_PARAMS, assumptions=HAND_PARAMS.assumptions.with_overrides(enabled=False))
+    rates = lv.tier_t_per_hour(book.drop(columns="service_hours_12m"), tiers, params, {"A": 40.0, "B": 0.0})
+    assert rates["A"] == pytest.approx(600) and math.isnan(rates["B"])
+
+
+def test_no_t_per_hour_falls_back_to_the_hourly_cost_and_says_why() -> None:
+    # A tier whose T per hour is not positive earns nothing from an hour more: 0, not a loss and not the cost.
+    values = lv.hour_values({"g1": "A", "g2": "B"}, {"A": -50.0, "B": 0.0}, 200.0)
+    assert {v.value for v in values.values()} == {0.0} and {v.basis for v in values.values()} == {lv.VALUE_NONE}
+    for why in (lv.NEED_GROUPS, lv.NO_REVENUE):
+        values = lv.hour_values({"need:retirement": "retirement"}, None, 300.0, why)
+        assert values["need:retirement"] == lv.HourValue(300.0, lv.VALUE_COST, why)
