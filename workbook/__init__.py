@@ -33,6 +33,7 @@ _FACADE: dict[str, str] = {
     "CostAssumptions": "profit",
     "assumed_inputs": "profit",
     "new_customers": "profit",
+    "new_customer_flags": "profit",
     "SCHEMES": "segmentation",
     "segment": "segmentation",
     "segment_detail": "segmentation",

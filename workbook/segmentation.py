@@ -57,6 +57,7 @@ import numpy as np
 import pandas as pd
 
 from workbook import i18n
+from workbook.profit import new_customer_flags
 from workbook.schema import column_numbers, field_label
 from workbook.schema import unreadable as schema_unreadable
 
@@ -488,10 +489,8 @@ def _rule_score_ladder(ctx: _Context) -> _RuleResult:
     score = _weighted_score(ctx, p["weights"], points, eligible, result)
     codes = _bin(score, p["cuts"])
     if "new_customer_years" in p:
-        # 新客 comes before the score ladder: however active, a customer of under a year is new.
-        tenure = column_numbers(ctx.book, "tenure_years")
-        assert tenure is not None
-        is_new = np.nan_to_num(tenure, nan=np.inf) < float(p["new_customer_years"])
+        # 新客 comes before the score ladder: however active, a new customer (the one definition, as 1.4's) is new.
+        is_new, _known = new_customer_flags(ctx.book, float(p["new_customer_years"]))
         codes = np.where(is_new, 0, codes + 1).astype(np.int16)
     codes[~eligible] = -1
     result.codes = codes
@@ -731,26 +730,6 @@ def _rule_cognition(ctx: _Context) -> _RuleResult:
 
 
 # ---- the dimensions beside the seven schemes -----------------------------------------------------------------
-
-
-def new_customer_flags(book: pd.DataFrame, years: float = 1.0) -> tuple[np.ndarray, np.ndarray]:
-    """(new, known) per customer. New: tenure under ``years``; where the tenure is absent or blank, an AUM a year
-    ago of exactly 0 (no base a year ago). Known: either field is there for the customer; an unknown customer
-    is not new."""
-    n = len(book)
-    new = np.zeros(n, dtype=bool)
-    known = np.zeros(n, dtype=bool)
-    before = column_numbers(book, "aum_12m_ago")
-    if before is not None:
-        has_before = ~np.isnan(before)
-        new = np.where(has_before, before == 0, new)
-        known |= has_before
-    tenure = column_numbers(book, "tenure_years")
-    if tenure is not None:
-        has_tenure = ~np.isnan(tenure)
-        new = np.where(has_tenure, np.nan_to_num(tenure, nan=np.inf) < float(years), new)
-        known |= has_tenure
-    return new & known, known
 
 
 def _rule_new_flag(ctx: _Context) -> _RuleResult:
