@@ -154,25 +154,25 @@ st.subheader(t("s2_2.one_to_one_title"))
 st.caption(t("s2_2.one_to_one_help"))
 plans, suggestions = _plans(values["groups"])
 editor_suffix = f"{source}_{'-'.join(group_keys)}_{language}"
-one_frame = pd.DataFrame(
+
+
+def _group_editor(name: str, columns: dict[str, list[Any]], config: dict[str, Any], editable: tuple[str, ...]) -> None:
+    """A table of the groups, one row each with its label pinned, whose ``editable`` columns the trainee edits;
+    the edits go to the workspace (``_keep``). The key names the groups, so another grouping starts afresh."""
+    key = _key(f"{name}_{editor_suffix}")
+    frame = pd.DataFrame({"label": [labels[p.key] for p in plans], **columns},
+                         index=pd.Index(group_keys, name="group"))
+    st.data_editor(frame, height=_rows_height(len(plans)), key=key, hide_index=True, width="stretch",
+                   num_rows="fixed", disabled=[column for column in frame.columns if column not in editable],
+                   column_config={"label": st.column_config.TextColumn(t("s2_2.col.group"), pinned=True), **config})
+    _keep(key, editable)
+
+
+_group_editor(
+    "one",
+    {"customers": [p.customers for p in plans], "hours_per_customer": [p.hours_per_customer for p in plans],
+     "touch_hours": [p.touch_hours for p in plans]},
     {
-        "label": [labels[p.key] for p in plans],
-        "customers": [p.customers for p in plans],
-        "hours_per_customer": [p.hours_per_customer for p in plans],
-        "touch_hours": [p.touch_hours for p in plans],
-    },
-    index=pd.Index(group_keys, name="group"),
-)
-st.data_editor(
-    one_frame,
-    height=_rows_height(len(plans)),
-    key=_key(f"one_{editor_suffix}"),
-    hide_index=True,
-    width="stretch",
-    num_rows="fixed",
-    disabled=["label", "customers"],
-    column_config={
-        "label": st.column_config.TextColumn(t("s2_2.col.group"), pinned=True),
         "customers": st.column_config.NumberColumn(t("s2_2.col.customers"), format="%d", width="small"),
         "hours_per_customer": st.column_config.NumberColumn(t("s2_2.col.hours_per_customer"), min_value=0.0,
                                                             step=0.5, format="%g", width="small"),
@@ -180,8 +180,8 @@ st.data_editor(
                                                      step=0.25, format="%g", help=t("s2_2.touch_help"),
                                                      width="small"),
     },
+    ("hours_per_customer", "touch_hours"),
 )
-_keep(_key(f"one_{editor_suffix}"), ("hours_per_customer", "touch_hours"))
 plans, suggestions = _plans(_values()["groups"])
 load_week = sum(p.customers * p.hours_per_customer for p in plans) / lv.WEEKS_PER_YEAR
 first, second = st.columns(2)
@@ -196,26 +196,11 @@ if load_week > weekly:
 # ---- the event plan ----------------------------------------------------------------------------------------------
 st.subheader(t("s2_2.events_title"))
 st.caption(t("s2_2.events_help"))
-event_frame = pd.DataFrame(
+_group_editor(
+    "events",
+    {"format": [p.format for p in plans], "replaceable_pct": [p.replaceable * 100 for p in plans],
+     "suggested": [suggestions[p.key] for p in plans], "events_per_month": [p.events_per_month for p in plans]},
     {
-        "label": [labels[p.key] for p in plans],
-        "format": [p.format for p in plans],
-        "replaceable_pct": [p.replaceable * 100 for p in plans],
-        "suggested": [suggestions[p.key] for p in plans],
-        "events_per_month": [p.events_per_month for p in plans],
-    },
-    index=pd.Index(group_keys, name="group"),
-)
-st.data_editor(
-    event_frame,
-    height=_rows_height(len(plans)),
-    key=_key(f"events_{editor_suffix}"),
-    hide_index=True,
-    width="stretch",
-    num_rows="fixed",
-    disabled=["label", "suggested"],
-    column_config={
-        "label": st.column_config.TextColumn(t("s2_2.col.group"), pinned=True),
         "format": st.column_config.SelectboxColumn(t("s2_2.col.format"), options=list(lv.FORMATS), required=True,
                                                    format_func=lambda c: lv.FORMATS[c].label(language)),
         "replaceable_pct": st.column_config.NumberColumn(t("s2_2.col.replaceable"), min_value=0.0, max_value=100.0,
@@ -226,8 +211,8 @@ st.data_editor(
         "events_per_month": st.column_config.NumberColumn(t("s2_2.col.events"), min_value=0.0, max_value=60.0,
                                                           step=lv.EVENT_STEP, format="%g", width="small"),
     },
+    ("format", "replaceable_pct", "events_per_month"),
 )
-_keep(_key(f"events_{editor_suffix}"), ("format", "replaceable_pct", "events_per_month"))
 saved_groups: dict[str, Any] = _values()["groups"]
 plans, suggestions = _plans(saved_groups)
 

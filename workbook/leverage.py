@@ -44,7 +44,7 @@ from workbook import i18n
 from workbook.bottleneck import stages_from_rows
 from workbook.kyc import CATEGORIES
 from workbook.profit import ProfitParams
-from workbook.schema import column_numbers
+from workbook.schema import column_numbers, finite_number
 from workbook.services import generic_level
 from workbook.throughput import throughput_by_tier
 
@@ -482,13 +482,8 @@ def group_plan(
 
 
 def _edit_number(value: Any, default: float, low: float, high: float | None = None) -> float:
-    if value is None or isinstance(value, bool):
-        return default
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        return default
-    if not math.isfinite(number) or number < low or (high is not None and number > high):
+    number = finite_number(value)
+    if number is None or number < low or (high is not None and number > high):
         return default
     return number
 

@@ -44,7 +44,7 @@ import numpy as np
 import pandas as pd
 
 from workbook import i18n
-from workbook.schema import column_numbers
+from workbook.schema import column_numbers, finite_number
 
 DATA_FILE = Path(__file__).parent / "data" / "cost_to_serve.toml"
 
@@ -122,13 +122,8 @@ class CostAssumptions:
 
 
 def _non_negative(value: Any) -> float | None:
-    if isinstance(value, bool):
-        return None
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        return None
-    return number if math.isfinite(number) and number >= 0 else None
+    number = finite_number(value)
+    return number if number is not None and number >= 0 else None
 
 
 def load_assumptions() -> CostAssumptions:

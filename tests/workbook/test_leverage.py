@@ -12,10 +12,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import workbook
+from tests.workbook.test_throughput import PARAMS, hand_book
 from workbook import bottleneck
 from workbook import leverage as lv
 from workbook.leverage import EventFormat, GroupPlan, LeverageError
-from workbook.profit import ProfitParams
 
 # A theme salon as in events.toml: 20 seats, 8 hours to prepare and host, 15 minutes' follow-up per attendee.
 SALON = lv.FORMATS["salon"]
@@ -202,42 +202,18 @@ def test_no_quarter_step_saves_more_than_the_suggestion(customers: int, hours: f
 
 # ---- what a freed hour is worth: each tier's T per manager-hour (4.3) ---------------------------------------------
 
-# Hourly cost 18,000 ÷ 90 = 200 元; spreads 1% on deposits, 1.5% on loans.
-HAND_PARAMS = ProfitParams(annual_cost=18_000, effective_hours=90, deposit_spread=0.01, loan_spread=0.015)
-
-
-def _throughput_book() -> tuple[pd.DataFrame, pd.Series]:
-    """Four customers in tiers A (c1, c2) and B (c3, c4); tier C empty.
-
-    c1: revenue 10,000 + 1,000,000 × 1% = 20,000; gifts, rebates, events 1,000 + 2,000 + 500; T 16,500; 20 hours.
-    c2: revenue 5,000 + 200,000 × 1.5% = 8,000; gifts 500; T 7,500; 10 hours.
-    c3: revenue 1,000 + 100,000 × 1% = 2,000; 300 + 200 + 100; T 1,400; 8 hours.
-    c4: revenue 50,000 × 1% = 500; T 500; hours blank.
-    """
-    book = pd.DataFrame({
-        "customer_id": ["c1", "c2", "c3", "c4"],
-        "aum": [1_000_000.0, 300_000.0, 100_000.0, 50_000.0],
-        "fee_income_12m": [10_000.0, 5_000.0, 1_000.0, 0.0],
-        "deposit_balance": [1_000_000.0, 0.0, 100_000.0, 50_000.0],
-        "loan_balance": [0.0, 200_000.0, 0.0, 0.0],
-        "service_hours_12m": [20.0, 10.0, 8.0, math.nan],
-        "gift_cost_12m": [1_000.0, 500.0, 300.0, 0.0],
-        "rebate_cost_12m": [2_000.0, 0.0, 200.0, 0.0],
-        "event_cost_12m": [500.0, 0.0, 100.0, 0.0],
-    })
-    return book, pd.Series(pd.Categorical(["A", "A", "B", "B"], categories=["A", "B", "C"], ordered=True))
-
-
 GROUPS = {"tier:x:A": "A", "tier:x:B": "B", "tier:x:C": "C"}
 
 
 def test_freed_hours_are_worth_each_tiers_t_per_hour() -> None:
-    book, tiers = _throughput_book()
-    rates = lv.tier_t_per_hour(book, tiers, HAND_PARAMS, {"A": 99.0, "B": 99.0, "C": 99.0})
+    # 4.3's hand book (tests/workbook/test_throughput.py): tier A c1 (T 16,500, 20 hours) and c2 (T 7,500, 10 hours);
+    # tier B c3 (T 1,400, 8 hours) and c4 (T 500, hours blank); tier C empty. Hourly cost 18,000 ÷ 90 = 200 元.
+    book, tiers = hand_book()
+    rates = lv.tier_t_per_hour(book, tiers, PARAMS, {"A": 99.0, "B": 99.0, "C": 99.0})
     # A: T 16,500 + 7,500 = 24,000 over 20 + 10 hours = 800 an hour; B: T 1,400 + 500 = 1,900 over 8 recorded
     # hours = 237.5; C: nobody, no hours → unknown. The book records hours, so the plan's 99 stand in nowhere.
     assert rates["A"] == pytest.approx(800) and rates["B"] == pytest.approx(237.5) and math.isnan(rates["C"])
-    values = lv.hour_values(GROUPS, rates, HAND_PARAMS.hourly_cost)
+    values = lv.hour_values(GROUPS, rates, PARAMS.hourly_cost)
     assert values["tier:x:A"] == lv.HourValue(pytest.approx(800), lv.VALUE_T)
     assert values["tier:x:B"] == lv.HourValue(pytest.approx(237.5), lv.VALUE_T)
     assert values["tier:x:C"] == lv.HourValue(200.0, lv.VALUE_COST, lv.NO_HOURS)  # 18,000 ÷ 90, and why
@@ -249,10 +225,10 @@ def test_freed_hours_are_worth_each_tiers_t_per_hour() -> None:
 
 
 def test_plan_hours_price_a_tier_when_the_book_records_none() -> None:
-    book, tiers = _throughput_book()
+    book, tiers = hand_book()
     # No hours in the book and the tier assumptions off (so 1.4 assumes none): 3.4's plan stands in, as on 4.3.
     # A: T 24,000 over 40 plan hours = 600 an hour; B's plan gives it no hours → unknown.
-    params = replace(HAND_PARAMS, assumptions=HAND_PARAMS.assumptions.with_overrides(enabled=False))
+    params = replace(PARAMS, assumptions=PARAMS.assumptions.with_overrides(enabled=False))
     rates = lv.tier_t_per_hour(book.drop(columns="service_hours_12m"), tiers, params, {"A": 40.0, "B": 0.0})
     assert rates["A"] == pytest.approx(600) and math.isnan(rates["B"])
 
