@@ -58,7 +58,7 @@ import pandas as pd
 
 from workbook import i18n
 from workbook.profit import new_customer_flags
-from workbook.schema import column_numbers, field_label
+from workbook.schema import column_dates, column_numbers, field_label
 from workbook.schema import unreadable as schema_unreadable
 
 INSUFFICIENT = "insufficient"
@@ -368,18 +368,6 @@ _RULE_CHECKS: dict[str, Callable[[Scheme, Mapping[str, Any]], None]] = {
 # ---- reading book columns ---------------------------------------------------------------------------------
 
 
-def _dates(book: pd.DataFrame, key: str) -> np.ndarray | None:
-    """A date column as datetime64[ns] (NaT for blanks); None when the book lacks it."""
-    if key not in book.columns:
-        return None
-    column = book[key]
-    if not pd.api.types.is_datetime64_any_dtype(column.dtype):
-        column = pd.to_datetime(column, errors="coerce", format="mixed")
-    if getattr(column.dt, "tz", None) is not None:
-        column = column.dt.tz_localize(None)
-    return column.to_numpy(dtype="datetime64[ns]")
-
-
 def _text_lookup(book: pd.DataFrame, key: str, lookup: Callable[[str], float]) -> tuple[np.ndarray, tuple[str, ...]]:
     """Map a text column through ``lookup`` (applied once per distinct value, so 1M rows cost one factorize).
 
@@ -568,7 +556,7 @@ def _rule_quadrant(ctx: _Context) -> _RuleResult:
             share = np.where(aum > 0, maturing / np.where(aum > 0, aum, 1.0), np.where(maturing > 0, np.inf, 0.0))
         points["maturing_90d"] = np.where(np.isnan(maturing), np.nan,
                                           np.clip(share / float(p["maturing_full_share"]), 0.0, 1.0))
-    dates = _dates(book, "last_txn_date")
+    dates = column_dates(book, "last_txn_date")
     if dates is not None:
         as_of = _as_of(ctx, dates)
         days = _days_since(dates, as_of)
@@ -648,7 +636,7 @@ def _rule_behaviour(ctx: _Context) -> _RuleResult:
     p = ctx.params
     book = ctx.book
     n = len(book)
-    dates = _dates(book, "last_txn_date")
+    dates = column_dates(book, "last_txn_date")
     share = column_numbers(book, "digital_share")
     assert dates is not None and share is not None
     eligible = ~np.isnat(dates) & ~np.isnan(share)
