@@ -25,12 +25,13 @@ from typing import Any
 
 import streamlit as st
 
-from ui import charts, saving
+from ui import saving
 from ui.state import module_values, save_trainee, save_values, t, trainee, workspace
 from ui.tier_views import plain_markdown
 from workbook import exercises
 from workbook import store as classroom
 from workbook import workspace as ws
+from workbook.money import money_text
 
 
 @dataclass(frozen=True)
@@ -95,7 +96,7 @@ def summary_heading(shown: Any, language: str, *lines: str) -> None:
                  members=t("s3_5.members_separator").join(plain_markdown(m) for m in shown.members))
                if shown.members else t("s3_5.summary_members_none", empty=empty))
     book = t("s3_5.summary_book", source=t(f"s3_5.book_source.{shown.book_source or 'upload'}"),
-             customers=f"{shown.book_customers:,}", aum=charts.money(shown.book_aum, language))
+             customers=f"{shown.book_customers:,}", aum=money_text(shown.book_aum, language))
     group = t("s3_5.summary_group", group=plain_markdown(shown.group) if shown.group else empty)
     st.markdown("  \n".join([group, members, book, *lines]))
 

@@ -10,8 +10,9 @@ from ui import segment_views as views
 from ui.frame import footer, header
 from ui.persona_cards import persona_cards
 from ui.state import active_book, book_memo, lang, save_values, t
-from ui.tier_views import money_text, params_key, tier_share_chart, tier_table, wan_cell, yuan_cell
+from ui.tier_views import params_key, tier_share_chart, tier_table
 from workbook import privacy, profiles, services
+from workbook.money import money_text, wan_cell, yuan_cell
 from workbook.profit import profitability
 from workbook.schema import FIELD_BY_KEY, Kind, field_label
 from workbook.segmentation import (

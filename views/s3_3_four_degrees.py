@@ -12,9 +12,10 @@ from ui import segment_views as views
 from ui.frame import footer, header
 from ui.persona_cards import persona_cards
 from ui.state import book_memo, lang, module_values, save_values, t
-from ui.tier_views import params_key, plain_markdown, yuan_cell
+from ui.tier_views import params_key, plain_markdown
 from workbook import peers
 from workbook.degrees import ALL, DEGREES, FIGURE_BY_KEY, FIGURES, degree_plan, four_degrees, plan_choices
+from workbook.money import yuan_cell
 from workbook.schema import field_label
 from workbook.segmentation import CROSS_IDS, INSUFFICIENT, get_scheme
 

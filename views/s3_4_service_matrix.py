@@ -8,8 +8,9 @@ from ui import charts, profit_settings
 from ui import segment_views as views
 from ui.frame import footer, header
 from ui.state import active_book, book_memo, lang, module_values, save_values, t
-from ui.tier_views import grouped_bars, money_text, params_key, wan_cell
+from ui.tier_views import grouped_bars, params_key
 from workbook import services
+from workbook.money import money_text, wan_cell
 from workbook.profit import HOURS_FROM_CONTACTS, HOURS_FROM_TIER, assumed_inputs
 from workbook.schema import field_label
 from workbook.segmentation import INSUFFICIENT, SCHEME_IDS, SCHEMES

@@ -15,6 +15,7 @@ from ui.frame import footer, header
 from ui.state import active_book, book_memo, lang, module_values, save_values, t
 from ui.tier_views import plain_markdown, text_table, wan_cell
 from workbook import course, exercises, peers, services
+from workbook.money import money_text
 from workbook.segmentation import INSUFFICIENT, SCHEME_IDS, SCHEMES, SchemeParamError, segment_detail, tier_summary
 
 PAGE = "s3_5"
@@ -170,7 +171,7 @@ def _show_summary(submission: Any) -> None:
            if shown.members else t("s3_5.summary_members_none", empty=empty))
         + "  \n"
         + t("s3_5.summary_book", source=t(f"s3_5.book_source.{shown.book_source or 'upload'}"),
-            customers=f"{shown.book_customers:,}", aum=charts.money(shown.book_aum, language))
+            customers=f"{shown.book_customers:,}", aum=money_text(shown.book_aum, language))
     )
     if not shown.schemes:
         st.caption(t("s3_5.summary_no_schemes"))

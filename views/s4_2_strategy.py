@@ -14,6 +14,7 @@ from ui.tier_views import params_key, plain_markdown
 from workbook import ladder, services
 from workbook import strategy as strat
 from workbook.degrees import four_degrees
+from workbook.money import money_text
 from workbook.segmentation import INSUFFICIENT, tier_summary
 from workbook.throughput import throughput_by_tier
 
@@ -122,7 +123,7 @@ for code, tab in zip(ordered, st.tabs([labels[c] for c in ordered]) if ordered e
     with tab:
         row = summary.loc[code]
         facts = [t("s4_2.fact.customers", count=f"{int(row['customers']):,}", share=charts.percent(
-            float(row["customer_share"]), 0)), t("s4_2.fact.aum", aum=charts.money(float(row["aum"]), language))]
+            float(row["customer_share"]), 0)), t("s4_2.fact.aum", aum=money_text(float(row["aum"]), language))]
         if revenue_known and pd.notna(flows.loc[code, "t_per_hour"]):
             facts.append(t("s4_2.fact.t_per_hour", amount=section4.per_hour(flows.loc[code, "t_per_hour"], language)))
         entry = levels.get(code) or {}
@@ -154,7 +155,7 @@ for code, tab in zip(ordered, st.tabs([labels[c] for c in ordered]) if ordered e
             if today is None:
                 column.caption(t("s4_2.kpi_unknown"))
             elif spec.unit == "growth_percent":
-                column.caption(t("s4_2.kpi_today_money", value=charts.money(today, language)))
+                column.caption(t("s4_2.kpi_today_money", value=money_text(today, language)))
             else:
                 column.caption(t(f"s4_2.kpi_today_{spec.unit}", value=f"{today:.0f}"))
         key = _widget(code, "hours_per_customer")

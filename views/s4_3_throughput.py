@@ -14,6 +14,7 @@ from ui.state import book_memo, lang, module_values, save_values, t
 from ui.tier_views import params_key
 from workbook import services
 from workbook import throughput as tp
+from workbook.money import money_text
 from workbook.profit import HOURS_FROM_BOOK, assumed_inputs
 from workbook.schema import field_label
 from workbook.segmentation import INSUFFICIENT
@@ -29,7 +30,7 @@ saved = module_values(PAGE, DEFAULTS)
 
 
 def _money(value: float) -> str:
-    return charts.money(value, language)
+    return money_text(value, language)
 
 
 def _whole(value: float) -> str:

@@ -17,6 +17,7 @@ from ui.state import active_book, book_memo, lang, module_values, save_values, t
 from ui.tier_views import params_key, plain_markdown, text_table
 from workbook import exercises, ladder
 from workbook import strategy as strat
+from workbook.money import money_text
 from workbook.segmentation import INSUFFICIENT, SCHEME_IDS, SCHEMES, SchemeParamError
 
 PAGE = "s4_4"
@@ -144,17 +145,17 @@ for member, tab in zip(members, st.tabs(members) if members else [], strict=True
             first, second = st.columns(2)
             first.metric(t("s4_4.metric.customers"), f"{int(row['customers']):,}",
                          delta=charts.percent(float(row["customer_share"]), 0), delta_color="off", delta_arrow="off")
-            second.metric(t("s4_4.metric.aum"), charts.money(float(row["aum"]), language),
+            second.metric(t("s4_4.metric.aum"), money_text(float(row["aum"]), language),
                           delta=charts.percent(float(row["aum_share"]), 0), delta_color="off", delta_arrow="off")
             first, second = st.columns(2)
             first.metric(t("s4_4.metric.t_per_hour"), section4.per_hour(row["t_per_hour"], language))
-            second.metric(t("s4_4.metric.t"), "—" if pd.isna(row["t"]) else charts.money(float(row["t"]), language))
+            second.metric(t("s4_4.metric.t"), "—" if pd.isna(row["t"]) else money_text(float(row["t"]), language))
             if pd.isna(row["revenue"]):
                 st.caption(t("s4_4.no_revenue"))
             else:
                 assumed = row["hours_source"] == exercises.HOURS_ASSUMED
                 st.caption(t("s4_4.evidence_line_assumed" if assumed else "s4_4.evidence_line",
-                             revenue=charts.money(float(row["revenue"]), language),
+                             revenue=money_text(float(row["revenue"]), language),
                              hours=section4.hours(row["hours"]), page=t("nav.s1_4")))
             # The segment's strategy from 4.2 (its starting point where the group has not written one there).
             codes = [c for c in evidence.tiers.index if int(evidence.tiers.loc[c, "customers"]) > 0]
@@ -247,7 +248,7 @@ def _show_summary(submission: object) -> None:
         st.markdown(t("s4_4.summary_direction", member=plain_markdown(direction.member),
                       scheme=plain_markdown(direction.scheme), tier=plain_markdown(direction.tier)))
         st.caption(t("s4_4.summary_evidence", customers=f"{int(evidence.get('customers') or 0):,}",
-                     aum=charts.money(evidence.get("aum") or 0.0, language),
+                     aum=money_text(evidence.get("aum") or 0.0, language),
                      t_per_hour=section4.per_hour(evidence.get("t_per_hour"), language)))
         kpis = separator.join(t(f"s4_4.kpi.{k['degree']}", target=f"{k['target']:g}") for k in direction.kpis
                               if k["target"] is not None)

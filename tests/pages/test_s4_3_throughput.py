@@ -11,6 +11,7 @@ from tests.pages.s1_helpers import book, id_aum_book, markdown_text, metrics
 from ui import charts
 from ui.state import SAMPLE_SEED, SAMPLE_SIZE
 from workbook import throughput as tp
+from workbook.money import money_text
 from workbook.profit import ProfitParams
 from workbook.samples import sample_book
 from workbook.segmentation import segment
@@ -39,12 +40,12 @@ def test_the_whole_book_and_the_best_hours(lang: str) -> None:
     assert not at.exception
     shown, names = metrics(at), LABELS[lang]
     totals, comparison = _expected()
-    assert shown[names["t"]] == charts.money(totals.t, lang)
-    assert shown[names["oe"]] == charts.money(360_000, lang)  # the default annual cost, no other OE
-    assert shown[names["np"]] == charts.money(totals.t - 360_000, lang)
+    assert shown[names["t"]] == money_text(totals.t, lang)
+    assert shown[names["oe"]] == money_text(360_000, lang)  # the default annual cost, no other OE
+    assert shown[names["np"]] == money_text(totals.t - 360_000, lang)
     assert shown[names["ratio"]] == f"{totals.t / 360_000:.2f}"
     assert shown[names["roi"]] == "—"  # no budget entered
-    assert shown[names["best_t"]] == charts.money(comparison.t_best, lang)
+    assert shown[names["best_t"]] == money_text(comparison.t_best, lang)
     assert comparison.t_best > comparison.t_today
     assert shown[names["moved"]] == (f"{comparison.hours_moved:,.0f} 小时" if lang == "zh"
                                      else f"{comparison.hours_moved:,.0f} h")
