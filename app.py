@@ -1,15 +1,16 @@
-"""Entry point: page config, the sidebar and the navigation. Routing only; pages do the work."""
+"""Entry point: page config, saved work, the sidebar and the navigation. Routing only; pages do the work."""
 
 from __future__ import annotations
 
 import streamlit as st
 
-from ui import sidebar
+from ui import saving, sidebar
 from ui.state import lang, t, watch_session_end
 from workbook import course
 
 st.set_page_config(page_title="客户分层经营训练手册", page_icon=":material/stacked_bar_chart:", layout="wide")
 watch_session_end()  # memory given back when this tab closes (ui/memory.py)
+saving.resume()  # the resume token in the URL; the saved workspace is read on a session's first run only
 
 current_language = lang()
 navigation: dict[str, list[st.Page]] = {}
@@ -23,4 +24,9 @@ for section in course.SECTIONS:
 
 page = st.navigation(navigation)
 sidebar.render()
-page.run()
+saving_notice = st.empty()  # the one line shown above the page while saving is paused
+try:
+    page.run()
+finally:
+    saving.autosave()  # also when the page called st.stop() or st.rerun(): what changed is saved
+saving.show_status(saving_notice)

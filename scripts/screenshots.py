@@ -1,6 +1,7 @@
-"""Screenshots of every registered page, in Chinese and English, at 1400×900 and projector size (1920×1080).
+"""Screenshots of every registered page, in Chinese and English, at 1400×900 and projector size (1920×1080); the
+small laptop (1024×768) on request.
 
-    python scripts/screenshots.py [--pages book s1_2] [--out artifacts/screenshots]
+    python scripts/screenshots.py [--pages book s1_2] [--sizes laptop small] [--out artifacts/screenshots]
 
 Uses Debian's Chromium with the CJK fonts installed (fonts-noto-cjk), so what you see is what a trainee sees.
 """
@@ -18,14 +19,15 @@ from playwright.sync_api import sync_playwright
 from scripts.serve import CHROMIUM_ARGS, chromium_path, running_app
 from workbook import course
 
-SIZES = {"laptop": (1400, 900), "projector": (1920, 1080)}
+SIZES = {"laptop": (1400, 900), "projector": (1920, 1080), "small": (1024, 768)}
+DEFAULT_SIZES = ("laptop", "projector")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--pages", nargs="*", help="page ids (default: all registered)")
     parser.add_argument("--out", default="artifacts/screenshots")
-    parser.add_argument("--sizes", nargs="*", default=list(SIZES), choices=list(SIZES))
+    parser.add_argument("--sizes", nargs="*", default=list(DEFAULT_SIZES), choices=list(SIZES))
     parser.add_argument("--langs", nargs="*", default=["zh", "en"])
     parser.add_argument("--full", action="store_true", help="tall viewport (height 4000) to see the whole page")
     args = parser.parse_args()

@@ -1,5 +1,6 @@
 """Shared chart and number presentation: one look for every plotly figure, readable on a laptop and on a
-projector, and money/percent formats per language. Presentation only; no domain arithmetic here."""
+projector, and the percent format (money is written by ``workbook.money``). Presentation only; no domain
+arithmetic here."""
 
 from __future__ import annotations
 
@@ -25,27 +26,6 @@ def style(figure: go.Figure, height: int = CHART_HEIGHT) -> go.Figure:
         hoverlabel={"font": {"family": FONT_FAMILY}},
     )
     return figure
-
-
-def money(value: float | None, lang: str) -> str:
-    """Money for display: 万元 / 亿元 in Chinese, k / m / bn CNY in English. NaN → '—'."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "—"
-    sign = "-" if value < 0 else ""
-    amount = abs(float(value))
-    if lang == "zh":
-        if amount >= 1e8:
-            return f"{sign}{amount / 1e8:,.2f} 亿元"
-        if amount >= 1e4:
-            return f"{sign}{amount / 1e4:,.1f} 万元"
-        return f"{sign}{amount:,.0f} 元"
-    if amount >= 1e9:
-        return f"{sign}CNY {amount / 1e9:,.2f}bn"
-    if amount >= 1e6:
-        return f"{sign}CNY {amount / 1e6:,.2f}m"
-    if amount >= 1e3:
-        return f"{sign}CNY {amount / 1e3:,.1f}k"
-    return f"{sign}CNY {amount:,.0f}"
 
 
 def percent(value: float | None, digits: int = 1) -> str:

@@ -21,7 +21,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from ui import charts
+from ui import charts, profit_settings
 from ui.state import book_memo, lang, module_values, save_values, t
 from ui.tier_views import params_key
 from workbook.schema import field_label
@@ -31,6 +31,7 @@ MODULE = "s3_2"
 DEFAULTS: dict[str, Any] = {"scheme": "aum", "params": {}, "crosstab": {"a": "aum", "b": "contribution",
                                                                           "value": "count"}}
 WAN = 10_000.0  # 元 per 万元: money thresholds are edited in 万元
+NEW_SOURCE_COLOUR = "#8E9AA6"  # the migration's 新客户 source: not one of the tier colours
 
 
 def saved() -> dict[str, Any]:
@@ -38,8 +39,16 @@ def saved() -> dict[str, Any]:
 
 
 def overrides_for(scheme_id: str) -> dict[str, Any]:
-    """The trainee's parameter overrides for one scheme (empty: the defaults)."""
+    """The trainee's parameter overrides for one scheme (empty: the defaults). The ``kind`` dimension takes the
+    trainee's 1.4 settings, so its asset / liability verdicts are the ones 1.4 shows."""
+    if scheme_id == "kind":
+        return kind_settings()
     return dict((saved().get("params") or {}).get(scheme_id) or {})
+
+
+def kind_settings() -> dict[str, Any]:
+    """The 1.4 entries the trainee changed there (``ui.profit_settings.kind_settings``); empty for the defaults."""
+    return profit_settings.kind_settings()
 
 
 def segmentation_or_error(
@@ -81,7 +90,7 @@ def _clean(number: float) -> float | int:
 
 def _display_scale(spec: ParamSpec) -> float:
     """Widget value × scale = stored value: money in 万元, shares in %."""
-    if spec.kind == "money_list":
+    if spec.kind in ("money_list", "money"):
         return WAN
     if spec.kind == "share":
         return 0.01
@@ -93,8 +102,8 @@ def _decimals(step: float) -> int:
 
 
 def _format(spec: ParamSpec) -> str:
-    if spec.kind == "money_list":
-        return "%.1f"
+    if spec.kind in ("money_list", "money"):
+        return "%g"  # 万元 without needless decimals: 5 · 50 · 600, and 2.5 when typed
     step = (spec.step or 1.0) / _display_scale(spec)
     suffix = "%%" if spec.kind == "share" else ""
     return f"%.{_decimals(step)}f{suffix}"
@@ -139,7 +148,7 @@ def _number(label: str, value: float, spec: ParamSpec, key: str, on_change_args:
     st.session_state[key] = float(value) / scale  # the workspace is the source of truth on every run
     low = None if spec.minimum is None else float(spec.minimum) / scale
     high = None if spec.maximum is None else float(spec.maximum) / scale
-    step = float(spec.step or 1.0) / scale if spec.kind != "money_list" else 1.0
+    step = float(spec.step or 1.0) / scale if spec.kind not in ("money_list", "money") else 1.0
     if spec.kind == "share" and low is not None and high is not None:
         st.slider(label, min_value=low, max_value=high, step=step, key=key, on_change=_on_change,
                   args=on_change_args, format=_format(spec))
@@ -231,6 +240,7 @@ def heatmap(
 
 def sankey(
     flows: pd.DataFrame,
+    sources: Sequence[str],
     codes: Sequence[str],
     labels: Mapping[str, str],
     *,
@@ -238,11 +248,14 @@ def sankey(
     right_title: str,
     count_unit: str,
 ) -> go.Figure:
-    """Tiers a year ago (left) → now (right); links carry customers. ``flows`` as ``segmentation.migration``."""
-    k = len(codes)
-    index = {code: i for i, code in enumerate(codes)}
+    """Tiers a year ago (left: ``sources``, e.g. 新客户 then the tiers) → now (right: ``codes``); links carry
+    customers. ``flows`` as ``segmentation.migration``; ``labels`` names every code of either side."""
+    left = {code: i for i, code in enumerate(sources)}
+    right = {code: len(sources) + i for i, code in enumerate(codes)}
     shown = flows[flows["customers"] > 0]
-    colours = [charts.PALETTE[i % len(charts.PALETTE)] for i in range(k)]
+    # one colour per tier on both sides; the new-customer source in a slate grey no tier uses
+    tier_colour = {code: charts.PALETTE[i % len(charts.PALETTE)] for i, code in enumerate(codes)}
+    colour = {code: tier_colour.get(code, NEW_SOURCE_COLOUR) for code in (*sources, *codes)}
 
     def rgba(hex_colour: str, alpha: float) -> str:
         red, green, blue = (int(hex_colour[i:i + 2], 16) for i in (1, 3, 5))
@@ -252,18 +265,18 @@ def sankey(
         go.Sankey(
             arrangement="snap",
             node={
-                "label": [labels[c] for c in codes] * 2,
-                "color": colours * 2,
+                "label": [labels[c] for c in sources] + [labels[c] for c in codes],
+                "color": [colour[c] for c in sources] + [colour[c] for c in codes],
                 "pad": 18,
                 "thickness": 22,
                 "line": {"color": "white", "width": 1},
                 "hovertemplate": "%{label}: %{value} " + count_unit + "<extra></extra>",
             },
             link={
-                "source": [index[c] for c in shown["from"]],
-                "target": [k + index[c] for c in shown["to"]],
+                "source": [left[c] for c in shown["from"]],
+                "target": [right[c] for c in shown["to"]],
                 "value": shown["customers"].tolist(),
-                "color": [rgba(colours[index[c]], 0.35) for c in shown["from"]],
+                "color": [rgba(colour[c], 0.35) for c in shown["from"]],
                 "hovertemplate": "%{source.label} → %{target.label}: %{value} " + count_unit + "<extra></extra>",
             },
             textfont={"size": 15},

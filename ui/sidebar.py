@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ui.state import active_book, lang, set_lang, t, workspace
+from ui.state import active_book, lang, missing_upload, set_lang, t, workspace
+from ui.tier_views import plain_markdown
 from workbook import course
 from workbook import workspace as ws
 
@@ -32,8 +33,15 @@ def render() -> None:
         )
         book = active_book()
         if book.is_sample:
-            st.caption(t("sidebar.book_sample", n=len(book.frame)))
+            st.caption(t("sidebar.book_sample", n=f"{len(book.frame):,}"))
         else:
-            st.caption(t("sidebar.book_upload", name=book.label, n=len(book.frame)))
+            st.caption(t("sidebar.book_upload", name=plain_markdown(book.label), n=f"{len(book.frame):,}"))
+        upload = missing_upload()
+        if upload is not None:
+            # Uploads are never stored: after a refresh or a restart the trainee brings the file again.
+            st.warning(t("saving.upload_again", name=plain_markdown(upload["name"]), n=f"{upload['customers']:,}"),
+                       icon=":material/upload_file:")
+            st.page_link(course.page_by_id("book").file, label=t("saving.upload_again_link"),
+                         icon=":material/upload:")
         done, total = ws.progress(workspace(), (p.id for p in course.worksheet_pages()))
         st.progress(done / total if total else 0.0, text=t("sidebar.progress", done=done, total=total))

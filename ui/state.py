@@ -30,6 +30,10 @@ MEMO_CAPACITY = 64
 
 SAMPLE_SIZE = 300
 SAMPLE_SEED = 7
+BRANCH_DEMO_SIZE = 20_000
+# The sample books a saved choice may bring back (a hand-edited workspace cannot ask for a million customers).
+SAMPLE_SIZES: tuple[int, ...] = (SAMPLE_SIZE, BRANCH_DEMO_SIZE)
+BOOK_MODULE = "book"  # the book page's module in the workspace keeps which book the trainee works on
 
 
 @dataclass(frozen=True)
@@ -81,6 +85,15 @@ def save_values(module_id: str, **values: Any) -> None:
     ws.set_values(workspace(), module_id, **values)
 
 
+def trainee() -> dict[str, str]:
+    """Who the trainee is (name, group, workshop code): asked where it is needed, kept in the workspace."""
+    return ws.trainee(workspace())
+
+
+def save_trainee(**fields: str) -> None:
+    ws.set_trainee(workspace(), **fields)
+
+
 # ---- the customer book ----------------------------------------------------------------------------------
 
 def _build_sample(n: int, seed: int) -> pd.DataFrame:
@@ -101,12 +114,13 @@ def sample_active_book(n: int = SAMPLE_SIZE, seed: int = SAMPLE_SEED) -> ActiveB
 
 
 def active_book() -> ActiveBook:
-    """The trainee's current book; the 300-customer sample until they upload their own."""
+    """The trainee's current book: the sample they chose (300 customers unless they chose the branch demo), or
+    the book they uploaded in this session."""
     book = st.session_state.get(BOOK_KEY)
     # Duck-typed rather than isinstance: a code reload during development creates a new ActiveBook class, and
     # the trainee's uploaded book must not silently turn back into the sample.
     if book is None or not all(hasattr(book, name) for name in ("frame", "source", "label", "token")):
-        book = sample_active_book()
+        book = sample_active_book(_chosen_sample_size())
         st.session_state[BOOK_KEY] = book
     return book
 
@@ -114,6 +128,34 @@ def active_book() -> ActiveBook:
 def set_active_book(book: ActiveBook) -> None:
     st.session_state[BOOK_KEY] = book
     st.session_state.pop(MEMO_KEY, None)
+    # The choice is saved with the work; an upload by its name and size only (the book itself stays in memory).
+    choice: dict[str, Any] = {"source": book.source, "customers": len(book.frame)}
+    if not book.is_sample:
+        choice["name"] = book.label
+    save_values(BOOK_MODULE, choice=choice)
+
+
+def _book_choice() -> dict[str, Any]:
+    choice = ws.module_values(workspace(), BOOK_MODULE).get("choice")
+    return choice if isinstance(choice, dict) else {}
+
+
+def _chosen_sample_size() -> int:
+    choice = _book_choice()
+    size = choice.get("customers")
+    if choice.get("source") == "sample" and isinstance(size, int) and size in SAMPLE_SIZES:
+        return size
+    return SAMPLE_SIZE
+
+
+def missing_upload() -> dict[str, Any] | None:
+    """The uploaded book the saved work was done on, when this session does not hold it (after a refresh or a
+    restart: uploads are never stored). ``{"name", "customers"}``, or None."""
+    choice = _book_choice()
+    if choice.get("source") != "upload" or not active_book().is_sample:
+        return None
+    customers = choice.get("customers")
+    return {"name": str(choice.get("name") or ""), "customers": customers if isinstance(customers, int) else 0}
 
 
 # ---- session memo ---------------------------------------------------------------------------------------

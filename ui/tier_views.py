@@ -1,10 +1,12 @@
 """Pieces shared by the tier pages 3.1–3.5: memo keys for parameters, the tier-summary display table, the
 customer-share / AUM-share chart of a tier summary, a grouped-bar figure and a static text table with sensible
-column widths. Presentation only: numbers come from ``workbook``."""
+column widths. Presentation only: numbers come from ``workbook``; money is written by ``workbook.money`` (the
+team's one display rule)."""
 
 from __future__ import annotations
 
 import json
+import re
 import string
 import textwrap
 import unicodedata
@@ -17,6 +19,7 @@ import streamlit as st
 
 from ui import charts
 from ui.state import book_memo, lang, t
+from workbook.money import wan_cell
 
 
 def params_key(params: Mapping[str, Any] | None) -> str:
@@ -37,7 +40,7 @@ def tier_table(
                 t("tiers.col.tier"): labels.get(str(code), str(code)),
                 t("tiers.col.customers"): int(row["customers"]),
                 t("tiers.col.customer_share"): charts.percent(float(row["customer_share"])),
-                t("tiers.col.aum"): charts.money(float(row["aum"]), lang),
+                t("tiers.col.aum"): wan_cell(float(row["aum"])),
                 t("tiers.col.aum_share"): charts.percent(float(row["aum_share"])),
             }
         )
@@ -200,5 +203,12 @@ _MARKDOWN_ESCAPES = {ord(c): f"\\{c}" for c in string.punctuation}
 
 def plain_markdown(text: str) -> str:
     """Text the trainees typed, safe to place in Markdown (a table cell, a line of st.markdown): every ASCII
-    punctuation mark is escaped, so "*", "$5", ":red[x]" or "<b>" show as typed, and line breaks are kept."""
-    return "  \n".join(line.translate(_MARKDOWN_ESCAPES) for line in str(text).split("\n"))
+    punctuation mark is escaped, so "*", "$5", ":red[x]" or "<b>" show as typed, and line breaks are kept.
+
+    Escapes do not stop GFM's literal autolinks (found in the text after parsing): an invisible word joiner
+    inside "://", "www." and "@" does, so that http://x, www.x.com and a@b.com stay text, not links."""
+    text = _AUTOLINK_STARTS.sub(lambda match: match.group(0)[:-1] + "\u2060" + match.group(0)[-1], str(text))
+    return "  \n".join(line.translate(_MARKDOWN_ESCAPES) for line in text.split("\n"))
+
+
+_AUTOLINK_STARTS = re.compile(r"://|(?i:www)\.|@.")

@@ -12,9 +12,11 @@ import streamlit as st
 from ui import charts, values
 from ui.frame import footer, header
 from ui.state import ActiveBook, active_book, book_memo, lang, memo, sample_active_book, set_active_book, t
+from ui.tier_views import plain_markdown
 from ui.uploader import localise_uploader
-from workbook import intake, overview, privacy
-from workbook.schema import CANONICAL_KEYS, FIELD_BY_KEY, Kind, field_label
+from workbook import i18n, intake, overview, privacy
+from workbook.money import wan_cell
+from workbook.schema import CANONICAL_KEYS, FIELD_BY_KEY, UNREADABLE, Kind, field_label
 
 PAGE = "book"
 UPLOAD_TYPES = ["xlsx", "xlsm", "xls", "csv", "tsv", "txt"]
@@ -22,9 +24,131 @@ BRANCH_DEMO_SIZE = 20_000
 ISSUES_AS_TABLE = 20  # up to this many issues are shown in full; more scroll in a grid
 MONEY_FIELDS = {key for key, spec in FIELD_BY_KEY.items() if spec.kind == Kind.MONEY}
 DATE_FIELDS = {key for key, spec in FIELD_BY_KEY.items() if spec.kind == Kind.DATE}
+ENCODING_NAMES = {"utf-8": "UTF-8", "utf-8-sig": "UTF-8", "gb18030": "GBK", "utf-16": "UTF-16"}
+DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab", " ": "whitespace"}
+
+language = lang()
+
+def _error_text(error: intake.BookError) -> str:
+    """A BookError's message for st.error (Markdown): the catalogue's words as they are, the values it quotes
+    from the file (its name, headers, cells) escaped so that they show as typed."""
+    quoted = {key: plain_markdown(value) if isinstance(value, str) else value
+              for key, value in error.message_values(language).items()}
+    return i18n.t(f"{error.catalogue_prefix}.{error.code}", language, **quoted)
+
+
+def _source_line(source: intake.SourcePreview | intake.IntakeReport, rows: int) -> str:
+    """Which table was read, said in full: the sheet (or the text file's encoding and delimiter) and the header
+    row. User strings (the sheet's name) are escaped: the line is Markdown."""
+    if source.file_format == "xlsx":
+        where = t("book.source_sheet", sheet=plain_markdown(source.sheet or ""))
+        if source.hidden:
+            where += t("book.source_hidden")
+    else:
+        delimiter = t(f"book.delimiter.{DELIMITER_NAMES.get(source.delimiter or ',', 'comma')}")
+        where = t("book.source_text", encoding=ENCODING_NAMES.get(source.encoding or "", source.encoding or ""),
+                  delimiter=delimiter)
+    if isinstance(source, intake.SourcePreview) and source.summed:
+        return t("book.source_summed", where=where, n=f"{source.summed_rows:,}", customers=f"{rows:,}")
+    if source.headerless:
+        return t("book.source_headerless", where=where, n=f"{rows:,}")
+    return t("book.source_header", where=where, row=source.header_row, n=f"{rows:,}")
+
+
+def _column_label(preview: intake.SourcePreview, column: str) -> str:
+    """A mapping dropdown's label: the source header as typed (escaped: widget labels are Markdown, and a
+    header like ![x](http://…) must not fetch anything), or the catalogue's name of a summed column."""
+    return plain_markdown(intake.column_label(column, language, preview.summed))
+
+
+def _mapping_step(preview: intake.SourcePreview, data: bytes, name: str, file_name: str, digest: str,
+                  sheet: str | None, per_customer: bool) -> None:
+    st.markdown(t("book.mapping_title", name=file_name, n=len(preview.columns)))
+    st.caption(_source_line(preview, preview.data_rows))
+    if preview.headerless and not preview.summed:
+        st.warning(t("book.headerless"), icon=":material/table_rows:")
+    if preview.stray_count:
+        cells = "、".join(preview.strays) + (" …" if preview.stray_count > len(preview.strays) else "")
+        st.warning(t("book.strays", n=f"{preview.stray_count:,}", cells=cells), icon=":material/select_all:")
+    if preview.summed:
+        st.caption(t("book.log_summed_note"))
+    st.caption(t("book.mapping_help"))
+    options = ["", *CANONICAL_KEYS]
+    option_labels = {"": t("book.ignore")} | {key: field_label(key, language) for key in CANONICAL_KEYS}
+    # Widget keys carry the table read: another sheet, or the summed log, starts a fresh mapping.
+    token = hashlib.sha256(repr((digest, sheet, per_customer)).encode()).hexdigest()[:12]
+    keys = {column: f"book_map_{token}_{position}" for position, column in enumerate(preview.columns)}
+    # The mapping as it stands (the last submitted choice, else the suggestion): it decides the questions below.
+    current = {column: st.session_state.get(key, preview.suggested.get(column, "")) for column, key in keys.items()}
+    unit_columns = preview.unit_question(current)
+    grade_column = preview.product_grade_question(current)
+    with st.form(f"book_mapping_{token}"):
+        grid = st.columns(3)
+        choices: dict[str, str] = {}
+        for position, column in enumerate(preview.columns):
+            suggested = preview.suggested.get(column, "")
+            with grid[position % 3]:
+                choices[column] = st.selectbox(
+                    _column_label(preview, column),
+                    options=options,
+                    index=options.index(suggested) if suggested in options else 0,
+                    format_func=option_labels.__getitem__,
+                    key=keys[column],
+                )
+        unit = grade = None
+        if unit_columns:
+            median = min(preview.magnitudes[column] for column in unit_columns)
+            unit_labels = {1.0: t("book.unit_yuan"), intake.TEN_THOUSAND: t("book.unit_wan")}
+            unit = st.radio(
+                t("book.unit_question", median=f"{median:,.4g}", columns=plain_markdown("」「".join(
+                    intake.column_label(column, language, preview.summed) for column in unit_columns))),
+                options=list(unit_labels), index=None, horizontal=True, format_func=unit_labels.__getitem__,
+                key=f"book_unit_{token}",
+            )
+        if grade_column is not None:
+            grade_labels = {choice: t(f"book.grade_{choice}") for choice in ("read", "skip")}
+            grade = st.radio(
+                t("book.grade_question", column=plain_markdown(grade_column)),
+                options=list(grade_labels), index=None, format_func=grade_labels.__getitem__,
+                key=f"book_grade_{token}",
+            )
+        with st.expander(t("book.raw_head")):
+            head = preview.head
+            if preview.summed:
+                head = head.rename(columns=lambda column: intake.column_label(column, language, summed=True))
+            st.dataframe(head, hide_index=True)
+        submitted = st.form_submit_button(t("book.load"), type="primary", icon=":material/check:")
+    if not submitted:
+        return
+    # A submitted form updates its widgets' state before this run, so the questions above were asked for
+    # exactly this mapping; an unanswered one holds the load back.
+    mapping = {column: key for column, key in choices.items()}
+    asked = preview.unit_question(mapping)
+    if asked and unit is None:
+        st.warning(t("book.unit_missing"), icon=":material/help:")
+        return
+    if preview.product_grade_question(mapping) is not None and grade is None:
+        st.warning(t("book.grade_missing"), icon=":material/help:")
+        return
+    choice = intake.IntakeChoices(
+        sheet=sheet, per_customer=per_customer, units=dict.fromkeys(asked, unit) if unit else {},
+        product_grades_as_customer=grade == "read",
+    )
+    try:
+        loaded = intake.read_book(data, name, mapping, choice)
+    except intake.BookError as err:
+        st.error(_error_text(err), icon=":material/error:")
+        st.caption(t("book.kept_previous"))
+        return
+    mapping_digest = hashlib.sha256(repr((sorted(mapping.items()), choice)).encode()).hexdigest()[:12]
+    set_active_book(
+        ActiveBook(frame=loaded.book, source="upload", label=name, token=f"upload-{digest[:16]}-{mapping_digest}",
+                   report=loaded.report)
+    )
+    st.rerun()
+
 
 header(PAGE)
-language = lang()
 book = active_book()
 
 # ---- which book --------------------------------------------------------------------------------------------
@@ -34,7 +158,8 @@ with current:
     if book.is_sample:
         st.info(t("book.current_sample", n=len(book.frame)), icon=":material/dataset:")
     else:
-        st.success(t("book.current_upload", name=book.label, n=len(book.frame)), icon=":material/upload_file:")
+        st.success(t("book.current_upload", name=plain_markdown(book.label), n=f"{len(book.frame):,}"),
+                   icon=":material/upload_file:")
 with choose:
     st.subheader(t("book.switch"))
     if st.button(t("book.use_sample"), key="book_use_sample", icon=":material/dataset:"):
@@ -52,63 +177,59 @@ localise_uploader()  # Streamlit writes the uploader's button and limits in Engl
 if uploaded is not None:
     data = uploaded.getvalue()
     digest = hashlib.sha256(data).hexdigest()
+    file_key = digest[:12]
+    file_name = plain_markdown(uploaded.name)  # a file name is the trainee's text: shown as typed, never Markdown
 
-    def _preview() -> intake.SourcePreview | intake.BookError:
+    def _preview(choices: intake.IntakeChoices) -> intake.SourcePreview | intake.BookError:
         try:
-            return intake.preview_source(data, uploaded.name)
+            return intake.preview_source(data, uploaded.name, choices)
         except intake.BookError as err:
             return err
 
-    preview = memo("book.preview", (digest, uploaded.name), _preview)
-    if isinstance(preview, intake.BookError):
-        st.error(preview.text(language), icon=":material/error:")
+    def _previewed(sheet: str | None, per_customer: bool) -> intake.SourcePreview | intake.BookError:
+        choices = intake.IntakeChoices(sheet=sheet, per_customer=per_customer)
+        return memo("book.preview", (digest, uploaded.name, sheet, per_customer), lambda: _preview(choices))
+
+    found = _previewed(None, False)
+    if isinstance(found, intake.BookError):
+        st.error(_error_text(found), icon=":material/error:")
         st.caption(t("book.kept_previous"))
     else:
-        st.markdown(t("book.mapping_title", name=uploaded.name, n=len(preview.columns)))
-        st.caption(t("book.mapping_help"))
-        options = ["", *CANONICAL_KEYS]
-        option_labels = {"": t("book.ignore")} | {key: field_label(key, language) for key in CANONICAL_KEYS}
-        with st.form(f"book_mapping_{digest[:12]}"):
-            grid = st.columns(3)
-            choices: dict[str, str] = {}
-            for position, column in enumerate(preview.columns):
-                suggested = preview.suggested.get(column, "")
-                with grid[position % 3]:
-                    choices[column] = st.selectbox(
-                        column,
-                        options=options,
-                        index=options.index(suggested) if suggested in options else 0,
-                        format_func=option_labels.__getitem__,
-                        key=f"book_map_{digest[:12]}_{position}",
-                    )
-            with st.expander(t("book.raw_head")):
-                st.dataframe(preview.head, hide_index=True)
-            submitted = st.form_submit_button(t("book.load"), type="primary", icon=":material/check:")
-        if submitted:
-            mapping = {column: key for column, key in choices.items()}
-            try:
-                loaded = intake.read_book(data, uploaded.name, mapping)
-            except intake.BookError as err:
-                st.error(err.text(language), icon=":material/error:")
-                st.caption(t("book.kept_previous"))
+        # Step 1: which table. The sheet intake found is preselected; another may be chosen.
+        sheet: str | None = found.sheet
+        readable = [info for info in found.sheets if info.readable]
+        if len(readable) > 1:
+            names = [info.name for info in readable]
+            # Labels computed now, so that formatting later never depends on the session's state.
+            sheet_labels = {info.name: t("book.sheet_hidden_option", sheet=info.name) if not info.visible
+                            else info.name for info in readable}
+            sheet = st.selectbox(
+                t("book.sheet_choice"), names, index=names.index(found.sheet) if found.sheet in names else 0,
+                format_func=sheet_labels.__getitem__, key=f"book_sheet_{file_key}",
+            )
+        per_customer = False
+        preview = found if sheet == found.sheet else _previewed(sheet, False)
+        if not isinstance(preview, intake.BookError) and preview.transactions is not None:
+            log = preview.transactions
+            st.info(t("book.log_detected", share=charts.percent(log.repeat_share), date=plain_markdown(log.date),
+                      amount=plain_markdown(log.amount)), icon=":material/receipt_long:")
+            per_customer = st.checkbox(t("book.log_sum"), value=True, key=f"book_sum_{file_key}")
+            if per_customer:
+                preview = _previewed(sheet, True)
             else:
-                mapping_digest = hashlib.sha256(repr(sorted(mapping.items())).encode()).hexdigest()[:12]
-                set_active_book(
-                    ActiveBook(
-                        frame=loaded.book,
-                        source="upload",
-                        label=uploaded.name,
-                        token=f"upload-{digest[:16]}-{mapping_digest}",
-                        report=loaded.report,
-                    )
-                )
-                st.rerun()
+                st.caption(t("book.log_not_summed"))
+        if isinstance(preview, intake.BookError):
+            st.error(_error_text(preview), icon=":material/error:")
+            st.caption(t("book.kept_previous"))
+        else:
+            _mapping_step(preview, data, uploaded.name, file_name, digest, sheet, per_customer)
 
 # ---- validation report -------------------------------------------------------------------------------------
 book = active_book()
 report = book.report
 if report is not None:
     st.subheader(t("book.report_title"))
+    st.caption(t("book.report_source", name=plain_markdown(report.filename)) + _source_line(report, report.rows_read))
     read, kept, mapped, issues = st.columns(4)
     read.metric(t("book.rows_read"), f"{report.rows_read:,}")
     kept.metric(t("book.rows_kept"), f"{report.rows_kept:,}")
@@ -123,12 +244,18 @@ if report is not None:
             ))
         )
     if report.unmapped_columns:
-        st.caption(t("book.unmapped", columns=t("common.list_sep").join(report.unmapped_columns)))
+        summed = report.transactions > 0
+        unmapped = (intake.column_label(column, language, summed) for column in report.unmapped_columns)
+        st.caption(t("book.unmapped", columns=plain_markdown(t("common.list_sep").join(unmapped))))
     if report.issues:
         issue_table = report.issue_table(language)
         if len(issue_table) <= ISSUES_AS_TABLE:
-            # a few issues: a wrapping table, so every detail sentence (the part to act on) reads in full
-            st.table(issue_table, hide_index=True)
+            # A few issues: a wrapping table, so every detail sentence (the part to act on) reads in full.
+            # st.table renders its cells as Markdown, and cells quote the file: each is escaped to show as typed.
+            shown = issue_table.copy()
+            for column in (c for c in shown.columns if shown[c].dtype != "Int64"):
+                shown[column] = shown[column].map(plain_markdown, na_action="ignore")
+            st.table(shown, hide_index=True)
         else:
             st.dataframe(
                 issue_table,
@@ -144,8 +271,9 @@ st.subheader(t("book.overview_title"))
 summary = book_memo("book.overview", overview.overview)
 customers, total, median, top5 = st.columns(4)
 customers.metric(t("book.customers"), f"{summary.customers:,}")
-total.metric(t("book.total_aum"), charts.money(summary.total_aum, language))
-median.metric(t("book.median_aum"), charts.money(summary.median_aum, language))
+# Money in 万元 (CNY 10k), the unit in the label: "CNY 243.00m" does not fit a quarter of a 1024-px page.
+total.metric(t("book.total_aum"), wan_cell(summary.total_aum))
+median.metric(t("book.median_aum"), wan_cell(summary.median_aum))
 top5.metric(t("book.top5_share"), charts.percent(summary.top5_aum_share))
 st.caption(t("book.concentration_note"))
 
@@ -212,7 +340,10 @@ with st.expander(t("book.fields_title", present=len(summary.fields_present), tot
 st.subheader(t("book.preview_title"))
 st.caption(t("book.masked_note"))
 preview_frame = book_memo(
-    "book.masked_head", lambda frame, lang: values.translate_frame(privacy.mask_frame(frame.head(50)), lang), language
+    "book.masked_head",
+    lambda frame, lang: values.translate_frame(privacy.mask_frame(frame.head(50).drop(columns=UNREADABLE,
+                                                                                        errors="ignore")), lang),
+    language,
 )
 # Money with thousands separators (whole 元), dates without a time of day.
 preview_config: dict[str, Any] = {

@@ -10,8 +10,9 @@ from ui.state import lang, memo, module_values, save_values, t
 from workbook import course, i18n, self_check
 
 PAGE = "s1_1"
-DEFAULTS = {"ratings": {}, "note": ""}
+DEFAULTS = {"ratings": {}, "note": "", "my_value": "", "needs": []}
 NOTE_KEY = f"{PAGE}_note"
+VALUE_KEY = f"{PAGE}_my_value"
 
 
 def _rating_key(item_id: str) -> str:
@@ -34,6 +35,18 @@ def _save_rating(item_id: str) -> None:
 
 def _save_note() -> None:
     save_values(PAGE, note=str(st.session_state.get(NOTE_KEY) or ""))
+
+
+def _save_value() -> None:
+    save_values(PAGE, my_value=str(st.session_state.get(VALUE_KEY) or ""))
+
+
+def _needs_key(question: str) -> str:
+    return f"{PAGE}_needs_{question}"
+
+
+def _save_needs() -> None:
+    save_values(PAGE, needs=[q for q in self_check.NEEDS_QUESTIONS if st.session_state.get(_needs_key(q))])
 
 
 def _clear() -> None:
@@ -107,6 +120,30 @@ with focus_column:
                 st.caption(t("s1.check.later"))
     if picks:
         st.caption(t("s1.check.focus_rule"))
+
+# ---- 一.1.(3) 先让自己拥有价值 and 一.1.(6)–(7) 营销是否满足客户的真实需求 ---------------------------------------
+values = module_values(PAGE, DEFAULTS)
+with st.container(border=True):
+    st.subheader(t("s1.check.value.title"))
+    st.markdown(t("s1.check.value.body"))
+    if VALUE_KEY not in st.session_state:
+        st.session_state[VALUE_KEY] = str(values["my_value"] or "")
+    st.text_area(t("s1.check.value.prompt"), key=VALUE_KEY, on_change=_save_value,
+                 placeholder=t("s1.check.value.placeholder"), height=80)
+
+with st.container(border=True):
+    st.subheader(t("s1.check.needs_title"))
+    st.markdown(t("s1.check.needs_intro"))
+    yes = self_check.clean_needs(values["needs"])
+    for question in self_check.NEEDS_QUESTIONS:
+        if _needs_key(question) not in st.session_state:
+            st.session_state[_needs_key(question)] = question in yes
+        st.checkbox(t(f"s1.check.needs.{question}"), key=_needs_key(question), on_change=_save_needs)
+    level = self_check.needs_level(yes)
+    message = t(f"s1.check.needs_level.{level}", n=len(yes), total=len(self_check.NEEDS_QUESTIONS))
+    {"good": st.success, "partial": st.info, "weak": st.warning}[level](message)
+    st.markdown(t("s1.check.needs_case"))
+    st.caption(t("frame.illustrative"))
 
 st.text_area(t("s1.check.note_label"), key=NOTE_KEY, on_change=_save_note,
              placeholder=t("s1.check.note_placeholder"), height=90)

@@ -6,11 +6,12 @@ from typing import Any
 
 import streamlit as st
 
-from ui import charts
+from ui import charts, saving
 from ui.frame import footer, header
-from ui.state import book_memo, lang, memo, module_values, save_values, t
+from ui.state import active_book, book_memo, lang, memo, module_values, save_values, t
 from workbook import i18n
 from workbook import performance as perf
+from workbook.money import money_text
 from workbook.schema import field_label
 
 PAGE = "s1_2"
@@ -18,7 +19,8 @@ DEFAULTS: dict[str, Any] = {
     "period": "month",
     "n_month": None,
     "n_year": None,
-    "c_pct": None,
+    "c_pct_month": None,  # c differs by period: a month's deals over a month's reach
+    "c_pct_year": None,
     "v": None,
     "repurchase": False,
     "r_pct": None,
@@ -27,12 +29,23 @@ DEFAULTS: dict[str, Any] = {
     "plan_pct": None,
     "order": None,
     "lesson_pct": perf.LESSON_UPLIFT * 100,
+    "basis": None,  # None: the page picks (perf.default_basis) until the trainee chooses
+    "own_month": {},
+    "own_year": {},
 }
 LEVER_INPUT = {"n": "n", "c": "c_pct", "v": "v", "r": "r_pct"}  # lever -> worksheet input name
+WAN = 10_000.0  # 元 per 万元: money is typed in 万元 and kept in 元
+SCALE = {"v": WAN, "target_month": WAN, "target_year": WAN}
+OWN_FIELDS = ("deals", "wealth", "fund", "insurance", "fee_income")  # perf.OwnSales, money in 元
 
 
 def _values() -> dict[str, Any]:
     return module_values(PAGE, DEFAULTS)
+
+
+def _then() -> str:
+    """What goes between two sentences: nothing after a Chinese full stop, a space in English."""
+    return "" if lang() == "zh" else " "
 
 
 def _key(name: str) -> str:
@@ -40,12 +53,34 @@ def _key(name: str) -> str:
 
 
 def _save_from_widget(name: str, widget_key: str) -> None:
-    save_values(PAGE, **{name: st.session_state.get(widget_key)})
+    value = st.session_state.get(widget_key)
+    if name in SCALE and value is not None:
+        value = float(value) * SCALE[name]
+    save_values(PAGE, **{name: value})
+
+
+def _own(period: str) -> perf.OwnSales:
+    saved = _values()[f"own_{period}"] or {}
+    numbers = {}
+    for name in OWN_FIELDS:
+        try:
+            numbers[name] = max(float(saved.get(name) or 0.0), 0.0)
+        except (TypeError, ValueError):
+            numbers[name] = 0.0
+    return perf.OwnSales(**numbers)
+
+
+def _save_own(period: str, name: str) -> None:
+    own = dict(_values()[f"own_{period}"] or {})
+    value = st.session_state.get(_key(f"own_{period}_{name}"))
+    own[name] = 0.0 if value is None else float(value) * (1.0 if name == "deals" else WAN)
+    save_values(PAGE, **{f"own_{period}": own})
 
 
 def _reset_levers() -> None:
-    save_values(PAGE, n_month=None, n_year=None, c_pct=None, v=None, r_pct=None, plan_pct=None)
-    for name in ("n_month", "n_year", "c_pct", "v", "r_pct"):
+    save_values(PAGE, n_month=None, n_year=None, c_pct_month=None, c_pct_year=None, v=None, r_pct=None,
+                plan_pct=None)
+    for name in ("n_month", "n_year", "c_pct_month", "c_pct_year", "v", "r_pct"):
         st.session_state.pop(_key(name), None)
     _forget_plan_widgets()
 
@@ -73,7 +108,7 @@ def _lever_text(lever: str, value: float, language: str) -> str:
     if lever == "n":
         return _count(value)
     if lever == "v":
-        return charts.money(value, language)
+        return money_text(value, language)
     return charts.percent(value)
 
 
@@ -110,11 +145,33 @@ period = st.radio(
 )
 period_word = t(f"s1.formula.period_word.{period}")
 
-book_levers: perf.BookLevers = book_memo("s1_2.derive", perf.derive_from_book, period)
+# ---- what 业绩 is measured by, and the trainee's own figures ------------------------------------------------
+own = _own(period)
+with st.container(border=True):
+    st.markdown(t("s1.formula.basis_title"))
+    basis_default = values["basis"] if values["basis"] in perf.BASES else perf.default_basis(active_book().frame,
+                                                                                              own)
+    _init_widget(_key("basis"), basis_default, follow=values["basis"] not in perf.BASES)
+    basis = st.radio(
+        t("s1.formula.basis_label"), options=perf.BASES, key=_key("basis"), horizontal=True,
+        format_func=lambda code, language=language: i18n.t(f"s1.formula.basis.{code}", language),
+        on_change=_save_from_widget, args=("basis", _key("basis")),
+    )
+    st.caption(t("s1.formula.own_title", period=period_word))
+    own_columns = st.columns(len(OWN_FIELDS))
+    for name, column in zip(OWN_FIELDS, own_columns, strict=True):
+        widget_key = _key(f"own_{period}_{name}")
+        _init_widget(widget_key, getattr(own, name) / (1.0 if name == "deals" else WAN))
+        column.number_input(t(f"s1.formula.own.{name}"), key=widget_key, min_value=0.0,
+                            step=1.0, format="%.0f" if name == "deals" else "%.1f",
+                            on_change=_save_own, args=(period, name))
+
+book_levers: perf.BookLevers = book_memo("s1_2.derive", perf.derive_from_book, period, basis, own)
+st.caption(t(f"s1.formula.basis_note.{basis}"))
 resolved = perf.resolve_levers(
     book_levers,
     n=values[f"n_{period}"],
-    c_pct=values["c_pct"],
+    c_pct=values[f"c_pct_{period}"],
     v=values["v"],
     repurchase=bool(values["repurchase"]),
     r_pct=values["r_pct"],
@@ -128,6 +185,13 @@ lever_names = perf.ALL_LEVERS if repurchase else perf.BASE_LEVERS
 input_columns = st.columns(len(lever_names))
 
 
+MONEY_DETAILS = {"total", "amount"}
+
+
+def _detail_text(key: str, value: float) -> str:
+    return money_text(value, language) if key in MONEY_DETAILS else _count(value)
+
+
 def _source_caption(lever: str) -> str:
     derived = {"n": book_levers.n, "c": book_levers.c, "v": book_levers.v}.get(lever)
     if lever in resolved.overridden:
@@ -136,20 +200,25 @@ def _source_caption(lever: str) -> str:
     if lever == "r":
         return t("s1.formula.source.repurchase", value=charts.percent(perf.DEFAULT_REPURCHASE))
     assert derived is not None
-    if derived.source == perf.SOURCE_GROWTH:
-        text = t(f"s1.formula.source.aum_growth_{lever}", threshold=charts.percent(perf.DEAL_GROWTH_MIN, 0),
-                 **{k: _count(v) for k, v in derived.detail.items()})
-    else:
-        text = t(f"s1.formula.source.{derived.source}", **{k: _count(v) for k, v in derived.detail.items()})
-    if lever == "n" and period == "month":
-        text += " " + t("s1.formula.source.per_month")
+    values_ = {k: _detail_text(k, v) for k, v in derived.detail.items()}
+    values_.update(threshold=charts.percent(perf.DEAL_GROWTH_MIN, 0), as_of=book_levers.as_of or "",
+                   value=_count(derived.value), period=period_word)
+    # The most specific text there is: per source, lever and period; per source and lever; per source.
+    for key in (f"{derived.source}_{lever}_{period}", f"{derived.source}_{lever}", derived.source):
+        if i18n.has_key(f"s1.formula.source.{key}"):
+            text = t(f"s1.formula.source.{key}", **values_)
+            break
+    if derived.detail.get("capped"):
+        text += _then() + t("s1.formula.source.capped")
+    if lever == "n" and period == "month" and derived.source == perf.SOURCE_ALL:
+        text += _then() + t("s1.formula.source.per_month")
     return text
 
 
 widget_specs = {
     "n": {"name": f"n_{period}", "min_value": 0.0, "step": 1.0, "format": "%.1f"},
-    "c": {"name": "c_pct", "min_value": 0.0, "max_value": 100.0, "step": 0.5, "format": "%.1f"},
-    "v": {"name": "v", "min_value": 0.0, "step": 10_000.0, "format": "%.0f"},
+    "c": {"name": f"c_pct_{period}", "min_value": 0.0, "max_value": 100.0, "step": 0.5, "format": "%.1f"},
+    "v": {"name": "v", "min_value": 0.0, "step": 1.0, "format": "%.2f"},  # 万元
     "r": {"name": "r_pct", "min_value": 0.0, "max_value": 100.0, "step": 1.0, "format": "%.1f"},
 }
 for lever, column in zip(lever_names, input_columns, strict=True):
@@ -157,7 +226,7 @@ for lever, column in zip(lever_names, input_columns, strict=True):
     name = spec.pop("name")
     widget_key = _key(name)
     entered = values[name]
-    _init_widget(widget_key, float(shown[LEVER_INPUT[lever]]), follow=entered is None)
+    _init_widget(widget_key, float(shown[LEVER_INPUT[lever]]) / SCALE.get(name, 1.0), follow=entered is None)
     with column:
         st.number_input(
             t(f"s1.formula.lever.{lever}", period=period_word),
@@ -181,19 +250,19 @@ terms = " × ".join(
     for lever in lever_names
 )
 metric_column, equation_column = st.columns([1, 2])
-metric_column.metric(t("s1.formula.current_p", period=period_word), charts.money(p_now, language))
-equation_column.markdown(t("s1.formula.equation", terms=terms, p=charts.money(p_now, language)))
+metric_column.metric(t("s1.formula.current_p", period=period_word), money_text(p_now, language))
+equation_column.markdown(t("s1.formula.equation", terms=terms, p=money_text(p_now, language)))
 
 # ---- step 2: target and what each lever must do -----------------------------------------------------------
 st.header(t("s1.formula.step2"))
 target_name = f"target_{period}"
 target_entered = values[target_name] is not None
-_init_widget(_key(target_name), float(values[target_name] if target_entered else perf.default_target(current)),
+_init_widget(_key(target_name), float(values[target_name] if target_entered else perf.default_target(current)) / WAN,
              follow=not target_entered)
-target = st.number_input(t("s1.formula.target", period=period_word), key=_key(target_name), min_value=0.0,
-                         step=100_000.0, format="%.0f", on_change=_save_from_widget,
-                         args=(target_name, _key(target_name)))
-plan = perf.target_plan(current, float(target))
+target_wan = st.number_input(t("s1.formula.target", period=period_word), key=_key(target_name), min_value=0.0,
+                             step=10.0, format="%.1f", on_change=_save_from_widget,
+                             args=(target_name, _key(target_name)))
+plan = perf.target_plan(current, float(target_wan) * WAN)
 if plan is None:
     st.warning(t("s1.formula.zero_p"))
 else:
@@ -216,8 +285,7 @@ else:
     st.dataframe(rows, hide_index=True, width="stretch")
 
 
-
-@st.fragment
+@saving.fragment  # st.fragment that also saves after its own reruns
 def _lesson(lever_count: int) -> None:
     """+u% on every lever compounds: moving the slider reruns only this box, not the page."""
     with st.container(border=True):
@@ -264,7 +332,7 @@ if plan is not None:
                                         key=_key("order"), on_change=_save_from_widget, args=("order", _key("order")))
     flow = perf.waterfall(current, planned, order_code.split(","))
     gap = perf.gap_to_target(flow.end, plan.target)
-    result_column.metric(t("s1.formula.plan_p", period=period_word), charts.money(flow.end, language),
+    result_column.metric(t("s1.formula.plan_p", period=period_word), money_text(flow.end, language),
                          delta=None if gap is None else charts.percent(gap), help=t("s1.formula.plan_vs_target"),
                          delta_description=None if gap is None else t("s1.formula.delta_vs_target"),
                          delta_arrow="off" if gap is not None and abs(gap) < 0.0005 else "auto")
@@ -273,11 +341,11 @@ if plan is not None:
         labels.append(t("s1.formula.wf_plan"))
         measures = ["absolute"] + ["relative"] * len(flow.steps) + ["total"]
         amounts = [flow.start] + [step.delta for step in flow.steps] + [flow.end]
-        texts = [charts.money(flow.start, language)]
-        texts += [("+" if step.delta >= 0 else "") + charts.money(step.delta, language) for step in flow.steps]
-        texts.append(charts.money(flow.end, language))
+        texts = [money_text(flow.start, language)]
+        texts += [("+" if step.delta >= 0 else "") + money_text(step.delta, language) for step in flow.steps]
+        texts.append(money_text(flow.end, language))
         return charts.waterfall(labels, measures, amounts, texts, target=plan.target,
-                                target_label=f"{t('s1.formula.wf_target')} {charts.money(plan.target, language)}",
+                                target_label=f"{t('s1.formula.wf_target')} {money_text(plan.target, language)}",
                                 title=t("s1.formula.wf_title"),
                                 y_title=t("s1.formula.wf_axis", period=period_word))
 
@@ -296,8 +364,8 @@ for (case_id, text_id), column in zip((("spdb_champion", "spdb"), ("ten_x", "ten
         st.markdown(t(
             f"s1.formula.case.{text_id}.body",
             n0=_count(before.n), n1=_count(after.n), c0=charts.percent(before.c), c1=charts.percent(after.c),
-            v0=charts.money(before.v, language), v1=charts.money(after.v, language),
-            p0=charts.money(before.performance, language), p1=charts.money(after.performance, language),
+            v0=money_text(before.v, language), v1=money_text(after.v, language),
+            p0=money_text(before.performance, language), p1=money_text(after.performance, language),
             uplift=charts.percent(result.per_lever_uplift), ratio=_times(result.ratio, 3),
             factor=f"{result.per_lever_factor:.3f}",
         ))

@@ -10,6 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from ui import charts
+from ui.editors import editor_start, restart_editor
 from ui.frame import footer, header
 from ui.state import lang, memo, module_values, save_values, t
 from workbook import bottleneck as neck
@@ -21,8 +22,7 @@ DEFAULTS: dict[str, Any] = {
     "elevate_pct": neck.DEFAULT_ELEVATION * 100,
     "next_focus": "",
 }
-BASE_KEY = f"{PAGE}_editor_base"  # {"lang", "version", "rows"}: the editor's starting data, kept stable
-VERSION_KEY = f"{PAGE}_editor_version"
+EDITOR = f"{PAGE}_editor"  # the stage table (ui.editors: its key and the rows it starts from)
 ELEVATE_KEY = f"{PAGE}_elevate_pct"
 NEXT_KEY = f"{PAGE}_next_focus"
 
@@ -66,8 +66,7 @@ def _rows_from_editor(frame: pd.DataFrame) -> list[dict[str, Any]]:
 
 def _reset() -> None:
     save_values(PAGE, stages=neck.default_rows())
-    st.session_state[VERSION_KEY] = st.session_state.get(VERSION_KEY, 0) + 1
-    st.session_state.pop(BASE_KEY, None)
+    restart_editor(EDITOR)
 
 
 def _save_action(step: str, key: str) -> None:
@@ -101,6 +100,34 @@ def _deals_chart(result: neck.Analysis, names: list[str], title: str) -> Any:
     )
 
 
+def _trimmed(hours: float) -> str:
+    """Hours to one decimal, without a needless ".0" (29 hours, 4.5 hours)."""
+    text = f"{hours:,.1f}"
+    return text[:-2] if text.endswith(".0") else text
+
+
+def _subordinate_block(stages: tuple[neck.Stage, ...], names: list[str]) -> None:
+    """Step 3 as a number: the same hours rebalanced, before any extra hour."""
+    result = neck.subordinate(stages)
+    if result.throughput_gain <= 1e-9:
+        st.info(t("s1.neck.subordinate_none"))
+        return
+    st.markdown(t("s1.neck.subordinate_result", total=_trimmed(sum(result.hours_before)),
+                  moved=_trimmed(result.hours_moved), before=_deals(result.before.throughput),
+                  after=_deals(result.after.throughput), gain=charts.percent(result.gain_share, 0)))
+    st.dataframe(pd.DataFrame({
+        t("s1.neck.col.name"): names,
+        t("s1.neck.col.hours_now"): result.hours_before,
+        t("s1.neck.col.hours_rebalanced"): result.hours_after,
+        t("s1.neck.col.hours_change"): result.moved,
+    }), hide_index=True, width="stretch", column_config={
+        t("s1.neck.col.hours_now"): st.column_config.NumberColumn(format="%.1f"),
+        t("s1.neck.col.hours_rebalanced"): st.column_config.NumberColumn(format="%.1f"),
+        t("s1.neck.col.hours_change"): st.column_config.NumberColumn(format="%+.1f"),
+    })
+    st.caption(t("s1.neck.subordinate_note"))
+
+
 header(PAGE)
 language = lang()
 values = _values()
@@ -114,22 +141,9 @@ for step, column in zip(neck.STEPS, step_columns, strict=True):
 # ---- the stage table -------------------------------------------------------------------------------------
 st.header(t("s1.neck.table_title"))
 st.caption(t("s1.neck.table_help"))
-version = st.session_state.get(VERSION_KEY, 0)
-editor_key = f"{PAGE}_editor_{version}"
-base = st.session_state.get(BASE_KEY)
-# The editor keeps its edits relative to the data it was first given, so that data must stay the same while the
-# editor lives; it is reloaded from the workspace when the editor is new (first visit, back from another page)
-# or the language changed (labels differ, so Streamlit builds a new editor).
-if base is None or base["lang"] != language or editor_key not in st.session_state:
-    if base is not None and base["lang"] != language:
-        version += 1
-        st.session_state[VERSION_KEY] = version
-        editor_key = f"{PAGE}_editor_{version}"
-    base = {"lang": language, "version": version, "rows": values["stages"]}
-    st.session_state[BASE_KEY] = base
-
+editor_key, start_rows = editor_start(EDITOR, language, lambda: values["stages"])
 edited = st.data_editor(
-    _editor_frame(base["rows"]),
+    _editor_frame(start_rows),
     key=editor_key,
     num_rows="dynamic",
     hide_index=True,
@@ -227,6 +241,8 @@ for step in neck.ACTION_STEPS:
             _init(key, str(saved_actions.get(step, "")))
             st.text_area(t("s1.neck.my_action"), key=key, on_change=_save_action, args=(step, key),
                          placeholder=t("s1.neck.my_action_placeholder"), height=110)
+        if step == "subordinate":
+            _subordinate_block(stages, names)
         if step == "elevate":
             _init(ELEVATE_KEY, float(values["elevate_pct"]))
             pct = st.slider(t("s1.neck.elevate_slider", name=constraint_name), min_value=0.0, max_value=200.0,

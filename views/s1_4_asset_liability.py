@@ -1,26 +1,42 @@
-"""1.4 客户资产负债审视: the hourly cost worked back, each customer's revenue, cost and net, the whale curve, the
-revenue/cost scatter, the over- and under-served lists and the top liabilities with actions, the 花旗 case."""
+"""1.4 客户资产负债审视: the hourly cost worked back, the cost-to-serve assumptions a bank export needs, each
+customer's revenue, cost and net, the whale curve, the revenue/cost scatter, the 倒推 against the manager's
+capacity with the over- and under-served lists and the top liabilities with actions, the 花旗 case."""
 
 from __future__ import annotations
 
-from dataclasses import asdict, fields
+import html  # a customer number from the trainee's file is text in Plotly's hover HTML
+import math
 from typing import Any
 
 import pandas as pd
 import streamlit as st
 
 from ui import charts
+from ui.editors import editor_start, restart_editor
 from ui.frame import footer, header
-from ui.state import book_memo, lang, module_values, save_values, t
+from ui.persona_cards import persona_cards
+from ui.state import active_book, book_memo, lang, module_values, save_values, t
 from workbook import asset_review as ar
-from workbook.profit import COST_INPUTS, KINDS, REVENUE_INPUTS
+from workbook.money import money_text
+from workbook.profit import COST_INPUTS, KINDS, REVENUE_INPUTS, assumed_inputs
 from workbook.schema import field_label
+from workbook.segmentation import SCHEMES
 
 PAGE = "s1_4"
-INPUT_NAMES = tuple(f.name for f in fields(ar.ReviewInputs))
 TEXT_NAMES = ("my_assets", "my_liabilities", "my_action")
-DEFAULTS: dict[str, Any] = {**asdict(ar.DEFAULT_INPUTS), **dict.fromkeys(TEXT_NAMES, "")}
+DEFAULTS: dict[str, Any] = {**{name: getattr(ar.DEFAULT_INPUTS, name) for name in ar.INPUT_NAMES},
+                            ar.TIER_COSTS_KEY: {}, **dict.fromkeys(TEXT_NAMES, "")}
+WAN = 10_000.0  # 元 per 万元: money is typed in 万元 and kept in 元
+SCALE = {"annual_cost": WAN, "potential_external": WAN, "potential_new_aum": WAN}
 EXAMPLE_REVENUE = 10_000.0  # the 倒推 sentence's example customer (元 a year)
+EXAMPLE_TIER = "affluent"
+EDITOR = f"{PAGE}_tier_costs"  # the tier assumptions table (ui.editors: its key and the rows it starts from)
+TIER_NUMBER_COLUMNS = ("hours", "minutes_per_contact", "gift_cost", "event_cost")
+
+
+def _then() -> str:
+    """What goes between two sentences: nothing after a Chinese full stop, a space in English."""
+    return "" if lang() == "zh" else " "
 
 
 def _key(name: str) -> str:
@@ -28,7 +44,12 @@ def _key(name: str) -> str:
 
 
 def _save(name: str) -> None:
-    save_values(PAGE, **{name: st.session_state.get(_key(name))})
+    value = st.session_state.get(_key(name))
+    if name in SCALE and value is not None:
+        value = float(value) * SCALE[name]
+    elif name == "assume_missing":
+        value = 1.0 if value else 0.0
+    save_values(PAGE, **{name: value})
 
 
 def _init(name: str, value: Any) -> None:
@@ -37,12 +58,81 @@ def _init(name: str, value: Any) -> None:
         st.session_state[_key(name)] = value
 
 
+def _init_number(name: str) -> None:
+    _init(name, float(values[name]) / SCALE.get(name, 1.0))
+
+
+def _number_input(name: str, *, step: float, fmt: str, min_value: float = 0.0,
+                  max_value: float | None = None) -> None:
+    _init_number(name)
+    st.number_input(t(f"s1.asset.{name}"), key=_key(name), min_value=min_value, max_value=max_value, step=step,
+                    format=fmt, on_change=_save, args=(name,), help=t(f"s1.asset.help.{name}"))
+
+
 def _fields_text(keys: tuple[str, ...]) -> str:
     return t("s1.list_sep").join(field_label(key, language) for key in keys)
 
 
 def _money(value: float) -> str:
-    return charts.money(value, language)
+    return money_text(value, language)
+
+
+def _hours(value: float) -> str:
+    return f"{round(value):,}"  # an int: a value that rounds to zero never shows as "-0"
+
+
+def _reset_assumptions() -> None:
+    save_values(PAGE, **{ar.TIER_COSTS_KEY: {}, "assume_missing": 1.0,
+                         **{name: getattr(ar.DEFAULT_INPUTS, name)
+                            for name in ("wealth_fee_pct", "fund_fee_pct", "insurance_fee_pct")}})
+    for name in ("assume_missing", "wealth_fee_pct", "fund_fee_pct", "insurance_fee_pct"):
+        st.session_state.pop(_key(name), None)
+    restart_editor(EDITOR)
+
+
+def _assumption_editor(params_now: Any) -> None:
+    """The tier assumptions as an editable table; the edited cells go to the workspace as overrides."""
+    editor_key, start_rows = editor_start(EDITOR, language, lambda: ar.tier_cost_table(params_now.assumptions))
+    frame = pd.DataFrame(start_rows)
+    frame.insert(1, "label", [t(f"s1.asset.tier_row.{name}") for name in frame["field"]])
+    tiers = [tier for tier in SCHEMES["aum"].tiers() if tier.code in frame.columns]
+    # "localized": 1.5 hours, 10 minutes and 3,000 元 each without a needless decimal, in one column
+    number_columns = {
+        tier.code: st.column_config.NumberColumn(tier.label(language), min_value=0.0, format="localized")
+        for tier in tiers
+    }
+    edited = st.data_editor(
+        frame,
+        key=editor_key,
+        hide_index=True,
+        width="stretch",
+        num_rows="fixed",
+        column_order=["label", *number_columns],
+        disabled=["label"],
+        column_config={"label": st.column_config.TextColumn(t("s1.asset.tier_col.label")),
+                       **number_columns},
+    )
+    overrides = ar.tier_cost_overrides_from_table(edited.to_dict("records"))
+    if overrides != values[ar.TIER_COSTS_KEY]:
+        save_values(PAGE, **{ar.TIER_COSTS_KEY: overrides})
+        values[ar.TIER_COSTS_KEY] = overrides
+
+
+def _assumed_text(assumed: Any) -> str:
+    """Which figures come from the assumptions, as one sentence (empty when none)."""
+    parts = []
+    if assumed.hours in ("contacts", "tier"):
+        parts.append(t(f"s1.asset.assumed.hours_{assumed.hours}"))
+    if assumed.gifts or assumed.events:
+        parts.append(t("s1.asset.assumed.perks"))
+    if assumed.fee_from:
+        parts.append(t("s1.asset.assumed.fees", fields=_fields_text(assumed.fee_from)))
+    if not parts:
+        return ""
+    text = t("s1.asset.assumed.lead", items=t("s1.asset.assumed.sep").join(parts))
+    if assumed.rebates_zero:
+        text += _then() + t("s1.asset.assumed.rebates")
+    return text
 
 
 def _customer_table(frame: pd.DataFrame, columns: dict[str, str]) -> pd.DataFrame:
@@ -50,13 +140,19 @@ def _customer_table(frame: pd.DataFrame, columns: dict[str, str]) -> pd.DataFram
     table = result.customers.loc[frame.index].rename(
         columns={key: field_label(key, language) for key in ("customer_id", "name")})
     for source, label_key in columns.items():
-        values = frame[source]
+        values_ = frame[source]
         if source == "kind":
-            values = values.astype("str").map(lambda code: t(f"profit.kind.{code}"))
+            values_ = values_.astype("str").map(lambda code: t(f"profit.kind.{code}"))
+        elif source == "cost_driver":
+            values_ = values_.astype("str").map(lambda code: t(f"profit.driver.{code}"))
         elif source == "action":
-            values = values.map(lambda code: t(f"profit.action.{code}") if code else "")
-        table[t(label_key)] = values.to_numpy()
+            values_ = values_.map(lambda code: t(f"profit.action.{code}") if code else "")
+        table[t(label_key)] = values_.to_numpy()
     return table.reset_index(drop=True)
+
+
+TEXT_COLUMNS = {"kind", "cost_driver", "action"}
+MONEY_COLUMNS = {"revenue", "cost", "net", "perks", "rebate_cost"}
 
 
 def _show_list(frame: pd.DataFrame, columns: dict[str, str]) -> None:
@@ -64,13 +160,12 @@ def _show_list(frame: pd.DataFrame, columns: dict[str, str]) -> None:
         st.caption(t("s1.asset.empty_list"))
         return
     table = _customer_table(frame, columns)
-    money_format = "%,.0f"
     config: dict[str, Any] = {
-        t(key): st.column_config.NumberColumn(format=money_format if source in MONEY_COLUMNS else "%,.1f")
-        for source, key in columns.items() if source not in ("kind", "action")
+        t(key): st.column_config.NumberColumn(format="%,.0f" if source in MONEY_COLUMNS else "%,.1f")
+        for source, key in columns.items() if source not in TEXT_COLUMNS
     }
     if "action" in columns:
-        config[t(columns["action"])] = st.column_config.TextColumn(width="large")
+        config[t(columns["action"])] = st.column_config.TextColumn(width="medium")
     st.dataframe(table, hide_index=True, width="stretch", column_config=config)
     st.caption(t("s1.asset.top_note", n=len(table)))
 
@@ -108,7 +203,8 @@ def _scatter_figure(review: ar.AssetReview, log_axes: bool) -> Any:
     groups = []
     for kind, colour in zip(KINDS, (charts.GOOD, charts.HIGHLIGHT, charts.ACCENT), strict=True):
         subset = points[points["kind"].astype("str") == kind]
-        hovers = [t("s1.asset.hover", customer=customer, revenue=_money(revenue), cost=_money(cost), net=_money(net))
+        hovers = [t("s1.asset.hover", customer=html.escape(customer), revenue=_money(revenue), cost=_money(cost),
+                    net=_money(net))
                   for customer, revenue, cost, net in zip(subset["customer"], subset["revenue"], subset["cost"],
                                                           subset["net"], strict=True)]
         groups.append((t(f"profit.kind.{kind}"), subset["revenue"], subset["cost"], hovers, colour))
@@ -120,13 +216,13 @@ def _scatter_figure(review: ar.AssetReview, log_axes: bool) -> Any:
 
 
 @st.fragment
-def _scatter(params: Any) -> None:
+def _scatter(params: ar.ProfitParams) -> None:
     """The scatter and its log-axes switch: flipping the switch reruns only this part of the page. Its
     arguments stay with the session for those reruns, so it takes the parameters, not the review itself."""
     _init("log_axes", True)
     log_axes = bool(st.session_state[_key("log_axes")])
     review: ar.AssetReview = book_memo("s1_4.review", ar.review, params)
-    figure = book_memo("s1_4.scatter", lambda _frame, _p, _l, log: _scatter_figure(review, log), params, language,
+    figure = book_memo("s1_4.scatter", lambda _frame, _p, _l, log: _scatter_figure(review, log), params, lang(),
                        log_axes)
     st.plotly_chart(figure, width="stretch")
     st.caption(t("s1.asset.scatter_note"))
@@ -135,42 +231,58 @@ def _scatter(params: Any) -> None:
         st.caption(t("s1.asset.scatter_sampled", shown=len(review.scatter), total=len(review.result)))
 
 
-MONEY_COLUMNS = {"revenue", "cost", "net", "perks"}
-
 header(PAGE)
 language = lang()
+book = active_book()
 values = module_values(PAGE, DEFAULTS)
+# 3.4's service standard for the default AUM ladder, with the trainee's edits there: it caps the justified hours.
+# ``trainee_params`` is the one function every page builds its ProfitParams with (ui.profit_settings).
+service_plan = module_values("s3_4", {"overrides": {}})
+params = ar.trainee_params(values, service_plan)
 
 # ---- step 1: the hourly cost, worked back ------------------------------------------------------------------
 st.header(t("s1.asset.step1"))
-for name in INPUT_NAMES:
-    _init(name, float(values[name]))
 cost_columns = st.columns([1, 1, 1])
 with cost_columns[0]:
-    st.number_input(t("s1.asset.annual_cost"), key=_key("annual_cost"), min_value=0.0, step=10_000.0,
-                    format="%.0f", on_change=_save, args=("annual_cost",))
-    st.number_input(t("s1.asset.effective_hours"), key=_key("effective_hours"), min_value=1.0, step=50.0,
-                    format="%.0f", on_change=_save, args=("effective_hours",))
+    _number_input("annual_cost", step=1.0, fmt="%.0f")
+    _number_input("effective_hours", step=50.0, fmt="%.0f", min_value=1.0)
 with cost_columns[1]:
-    st.number_input(t("s1.asset.deposit_spread"), key=_key("deposit_spread_pct"), min_value=0.0, max_value=10.0,
-                    step=0.1, format="%.2f", on_change=_save, args=("deposit_spread_pct",))
-    st.number_input(t("s1.asset.loan_spread"), key=_key("loan_spread_pct"), min_value=0.0, max_value=10.0,
-                    step=0.1, format="%.2f", on_change=_save, args=("loan_spread_pct",))
-inputs = ar.ReviewInputs(**{name: float(st.session_state[_key(name)]) for name in INPUT_NAMES})
-params = inputs.params()
+    _number_input("deposit_spread_pct", step=0.1, fmt="%.2f", max_value=10.0)
+    _number_input("loan_spread_pct", step=0.1, fmt="%.2f", max_value=10.0)
 with cost_columns[2]:
     st.metric(t("s1.asset.hourly_metric"), _money(params.hourly_cost))
+    _number_input("target_cost_ratio_pct", step=5.0, fmt="%.0f", min_value=1.0, max_value=100.0)
     with st.popover(t("s1.asset.potential_title"), icon=":material/tune:"):
-        st.number_input(t("s1.asset.potential_external"), key=_key("potential_external"), min_value=0.0,
-                        step=100_000.0, format="%.0f", on_change=_save, args=("potential_external",))
-        st.number_input(t("s1.asset.potential_growth"), key=_key("potential_growth_pct"), min_value=0.0,
-                        step=5.0, format="%.0f", on_change=_save, args=("potential_growth_pct",))
+        _number_input("potential_external", step=10.0, fmt="%.0f")
+        _number_input("potential_growth_pct", step=5.0, fmt="%.0f")
+        _number_input("potential_new_aum", step=1.0, fmt="%.0f")
+standard_hours = params.service_standard()
 st.markdown(t(
-    "s1.asset.hourly_formula", annual=_money(params.annual_cost), hours=f"{params.effective_hours:,.0f}",
+    "s1.asset.hourly_formula", annual=_money(params.annual_cost), hours=_hours(params.effective_hours),
     hourly=_money(params.hourly_cost), example=_money(EXAMPLE_REVENUE),
+    ratio=charts.percent(params.target_cost_ratio, 0),
+    budget=_money(EXAMPLE_REVENUE * params.target_cost_ratio),
     justified=f"{ar.justified_hours(EXAMPLE_REVENUE, params):,.0f}",
+    standard=f"{standard_hours.get(EXAMPLE_TIER, math.inf):g}",
 ))
 st.caption(t("s1.asset.formulas"))
+
+# ---- the cost-to-serve assumptions, for what the book lacks ------------------------------------------------
+assumed_text = _assumed_text(assumed_inputs(book.frame, params))
+with st.expander(t("s1.asset.assumptions_title"), icon=":material/rule:", expanded=bool(assumed_text)):
+    st.markdown(assumed_text or t("s1.asset.assumed.none"))
+    _init("assume_missing", bool(values["assume_missing"]))
+    st.toggle(t("s1.asset.assume_missing"), key=_key("assume_missing"), on_change=_save, args=("assume_missing",))
+    _assumption_editor(params)
+    st.caption(t("s1.asset.assumptions_note"))
+    fee_columns = st.columns(3)
+    for name, column in zip(("wealth_fee_pct", "fund_fee_pct", "insurance_fee_pct"), fee_columns, strict=True):
+        with column:
+            _number_input(name, step=0.1, fmt="%.1f", max_value=10.0)
+    st.caption(t("s1.asset.fee_note", fields=_fields_text(("fee_income_12m",))))
+    st.button(t("s1.asset.assumptions_reset"), on_click=_reset_assumptions, icon=":material/restart_alt:",
+              key=_key("assumptions_reset"))
+params = ar.trainee_params(values, service_plan)  # with this run's edits of the assumptions table
 
 result: ar.AssetReview = book_memo("s1_4.review", ar.review, params)
 
@@ -179,8 +291,8 @@ if result.status != ar.STATUS_OK:
                 cost=_fields_text(COST_INPUTS))
     st.warning(message, icon=":material/info:")
     st.info(t("frame.missing_fields", fields=_fields_text(result.missing_revenue + result.missing_cost),
-              what=t("s1.asset.status.what")) + " " + t("s1.asset.status.hint"))
-elif result.missing_revenue or result.missing_cost:
+              what=t("s1.asset.status.what")) + _then() + t("s1.asset.status.hint"))
+elif not params.assumptions.enabled and (result.missing_revenue or result.missing_cost):
     st.caption(t("s1.asset.missing_zero", fields=_fields_text(result.missing_revenue + result.missing_cost)))
 if result.status != ar.STATUS_NOTHING and result.missing_potential:
     st.caption(t("s1.asset.missing_potential", fields=_fields_text(result.missing_potential)))
@@ -189,12 +301,15 @@ if result.status != ar.STATUS_NOTHING and result.missing_potential:
 if result.status != ar.STATUS_NOTHING:
     st.header(t("s1.asset.step2"))
     kinds = result.kinds
-    metric_columns = st.columns(len(KINDS) + 1)
+    # Two rows of two: four money figures in one row are cut to "CNY 7…" at 1024 px with the sidebar open.
+    metric_columns = [column for _ in range(2) for column in st.columns(2)]
     for kind, column in zip(KINDS, metric_columns, strict=False):
         column.metric(t("s1.asset.kind_metric", kind=t(f"profit.kind.{kind}"), count=kinds.counts[kind]),
                       _money(kinds.net[kind]))
     metric_columns[-1].metric(t("s1.asset.total_metric", count=result.whale.customers),
                               _money(kinds.total_net))
+    if assumed_text:
+        st.caption(t("s1.asset.on_assumptions"))
 
     whale = result.whale
     whale_column, scatter_column = st.columns(2, gap="large")
@@ -213,21 +328,47 @@ if result.status != ar.STATUS_NOTHING:
     with scatter_column:
         _scatter(params)
 
-    # ---- step 3: the 倒推 lists ----------------------------------------------------------------------------
+    # ---- step 3: the 倒推 against the manager's capacity -----------------------------------------------------
     st.header(t("s1.asset.step3"))
-    st.caption(t("s1.asset.step3_help"))
+    st.caption(t("s1.asset.step3_help", ratio=charts.percent(params.target_cost_ratio, 0),
+                 standard=t("s1.list_sep").join(
+                     t("s1.asset.standard_item", tier=label, hours=f"{standard_hours.get(code, math.inf):g}")
+                     for code, label in ((tier.code, tier.label(language)) for tier in SCHEMES["aum"].tiers())
+                     if code in standard_hours)))
     review = result.service
-    list_columns = {"revenue": "s1.asset.col.revenue", "cost": "s1.asset.col.cost", "net": "s1.asset.col.net",
-                    "kind": "s1.asset.col.kind", "justified_hours": "s1.asset.col.justified_hours",
-                    "actual_hours": "s1.asset.col.actual_hours", "hours_gap": "s1.asset.col.hours_gap",
-                    "action": "s1.asset.col.action"}
+    budget = review.budget
     if not review.hours_known:
         st.info(t("s1.asset.no_hours"))
     else:
-        hours_columns = st.columns(3)
-        hours_columns[0].metric(t("s1.asset.excess_metric"), f"{review.excess_hours:,.0f}")
-        hours_columns[1].metric(t("s1.asset.excess_value"), _money(ar.hours_value(review.excess_hours, params)))
-        hours_columns[2].metric(t("s1.asset.shortfall_metric"), f"{review.shortfall_hours:,.0f}")
+        hours_columns = st.columns(4)
+        hours_columns[0].metric(t("s1.asset.budget.today"), _hours(budget.today),
+                                help=t("s1.asset.budget.today_help", capacity=_hours(budget.capacity)))
+        hours_columns[1].metric(t("s1.asset.budget.to_free"), _hours(budget.to_free),
+                                help=t("s1.asset.budget.to_free_help"))
+        hours_columns[2].metric(t("s1.asset.budget.to_reinvest"), _hours(budget.to_reinvest),
+                                help=t("s1.asset.budget.to_reinvest_help"))
+        hours_columns[3].metric(t("s1.asset.budget.planned"), _hours(budget.planned),
+                                help=t("s1.asset.budget.planned_help", capacity=_hours(budget.capacity)))
+        budget_text = t("s1.asset.budget.story", capacity=_hours(budget.capacity), today=_hours(budget.today),
+                        to_free=_hours(budget.to_free),
+                        value=_money(ar.hours_value(budget.to_free, params)), needed=_hours(budget.needed))
+        if budget.over_capacity:
+            budget_text += _then() + t("s1.asset.budget.over_capacity", kept=_hours(budget.kept))
+        elif budget.unfunded > 0.5:
+            budget_text += _then() + t("s1.asset.budget.partly", to_reinvest=_hours(budget.to_reinvest),
+                                   share=charts.percent(budget.reinvest_share, 0))
+        else:
+            budget_text += _then() + t("s1.asset.budget.fits", planned=_hours(budget.planned),
+                                   spare=_hours(budget.capacity - budget.planned))
+        st.markdown(budget_text)
+    # What to do first, then why: at projector size the action must not be the column cut off at the right.
+    list_columns = {"action": "s1.asset.col.action", "cost_driver": "s1.asset.col.cost_driver",
+                    "kind": "s1.asset.col.kind", "revenue": "s1.asset.col.revenue",
+                    "justified_hours": "s1.asset.col.justified_hours", "actual_hours": "s1.asset.col.actual_hours",
+                    "hours_gap": "s1.asset.col.hours_gap"}
+    under_columns = {"add_hours": "s1.asset.col.add_hours", "revenue": "s1.asset.col.revenue",
+                     "net": "s1.asset.col.net", "justified_hours": "s1.asset.col.justified_hours",
+                     "actual_hours": "s1.asset.col.actual_hours"}
     over_tab, under_tab, liability_tab = st.tabs([
         t("s1.asset.tab_over", n=len(review.over)),
         t("s1.asset.tab_under", n=len(review.under)),
@@ -236,11 +377,12 @@ if result.status != ar.STATUS_NOTHING:
     with over_tab:
         _show_list(result.over, list_columns)
     with under_tab:
-        _show_list(result.under, list_columns)
+        _show_list(result.under, under_columns)
     with liability_tab:
-        _show_list(result.liabilities, {"revenue": "s1.asset.col.revenue", "cost": "s1.asset.col.cost",
-                                 "net": "s1.asset.col.net", "actual_hours": "s1.asset.col.actual_hours",
-                                 "perks": "s1.asset.col.perks", "action": "s1.asset.col.action"})
+        _show_list(result.liabilities, {"action": "s1.asset.col.action",
+                                        "cost_driver": "s1.asset.col.cost_driver", "net": "s1.asset.col.net",
+                                        "revenue": "s1.asset.col.revenue", "actual_hours": "s1.asset.col.actual_hours",
+                                        "perks": "s1.asset.col.perks", "rebate_cost": "s1.asset.col.rebates"})
 
 # ---- the 花旗私行 case card ------------------------------------------------------------------------------
 case = ar.CITI_CASE
@@ -248,10 +390,13 @@ with st.container(border=True):
     st.subheader(t("s1.asset.case.title"))
     st.markdown(t(
         "s1.asset.case.body", customers=case.customers, net_worth=_money(case.min_net_worth),
-        annual=_money(case.annual_cost), hours=f"{case.effective_hours:,.0f}", hourly=_money(case.hourly_cost),
+        annual=_money(case.annual_cost), hours=_hours(case.effective_hours), hourly=_money(case.hourly_cost),
         assets=case.assets, assets_share=charts.percent(case.assets_profit_share, 0), potential=case.potential,
-        liabilities=case.liabilities, others_share=charts.percent(case.others_loss_share, 0),
-        freed_hours=f"{case.hours_freed:,.0f}", freed_value=_money(case.freed_value),
+        potential_share=charts.percent(case.potential_loss_share, 0), liabilities=case.liabilities,
+        liabilities_share=charts.percent(case.liabilities_loss_share, 0),
+        others_share=charts.percent(case.others_loss_share, 0),
+        freed_hours=_hours(case.hours_freed), freed_value=_money(case.freed_value),
+        per_liability=_hours(case.hours_freed / case.liabilities), others=case.potential + case.liabilities,
     ))
     st.caption(t("frame.illustrative"))
 
@@ -263,4 +408,5 @@ for name, column in zip(TEXT_NAMES, text_columns, strict=True):
     column.text_area(t(f"s1.asset.{name}"), key=_key(name), on_change=_save, args=(name,),
                      placeholder=t("s1.asset.placeholder"), height=130)
 
+persona_cards(PAGE, params)  # the sample book's persona customers, for the instructor
 footer(PAGE)

@@ -7,18 +7,19 @@ import plotly.graph_objects as go
 import streamlit as st
 from plotly.subplots import make_subplots
 
-from ui import charts
+from ui import charts, saving
 from ui.frame import footer, header
 from ui.state import active_book, book_memo, lang, memo, module_values, save_values, t
 from ui.tier_views import axis_label, params_key, text_table, tier_share_chart, tier_table
 from workbook import gradient, peers
-from workbook.segmentation import INSUFFICIENT, SCHEMES, segment_detail, tier_summary, warning_text
+from workbook.segmentation import INSUFFICIENT, SCHEMES, get_scheme, segment_detail, tier_summary, warning_text
 
 PAGE = "s3_1"
 COURSE = "course"  # the course's default ladder, offered beside the bank presets
 PRESET_KEY = "s3_1_preset"
 DEFAULTS = {
     "preset": "cmb",
+    "blend": False,
     "monthly_aum_wan": list(gradient.DEFAULT_MONTHLY_AUM_WAN),
     "stars": {a.code: 0.0 for a in gradient.STAR_ASSETS} | {"short_term": 50.0},
 }
@@ -68,7 +69,7 @@ def _hysteresis_figure(values: list[float], params: dict[str, Any], result: Any,
     return figure
 
 
-@st.fragment
+@saving.fragment  # st.fragment that also saves after its own reruns
 def _hysteresis_simulator(params: dict[str, Any]) -> None:
     """The twelve months' AUM and the grade they earn with and without the buffer: typing a month reruns only
     this part of the page."""
@@ -114,7 +115,7 @@ def _hysteresis_simulator(params: dict[str, Any]) -> None:
         )
 
 
-@st.fragment
+@saving.fragment  # st.fragment that also saves after its own reruns
 def _star_calculator() -> None:
     """Points and level for the amounts typed: a change reruns only this part of the page."""
     saved_stars = module_values(PAGE, DEFAULTS)["stars"]
@@ -227,7 +228,18 @@ option_labels = {
 choice = st.selectbox(t("s3_1.preset_label"), options, format_func=option_labels.__getitem__, key=PRESET_KEY)
 if choice != saved["preset"]:
     save_values(PAGE, preset=choice)
-params = SCHEMES["aum"].default_params() if choice == COURSE else peers.aum_preset(choice)
+blend = False
+if choice in peers.PRIVATE_ONLY_BANKS:
+    # A two-tier ladder (below private banking · private banking) says little about one manager's book: offer the
+    # course's lower tiers below the bank's private-banking line.
+    BLEND_KEY = "s3_1_blend"
+    st.session_state[BLEND_KEY] = bool(saved.get("blend"))
+    blend = st.checkbox(t("s3_1.blend", name=preset_labels[choice]), key=BLEND_KEY,
+                        on_change=lambda: save_values(PAGE, blend=bool(st.session_state["s3_1_blend"])))
+if choice == COURSE:
+    params = SCHEMES["aum"].default_params()
+else:
+    params = peers.course_blend(choice).params() if blend else peers.aum_preset(choice)
 ladder = peers.ladder_text(params, language)
 st.markdown(t("s3_1.ladder", ladder=ladder))
 if choice != COURSE:
@@ -235,7 +247,7 @@ if choice != COURSE:
     st.caption(peers.BANK_BY_ID[choice].note(language))
     origin_columns = ["tier", "range", "origin", "provenance"]
     text_table(
-        peers.preset_table(choice, language),
+        peers.preset_table(choice, language, blend=blend),
         {c: t("tiers.col.tier") if c == "tier" else t(f"peers.col.{c}") for c in origin_columns},
         nowrap=("range",),
         min_widths={"origin": "16em"},
@@ -261,8 +273,9 @@ if st.button(t("s3_1.apply"), key="s3_1_apply", type="primary", icon=":material/
     save_values("s3_2", params=all_params)
     save_values(PAGE, applied=choice)
     applied = params
+applied_name = t("s3_1.blend_name", name=_preset_label(choice)) if blend else _preset_label(choice)
 if applied == params:
-    st.success(t("s3_1.applied", name=_preset_label(choice)), icon=":material/check_circle:")
+    st.success(t("s3_1.applied", name=applied_name), icon=":material/check_circle:")
 else:
     st.caption(t("s3_1.apply_help"))
 
@@ -305,5 +318,20 @@ st.markdown(
       confidence=peers.confidence_phrase(stars.confidence, language))
 )
 _star_calculator()
+
+# ---- 三.2: the three uses of a gradient scale ----------------------------------------------------------------------
+st.subheader(t("s3_1.uses_title"))
+st.markdown(t("s3_1.uses_intro"))
+with st.container(border=True):
+    st.markdown(t("s3_1.use_tiers"))
+with st.container(border=True):
+    st.markdown(t("s3_1.use_service_levels"))
+with st.container(border=True):
+    st.markdown(t("s3_1.use_lifecycle"))
+    phases = book_memo("s3_1.lifecycle", lambda frame: tier_summary(frame, segment_detail(frame, "lifecycle")))
+    lifecycle = get_scheme("lifecycle")
+    counts = [t("s3_1.phase_count", phase=tier.label(language), n=f"{int(phases.loc[tier.code, 'customers']):,}")
+              for tier in lifecycle.tiers() if tier.code != INSUFFICIENT or int(phases.loc[tier.code, "customers"])]
+    st.caption(t("s3_1.phases_in_book", phases=" · ".join(counts)))
 
 footer(PAGE)

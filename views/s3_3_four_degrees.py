@@ -1,20 +1,24 @@
-"""3.3 客户四度: satisfaction, loyalty, stickiness and contribution per tier of a chosen scheme (by default the one
-chosen on 3.2, with its parameters): a radar on 0–100 scales and the raw figures beside it."""
+"""3.3 客户四度: satisfaction, loyalty, stickiness and contribution per tier of a chosen scheme or dimension (by
+default the scheme chosen on 3.2, with its parameters): a radar on 0–100 scales and the raw figures beside it, then
+the plan — per tier the degree to raise, a target on its key figure and the actions (kept in the workspace)."""
 
 import math
 from typing import Any
 
+import pandas as pd
 import streamlit as st
 
-from ui import charts
+from ui import charts, profit_settings
 from ui import segment_views as views
 from ui.frame import footer, header
+from ui.persona_cards import persona_cards
 from ui.state import book_memo, lang, module_values, save_values, t
-from ui.tier_views import params_key
-from workbook import services
-from workbook.degrees import ALL, DEGREES, FIGURES, four_degrees
+from ui.tier_views import params_key, plain_markdown
+from workbook import peers
+from workbook.degrees import ALL, DEGREES, FIGURE_BY_KEY, FIGURES, degree_plan, four_degrees, plan_choices
+from workbook.money import yuan_cell
 from workbook.schema import field_label
-from workbook.segmentation import INSUFFICIENT, SCHEME_IDS, SCHEMES
+from workbook.segmentation import CROSS_IDS, INSUFFICIENT, get_scheme
 
 PAGE = "s3_3"
 SCHEME_KEY = "s3_3_scheme"
@@ -22,7 +26,7 @@ TIERS_KEY = "s3_3_tiers"
 
 header(PAGE)
 language = lang()
-saved = module_values(PAGE, {"scheme": None, "tiers": {}})
+saved = module_values(PAGE, {"scheme": None, "tiers": {}, "plans": {}})
 chosen = views.saved()
 
 
@@ -43,19 +47,20 @@ def _format(unit: str, value: float) -> str:
         return t("s3_3.fmt.years", value=f"{value:.1f}")
     if unit in ("ratio", "share"):
         return charts.percent(value)
-    if unit == "money":
-        return charts.money(value, language)
+    if unit == "money":  # per customer, in 元 (the row says so)
+        return yuan_cell(value)
     return f"{value:,.2f}"
 
 
 # ---- which segmentation ------------------------------------------------------------------------------------
 default = saved["scheme"] or chosen.get("scheme") or "aum"
-st.session_state[SCHEME_KEY] = default if default in SCHEME_IDS else "aum"
-scheme_id = st.selectbox(t("s3_3.scheme_label"), SCHEME_IDS, format_func=lambda s: SCHEMES[s].name(language),
+st.session_state[SCHEME_KEY] = default if default in CROSS_IDS else "aum"
+scheme_names = {sid: get_scheme(sid).name(language) for sid in CROSS_IDS}
+scheme_id = st.selectbox(t("s3_3.scheme_label"), CROSS_IDS, format_func=scheme_names.__getitem__,
                          key=SCHEME_KEY, on_change=_on_scheme_change)
 detail, _params = views.trainee_segmentation(scheme_id)
 
-profit_params, from_s1_4 = services.profit_params_from(module_values("s1_4"))
+profit_params, from_s1_4 = profit_settings.profit_params()
 result = book_memo(
     "s3_3.degrees", lambda frame, _s, _k, _p: four_degrees(frame, detail.tiers, profit_params=profit_params),
     scheme_id, params_key(dict(detail.params)), repr(profit_params),
@@ -140,11 +145,109 @@ st.dataframe(rows, hide_index=True, width="stretch", height=35 * (len(rows) + 1)
              column_config={"": st.column_config.TextColumn(t("s3_3.figure_column"), pinned=True,
                                                             width="large")})
 st.caption(t("s3_3.revenue_source" if not from_s1_4 else "s3_3.revenue_from_s1_4"))
+churn = peers.PRODUCT_CHURN
+st.caption(t("s3_3.churn", figure=churn.text(language), source=churn.provenance.source(language),
+             year=churn.provenance.year(language),
+             confidence=peers.confidence_phrase(churn.provenance.confidence, language)))
 
 with st.expander(t("s3_3.scales_title"), icon=":material/straighten:"):
     st.markdown("\n".join(f"- {t(f'deg.scale.{f.key}')}" for f in FIGURES if f.scale is not None))
     st.markdown(t("s3_3.scales_note"))
 
+# ---- 提高四度: per tier the degree to raise, a target and the actions ----------------------------------------------
+st.subheader(t("s3_3.plan_title"))
+st.caption(t("s3_3.plan_help"))
+PLAN_REVISION = "s3_3_plan_revision"  # the editor starts afresh from the workspace after every saved change
+PLAN_ROW_HEIGHT = {"zh": 90, "en": 110}  # three lines of Chinese, four of English
+all_plans = dict(saved.get("plans") or {})
+scheme_plan = dict(all_plans.get(scheme_id) or {})
+plan = degree_plan(result, real_tiers, scheme_plan, language)
+degree_names = {d: t(f"deg.name.{d}") for d in DEGREES}
+names_to_degree = {name: d for d, name in degree_names.items()}
+# Targets are typed in the figure's own unit: NPS points, % for retention and shares, 元 for revenue.
+PERCENT_UNITS = ("ratio", "share")
+
+
+def _shown(figure: str | None, value: float) -> float | None:
+    if figure is None or math.isnan(value):
+        return None
+    return round(value * 100 if FIGURE_BY_KEY[figure].unit in PERCENT_UNITS else value)
+
+
+def _stored(figure: str | None, value: object) -> object:
+    if figure is None or value is None or (isinstance(value, float) and math.isnan(value)):
+        return None
+    return float(value) / 100 if FIGURE_BY_KEY[figure].unit in PERCENT_UNITS else value  # type: ignore[arg-type]
+
+
+def _today(row) -> str:
+    """The key figure and its value today in one cell ("NPS +25", "留存率 86.3%"): the table stays narrow."""
+    if row.figure is None:
+        return "—"
+    return t("s3_3.plan_today", figure=t(f"s3_3.plan_short.{row.figure}"),
+             value=_format(FIGURE_BY_KEY[row.figure].unit, row.current))
+
+
+plan_frame = pd.DataFrame(
+    {
+        "tier": [labels[r.tier] for r in plan],
+        "degree": [degree_names.get(r.degree or "", "") for r in plan],
+        "current": [_today(r) for r in plan],
+        "target": [_shown(r.figure, r.target) for r in plan],
+        "actions": [r.actions for r in plan],
+    },
+    index=pd.Index([r.tier for r in plan], name="code"),
+)
+revision = int(st.session_state.get(PLAN_REVISION, 0))
+row_height = PLAN_ROW_HEIGHT[language]
+edited_plan = st.data_editor(
+    plan_frame,
+    hide_index=True,
+    width="stretch",
+    height=36 + row_height * len(plan) + 3,  # every tier visible, no inner scrolling
+    num_rows="fixed",
+    disabled=["tier", "current"],
+    key=f"s3_3_plan_{scheme_id}_{language}_{revision}",
+    row_height=row_height,  # tall enough for the actions to wrap
+    column_config={
+        "tier": st.column_config.TextColumn(t("s3_3.tier_column"), pinned=True, width=90),
+        "degree": st.column_config.SelectboxColumn(t("s3_3.plan_degree"), options=list(degree_names.values()),
+                                                   required=True, width=100),
+        "current": st.column_config.TextColumn(t("s3_3.plan_current"), width=130),
+        "target": st.column_config.NumberColumn(t("s3_3.plan_target"), format="localized", width=70),
+        "actions": st.column_config.TextColumn(t("s3_3.plan_actions"), width="large"),
+    },
+)
+with st.expander(t("s3_3.plan_full"), icon=":material/article:"):
+    # the editor cuts long actions at narrow widths; this wraps them, readable on a projector
+    st.table(pd.DataFrame({
+        t("s3_3.tier_column"): plan_frame["tier"], t("s3_3.plan_degree"): plan_frame["degree"],
+        t("s3_3.plan_current"): plan_frame["current"],
+        t("s3_3.plan_target"): ["—" if v is None or pd.isna(v) else f"{v:,.0f}" for v in plan_frame["target"]],
+        t("s3_3.plan_actions"): [plain_markdown(str(a)) for a in plan_frame["actions"]],
+    }), hide_index=True, border="horizontal")
+new_plan: dict[str, dict] = {}
+for row in plan:
+    degree = names_to_degree.get(str(edited_plan.at[row.tier, "degree"]), row.degree)
+    typed = edited_plan.at[row.tier, "target"]
+    # an untouched target is the shown (rounded) default: keep the exact one, so nothing is stored for it
+    target = row.target if typed == plan_frame.at[row.tier, "target"] else _stored(row.figure, typed)
+    kept = plan_choices(row, degree, target, edited_plan.at[row.tier, "actions"], language)
+    if kept:
+        new_plan[row.tier] = kept
+# tiers of this scheme not shown now (no customers in this book) keep what was planned for them
+new_plan.update({code: value for code, value in scheme_plan.items() if code not in real_tiers})
+if new_plan != scheme_plan:
+    all_plans[scheme_id] = new_plan
+    save_values(PAGE, plans=all_plans)
+    st.session_state[PLAN_REVISION] = revision + 1
+    st.rerun()
+suggested = [f"{labels[r.tier]}：{degree_names[r.suggested]}" if language == "zh"
+             else f"{labels[r.tier]}: {degree_names[r.suggested]}" for r in plan if r.suggested]
+if suggested:
+    st.caption(t("s3_3.plan_suggested", tiers=t("common.list_sep").join(suggested)))
+
 st.info(t("s3_3.lesson"), icon=":material/lightbulb:")
+persona_cards(PAGE, profit_params)
 
 footer(PAGE)

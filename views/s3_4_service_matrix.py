@@ -4,12 +4,14 @@ tier's plan cost (hours × hourly cost + benefits) against the revenue the tier 
 import pandas as pd
 import streamlit as st
 
-from ui import charts
+from ui import charts, profit_settings
 from ui import segment_views as views
 from ui.frame import footer, header
-from ui.state import book_memo, lang, module_values, save_values, t
+from ui.state import active_book, book_memo, lang, module_values, save_values, t
 from ui.tier_views import grouped_bars, params_key
 from workbook import services
+from workbook.money import money_text, wan_cell
+from workbook.profit import HOURS_FROM_CONTACTS, HOURS_FROM_TIER, assumed_inputs
 from workbook.schema import field_label
 from workbook.segmentation import INSUFFICIENT, SCHEME_IDS, SCHEMES
 
@@ -32,7 +34,7 @@ if scheme_id != saved["scheme"]:
     save_values(PAGE, scheme=scheme_id)
 detail, params = views.trainee_segmentation(scheme_id)
 
-profit_params, from_s1_4 = services.profit_params_from(module_values("s1_4"))
+profit_params, from_s1_4 = profit_settings.profit_params()
 hourly = profit_params.hourly_cost
 st.caption(
     t("s3_4.hourly_from_s1_4" if from_s1_4 else "s3_4.hourly_default", hourly=f"{hourly:,.0f}", page=t("nav.s1_4"),
@@ -51,6 +53,15 @@ codes = [
 overrides = dict(saved["overrides"].get(scheme_id, {}))
 rows = services.matrix_rows(scheme_id, codes, language, overrides)
 editor_suffix = f"{scheme_id}_{'-'.join(codes)}_{language}"
+
+
+def _hours(value: float, sign: str = "") -> str:
+    """Hours with separators; a tenth below 10 when not whole (a plan's 0.5 h is not "0")."""
+    if pd.isna(value):
+        return "—"
+    fraction = abs(value) < 10 and round(value, 1) != round(value)
+    return f"{value:{sign},.1f}" if fraction else f"{value:{sign},.0f}"
+
 
 # ---- the matrix -------------------------------------------------------------------------------------------
 st.subheader(t("s3_4.matrix_title"))
@@ -137,18 +148,18 @@ first, second, third = st.columns(3)
 first.metric(t("s3_4.total_hours"), f"{summary.hours:,.0f}",
              delta=t("s3_4.of_available", hours=f"{summary.available_hours:,.0f}"),
              delta_color="inverse" if summary.over_capacity else "off", delta_arrow="off")
-second.metric(t("s3_4.total_cost"), charts.money(summary.plan_cost, language))
-third.metric(t("s3_4.total_revenue"), charts.money(summary.revenue, language) if revenue_known else "—")
+second.metric(t("s3_4.total_cost"), money_text(summary.plan_cost, language))
+third.metric(t("s3_4.total_revenue"), money_text(summary.revenue, language) if revenue_known else "—")
 
 columns = {
     t("tiers.col.tier"): [labels[c] for c in costs.index],
     t("tiers.col.customers"): costs["customers"].tolist(),
-    t("s3_4.col.revenue"): [charts.money(v, language) for v in costs["revenue"]],
-    t("s3_4.col.plan_hours"): [f"{v:,.0f}" for v in costs["plan_hours"]],
-    t("s3_4.col.time_cost"): [charts.money(v, language) for v in costs["time_cost"]],
-    t("s3_4.col.benefits_total"): [charts.money(v, language) for v in costs["benefits_total"]],
-    t("s3_4.col.plan_cost"): [charts.money(v, language) for v in costs["plan_cost"]],
-    t("s3_4.col.margin"): [charts.money(v, language) for v in costs["margin"]],
+    t("s3_4.col.revenue"): [wan_cell(v) for v in costs["revenue"]],
+    t("s3_4.col.plan_hours"): [_hours(v) for v in costs["plan_hours"]],
+    t("s3_4.col.time_cost"): [wan_cell(v) for v in costs["time_cost"]],
+    t("s3_4.col.benefits_total"): [wan_cell(v) for v in costs["benefits_total"]],
+    t("s3_4.col.plan_cost"): [wan_cell(v) for v in costs["plan_cost"]],
+    t("s3_4.col.margin"): [wan_cell(v) for v in costs["margin"]],
     t("s3_4.col.cost_share"): [charts.percent(v) for v in costs["cost_share"]],
     t("s3_4.col.status"): [
         t("s3_4.status_over") if over and n > 0 else t("s3_4.status_ok") if n > 0 else "—"
@@ -163,8 +174,8 @@ st.dataframe(pd.DataFrame(columns), hide_index=True, width="stretch")
 for code in summary.over_tiers if revenue_known else ():
     row = costs.loc[code]
     st.warning(
-        t("s3_4.warning_over", tier=labels[code], cost=charts.money(row["plan_cost"], language),
-          revenue=charts.money(row["revenue"], language)),
+        t("s3_4.warning_over", tier=labels[code], cost=money_text(row["plan_cost"], language),
+          revenue=money_text(row["revenue"], language)),
         icon=":material/warning:",
     )
 if summary.over_capacity:
@@ -181,10 +192,10 @@ st.plotly_chart(
     grouped_bars(
         [labels[c] for c in costs.index],
         [
-            *([(t("s3_4.col.revenue"), costs["revenue"].tolist(),
-                [charts.money(v, language) for v in costs["revenue"]])] if revenue_known else []),
-            (t("s3_4.col.plan_cost"), costs["plan_cost"].tolist(),
-             [charts.money(v, language) for v in costs["plan_cost"]]),
+            *([(t("s3_4.chart.revenue"), costs["revenue"].tolist(),
+                [money_text(v, language) for v in costs["revenue"]])] if revenue_known else []),
+            (t("s3_4.chart.plan_cost"), costs["plan_cost"].tolist(),
+             [money_text(v, language) for v in costs["plan_cost"]]),
         ],
         y_title=t("s3_4.axis_money"),
         value_ticks=False,  # the bars carry 万元 / CNY k labels; raw 元 ticks (1,000,000) would contradict them
@@ -195,6 +206,55 @@ st.plotly_chart(
     width="stretch",
     key="s3_4_cost_chart",
 )
+
+# ---- today beside the plan: hours, gifts, events and concessions per tier ------------------------------------
+st.subheader(t("s3_4.today_title"))
+# Today's hours, gifts and events are the ones 1.4 prices: the book's, else 1.4's cost-to-serve assumptions.
+actuals = book_memo("s3_4.actuals", lambda frame, _s, _k, _p: services.tier_actuals(frame, detail.tiers, profit_params),
+                    scheme_id, params_key(params), repr(profit_params))
+today, balance = services.plan_vs_today(costs, actuals)
+assumed_today = book_memo("s3_4.assumed", lambda frame, _p: assumed_inputs(frame, profit_params), repr(profit_params))
+assumed_fields = [key for key, used in (
+    ("service_hours_12m", assumed_today.hours in (HOURS_FROM_CONTACTS, HOURS_FROM_TIER)),
+    ("gift_cost_12m", assumed_today.gifts),
+    ("event_cost_12m", assumed_today.events),
+) if used]
+if balance.known:
+    st.caption(t("s3_4.today_help"))
+    if assumed_fields:
+        st.caption(t("s3_4.today_assumed", fields=t("common.list_sep").join(field_label(f, language)
+                                                                             for f in assumed_fields),
+                     page=t("nav.s1_4")))
+    first, second, third, fourth = st.columns(4)
+    first.metric(t("s3_4.hours_today"), f"{balance.today:,.0f}")
+    second.metric(t("s3_4.hours_planned"), f"{balance.planned:,.0f}",
+                  delta=t("s3_4.hours_change", hours=f"{balance.change:+,.0f}"), delta_color="off",
+                  delta_arrow="off")
+    third.metric(t("s3_4.hours_freed"), f"{balance.freed:,.0f}")
+    fourth.metric(t("s3_4.hours_needed"), f"{balance.needed:,.0f}")
+else:
+    missing_today = [f for f in services.ACTUAL_FIELDS if f not in active_book().frame.columns
+                     and f not in assumed_fields]
+    st.info(t("s3_4.today_unknown", fields=t("common.list_sep").join(field_label(f, language)
+                                                                     for f in missing_today)),
+            icon=":material/info:")
+
+
+st.dataframe(
+    pd.DataFrame({
+        t("tiers.col.tier"): [labels[c] for c in today.index],
+        t("tiers.col.customers"): today["customers"].tolist(),
+        t("s3_4.col.hours_today"): [_hours(v) for v in today["hours_today"]],
+        t("s3_4.col.plan_hours"): [_hours(v) for v in today["plan_hours"]],
+        t("s3_4.col.hours_change"): [_hours(v, "+") for v in today["hours_change"]],
+        t("s3_4.col.gifts_today"): [wan_cell(v) for v in today["gifts_today"]],
+        t("s3_4.col.events_today"): [wan_cell(v) for v in today["events_today"]],
+        t("s3_4.col.rebates_today"): [wan_cell(v) for v in today["rebates_today"]],
+        t("s3_4.col.benefits_planned"): [wan_cell(v) for v in today["benefits_planned"]],
+    }),
+    hide_index=True, width="stretch", key="s3_4_today",
+)
+st.caption(t("s3_4.rebates_note"))
 
 if st.button(t("s3_4.reset"), key="s3_4_reset", icon=":material/restart_alt:"):
     all_overrides = dict(module_values(PAGE, {"overrides": {}})["overrides"])

@@ -1,22 +1,25 @@
 """3.5 练习一：三种分层与差异化服务 — the group worksheet: group and members, at least three segmentations (parameters
-from 3.2), their tier counts, a service line per tier (prefilled from 3.4), a reflection; finishing is blocked
-with the list of what is missing until the exercise is complete, then the aggregates-only payload is kept."""
+from 3.2), their tier counts, a service line per tier (prefilled from 3.4), a reflection; submitting is blocked
+with the list of what is missing until the exercise is complete, then the aggregates-only payload goes to the
+classroom database (workshop code and the trainee's name asked here, where they are needed) with a receipt."""
 
 import json
-from datetime import UTC, datetime
+from typing import Any
 
 import pandas as pd
 import streamlit as st
 
 from ui import charts
+from ui import exercise_views as submit_flow
 from ui.frame import footer, header
-from ui.state import active_book, book_memo, lang, memo, module_values, save_values, t, workspace
-from ui.tier_views import plain_markdown, text_table
+from ui.state import active_book, book_memo, lang, memo, module_values, save_values, t
+from ui.tier_views import plain_markdown, text_table, wan_cell
 from workbook import course, exercises, peers, services
-from workbook import workspace as ws
+from workbook.money import money_text
 from workbook.segmentation import INSUFFICIENT, SCHEME_IDS, SCHEMES, SchemeParamError, segment_detail, tier_summary
 
 PAGE = "s3_5"
+EXERCISE = submit_flow.Exercise(PAGE, exercises.EXERCISE_ID, texts="s3_5")
 # Row heights (px) that let a service line wrap: three lines of Chinese, four of English (an English line runs to
 # ~250 characters). Below about 64 px the grid keeps every cell on one line.
 SERVICE_ROW_HEIGHT = {"zh": 68, "en": 90}
@@ -27,7 +30,7 @@ book = active_book()
 saved = module_values(
     PAGE,
     {"group": "", "members": "", "schemes": None, "services": {}, "reflection": "", "submission": None,
-     "submitted_at": None},
+     "submitted_at": None, "receipt": None},
 )
 chosen = module_values("s3_2", {"scheme": "aum", "params": {}})  # 3.2 opens on the AUM scheme
 service_overrides = module_values("s3_4", {"overrides": {}})["overrides"]
@@ -48,16 +51,8 @@ def _init(widget: str, value: object) -> None:
 
 
 # ---- group ------------------------------------------------------------------------------------------------------
-st.subheader(t("s3_5.group_title"))
-left, right = st.columns([1, 2], gap="large")
-with left:
-    _init("s3_5_group", saved["group"])
-    st.text_input(t("s3_5.group_label"), key="s3_5_group", on_change=_keep, args=("s3_5_group", "group"),
-                  placeholder=t("s3_5.group_placeholder"))
-with right:
-    _init("s3_5_members", saved["members"])
-    st.text_area(t("s3_5.members_label"), key="s3_5_members", on_change=_keep, args=("s3_5_members", "members"),
-                 height=100, help=t("s3_5.members_help"))
+# the group's name lives with the trainee's identity (one group for both exercises)
+group, members = submit_flow.group_fields(EXERCISE, saved["group"], saved["members"])
 
 # ---- segmentations ---------------------------------------------------------------------------------------------
 st.subheader(t("s3_5.schemes_title"))
@@ -102,7 +97,7 @@ for scheme_id in selected:
             {
                 "label": [labels[c] for c in codes],
                 "customers": [int(summary.loc[c, "customers"]) for c in codes],
-                "aum": [charts.money(float(summary.loc[c, "aum"]), language) for c in codes],
+                "aum": [wan_cell(float(summary.loc[c, "aum"])) for c in codes],
                 "service": [edits.get(c, prefill[c]) for c in codes],
             },
             index=pd.Index(codes, name="tier"),
@@ -124,9 +119,10 @@ for scheme_id in selected:
                 "service": st.column_config.TextColumn(t("s3_5.col.service"), width=490),
             },
         )
-        # Keep only lines that differ from the 3.4 prefill: an untouched line follows the matrix.
+        # Keep only lines that differ from the 3.4 prefill (an untouched line follows the matrix), and every line
+        # kept before: after a submission all of them are the group's own, in the language they were sent in.
         lines = {c: ("" if pd.isna(edited.at[c, "service"]) else str(edited.at[c, "service"]).strip()) for c in codes}
-        kept = {c: v for c, v in lines.items() if v != prefill[c]}
+        kept = {c: v for c, v in lines.items() if v != prefill[c] or c in edits}
         kept.update({c: v for c, v in edits.items() if c not in codes})
         service_edits[scheme_id] = kept
         lines_by_scheme[scheme_id] = lines
@@ -142,8 +138,6 @@ st.text_area(t("s3_5.reflection_label"), key="s3_5_reflection", on_change=_keep,
              args=("s3_5_reflection", "reflection"), height=140, placeholder=t("s3_5.reflection_placeholder"))
 
 # ---- completeness and finishing -------------------------------------------------------------------------------
-group = st.session_state["s3_5_group"]
-members = exercises.split_members(st.session_state["s3_5_members"])
 reflection = st.session_state["s3_5_reflection"]
 inputs_key = json.dumps([group, members, configured, lines_by_scheme, reflection], sort_keys=True, default=str)
 # The group's own text is in the key: kept in this session (memo), never in the results shared for the sample book.
@@ -157,75 +151,57 @@ payload = memo(
 )
 problems = exercises.check_exercise1(payload, language)
 
-st.subheader(t("s3_5.check_title"))
-if problems:
-    # the open items inside the box, so the list reads as part of the warning
-    open_items = "\n".join(f"- {p.text(language)}" for p in problems)
-    st.warning(t("s3_5.incomplete", count=len(problems)) + "\n\n" + open_items, icon=":material/pending_actions:")
-else:
-    st.success(t("s3_5.complete"), icon=":material/task_alt:")
+submit_flow.completeness(problems, language, "s3_5")
 
 # ---- what is submitted, as the group reads it --------------------------------------------------------------------
-st.subheader(t("s3_5.payload_title"))
-st.caption(t("s3_5.payload_help"))
-shown = exercises.submission_summary(payload, language)
-empty = t("s3_5.summary_empty")
-st.markdown(
-    t("s3_5.summary_group", group=plain_markdown(shown.group) if shown.group else empty) + "  \n"
-    + (t("s3_5.summary_members", count=len(shown.members),
-         members=t("s3_5.members_separator").join(plain_markdown(m) for m in shown.members))
-       if shown.members else t("s3_5.summary_members_none", empty=empty))
-    + "  \n"
-    + t("s3_5.summary_book", source=t(f"s3_5.book_source.{shown.book_source or 'upload'}"),
-        customers=f"{shown.book_customers:,}", aum=charts.money(shown.book_aum, language))
-)
-if not shown.schemes:
-    st.caption(t("s3_5.summary_no_schemes"))
-summary_columns = {
+SUMMARY_COLUMNS = {
     "tier": t("tiers.col.tier"), "customers": t("tiers.col.customers"),
     "customer_share": t("tiers.col.customer_share"), "aum_share": t("tiers.col.aum_share"),
-    "service": t("s3_5.col.service"),
+    "service": t("s3_5.col.service_short"),  # a short header: headers never wrap, and the table fits at 1024 px
 }
-for index, scheme_summary in enumerate(shown.schemes, start=1):
-    st.markdown(t("s3_5.summary_scheme", index=index, name=scheme_summary.name))
-    st.caption(t("s3_5.summary_params", params=scheme_summary.params))
-    rows = pd.DataFrame(list(scheme_summary.tiers), columns=list(summary_columns))
-    text_table(
-        rows.assign(
-            customer_share=[charts.percent(v) for v in rows["customer_share"]],
-            aum_share=[charts.percent(v) for v in rows["aum_share"]],
-            service=[plain_markdown(v) if v else "—" for v in rows["service"]],
-        ),
-        summary_columns,
-        nowrap=("customers", "customer_share", "aum_share"),
-        min_widths={"tier": "7.5em", "service": "24em"},
+
+
+def _show_summary(submission: Any) -> None:
+    """A payload as the group reads it: group, members, book, each segmentation's tiers and services, reflection."""
+    shown = exercises.submission_summary(submission, language)
+    empty = t("s3_5.summary_empty")
+    st.markdown(
+        t("s3_5.summary_group", group=plain_markdown(shown.group) if shown.group else empty) + "  \n"
+        + (t("s3_5.summary_members", count=len(shown.members),
+             members=t("s3_5.members_separator").join(plain_markdown(m) for m in shown.members))
+           if shown.members else t("s3_5.summary_members_none", empty=empty))
+        + "  \n"
+        + t("s3_5.summary_book", source=t(f"s3_5.book_source.{shown.book_source or 'upload'}"),
+            customers=f"{shown.book_customers:,}", aum=money_text(shown.book_aum, language))
     )
-st.markdown(t("s3_5.summary_reflection"))
-st.markdown(plain_markdown(shown.reflection) if shown.reflection else empty)
+    if not shown.schemes:
+        st.caption(t("s3_5.summary_no_schemes"))
+    for index, scheme_summary in enumerate(shown.schemes, start=1):
+        st.markdown(t("s3_5.summary_scheme", index=index, name=scheme_summary.name))
+        st.caption(t("s3_5.summary_params", params=scheme_summary.params))
+        rows = pd.DataFrame(list(scheme_summary.tiers), columns=list(SUMMARY_COLUMNS))
+        text_table(
+            rows.assign(
+                customer_share=[charts.percent(v) for v in rows["customer_share"]],
+                aum_share=[charts.percent(v) for v in rows["aum_share"]],
+                service=[plain_markdown(v) if v else "—" for v in rows["service"]],
+            ),
+            SUMMARY_COLUMNS,
+            nowrap=("customers", "customer_share", "aum_share"),
+            min_widths={"tier": "7.5em", "service": "12em"},  # fits beside the figures at 1024 px
+        )
+    st.markdown(t("s3_5.summary_reflection"))
+    st.markdown(plain_markdown(shown.reflection) if shown.reflection else empty)
 
-if st.button(t("s3_5.finish"), key="s3_5_finish", type="primary", icon=":material/send:"):
-    if problems:
-        st.error(t("s3_5.blocked") + "\n\n" + "\n".join(f"- {p.text(language)}" for p in problems),
-                 icon=":material/block:")
-    else:
-        stamp = datetime.now(UTC).isoformat(timespec="seconds")
-        save_values(PAGE, submission=payload, submitted_at=stamp)
-        ws.mark_done(workspace(), PAGE, True)
-        saved = module_values(PAGE, saved)
 
-if saved.get("submission"):
-    # the stored ISO stamp (2026-12-01T14:34:41+00:00) read as a date and a time (2026-12-01 14:34)
-    try:
-        finished_at = datetime.fromisoformat(str(saved["submitted_at"])).strftime("%Y-%m-%d %H:%M")
-    except ValueError:  # a workspace saved by hand or by another tool: show what it says
-        finished_at = str(saved["submitted_at"])
-    if saved["submission"] == payload:
-        st.success(t("s3_5.finished", time=finished_at), icon=":material/verified:")
-    else:
-        st.info(t("s3_5.changed_since", time=finished_at), icon=":material/edit_note:")
-# The payload itself, for whoever wires it to the instructor board: field names and codes are the system's.
-with st.expander(t("s3_5.payload_raw_title"), icon=":material/data_object:"):
-    st.caption(t("s3_5.payload_raw_help"))
-    st.json(payload, expanded=False)
+st.subheader(t("s3_5.payload_title"))
+st.caption(t("s3_5.payload_help"))
+_show_summary(payload)
+
+# ---- submitting to the classroom database -------------------------------------------------------------------------
+# The lines as sent become the group's own: a switch of language (which translates untouched 3.4 prefills) must not
+# make the submitted exercise look changed.
+sent_lines = {**service_edits, **{scheme_id: dict(lines) for scheme_id, lines in lines_by_scheme.items()}}
+submit_flow.submit(EXERCISE, group, payload, problems, language, _show_summary, sent_values={"services": sent_lines})
 
 footer(PAGE)

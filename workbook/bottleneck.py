@@ -20,6 +20,13 @@ To compare stages they are all expressed in **deals per week**, relative to the 
 The constraint is the stage with the lowest deals/week (ties: the first, and the tie is reported); system
 throughput equals it. Elevating a stage by x% multiplies its capacity by (1 + x%) — more hours, or fewer hours
 per customer.
+
+Subordinating (step 3) as a number: before any extra hour, the same weekly hours spread across the stages so each
+supports the same deals/week. A stage needs w = hours per customer ÷ its factor to the deal (after the deal:
+hours per customer × its factor) hours per deal, so with H hours in all the best throughput is H ÷ Σ w, each stage
+getting that × its w. It is never below today's throughput (today every stage has at least throughput × w hours);
+it is an upper bound, since not every hour moves between stages, and a line balanced to the last minute has no
+protective capacity.
 """
 
 from __future__ import annotations
@@ -28,6 +35,8 @@ import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
+
+from workbook.schema import finite_number
 
 STEPS: tuple[str, ...] = ("identify", "exploit", "subordinate", "elevate", "repeat")
 # The worksheet steps that come with suggested actions per stage kind (catalogue: s1.neck.act.<kind>.<step>).
@@ -92,16 +101,6 @@ class RowIssue:
     problem: str  # code (catalogue: s1.neck.issue.<code>)
 
 
-def _number(value: Any) -> float | None:
-    if value is None or isinstance(value, bool):
-        return None
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        return None
-    return None if math.isnan(number) or math.isinf(number) else number
-
-
 def stages_from_rows(rows: Iterable[Mapping[str, Any]]) -> tuple[tuple[Stage, ...], tuple[RowIssue, ...]]:
     """Valid stages in table order, and the rows left out with the reason (never silently).
 
@@ -112,9 +111,9 @@ def stages_from_rows(rows: Iterable[Mapping[str, Any]]) -> tuple[tuple[Stage, ..
     stages: list[Stage] = []
     issues: list[RowIssue] = []
     for index, row in enumerate(rows):
-        hours = _number(row.get("weekly_hours"))
-        per_customer = _number(row.get("hours_per_customer"))
-        pass_pct = _number(row.get("pass_pct"))
+        hours = finite_number(row.get("weekly_hours"))
+        per_customer = finite_number(row.get("hours_per_customer"))
+        pass_pct = finite_number(row.get("pass_pct"))
         name = str(row.get("name") or "").strip()
         kind = row.get("kind") if row.get("kind") in STAGE_KINDS else "other"
         if hours is None and per_customer is None and pass_pct is None and not name:
@@ -220,6 +219,70 @@ def analyse(stages: tuple[Stage, ...]) -> Analysis:
         results.append(StageResult(stage, capacity, factor, deal_capacity, utilisation,
                                    stage.weekly_hours * (1.0 - utilisation)))
     return Analysis(tuple(results), deal, assumed, tied[0], tied, throughput)
+
+
+# ---- step 3: subordinate, as a number ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Subordination:
+    """The same weekly hours rebalanced so every stage supports the same deals/week (see the module docstring)."""
+
+    before: Analysis
+    after: Analysis
+    hours_before: tuple[float, ...]  # weekly hours per stage today
+    hours_after: tuple[float, ...]  # weekly hours per stage, rebalanced (same total)
+
+    @property
+    def moved(self) -> tuple[float, ...]:
+        """Hours a week each stage gains (> 0) or gives up (< 0)."""
+        return tuple(a - b for a, b in zip(self.hours_after, self.hours_before, strict=True))
+
+    @property
+    def hours_moved(self) -> float:
+        """The weekly hours that change stage (what the others give up)."""
+        return sum(-m for m in self.moved if m < 0)
+
+    @property
+    def throughput_gain(self) -> float:
+        return self.after.throughput - self.before.throughput
+
+    @property
+    def gain_share(self) -> float:
+        """The throughput gain as a share of today's (NaN when today's is 0)."""
+        return self.throughput_gain / self.before.throughput if self.before.throughput > 0 else math.nan
+
+
+def hours_per_deal(stages: tuple[Stage, ...]) -> tuple[float, ...]:
+    """Weekly hours each stage needs for one deal a week: hours per customer ÷ its factor to the deal (before and
+    at the deal; inf when no customer of the stage ever reaches a deal), × its factor after the deal."""
+    deal, _ = deal_index(stages)
+    result = []
+    for index, stage in enumerate(stages):
+        if index <= deal:
+            factor = math.prod(s.pass_rate for s in stages[index:deal])
+            result.append(stage.hours_per_customer / factor if factor > 0 else math.inf)
+        else:
+            result.append(stage.hours_per_customer * math.prod(s.pass_rate for s in stages[deal:index]))
+    return tuple(result)
+
+
+def subordinate(stages: tuple[Stage, ...]) -> Subordination:
+    """Step 3: the stages' total weekly hours spread so every stage supports the same deals/week.
+
+    When a pass rate of 0 before the deal makes any deal impossible, no spread helps: the hours stay as they are.
+    """
+    before = analyse(stages)
+    total = sum(stage.weekly_hours for stage in stages)
+    per_deal = hours_per_deal(stages)
+    need = sum(per_deal)
+    hours_before = tuple(stage.weekly_hours for stage in stages)
+    if not math.isfinite(need) or need <= 0:
+        return Subordination(before, before, hours_before, hours_before)
+    throughput = total / need
+    hours_after = tuple(throughput * w for w in per_deal)
+    after = analyse(tuple(replace(stage, weekly_hours=h) for stage, h in zip(stages, hours_after, strict=True)))
+    return Subordination(before, after, hours_before, hours_after)
 
 
 # ---- step 4: elevate, and step 5: see where the constraint went -------------------------------------------

@@ -47,6 +47,8 @@ NUMBER_PATTERN = (
     r"(?P<mult>万亿|千万|百万|亿|万|千|w)?(?P<yuan>元)?(?P<pct>%)?(?P<close>\))?$"
 )
 _CURRENCY_MARKS = r"^(?:¥|rmb|cny)|(?:人民币)"
+# Whitespace inside a number: between two digits, or between a digit and the grouping or decimal mark.
+_SPACED_DIGITS = r"[\d.,]\s+[\d.,]"
 DATE_PATTERN = (
     r"^(?P<year>\d{4})-(?P<month>\d{1,2})-(?P<day>\d{1,2})"
     r"(?:[ t]+(?P<hour>\d{1,2}):(?P<minute>\d{2})(?::(?P<second>\d{2})(?:\.\d+)?)?)?$"
@@ -72,11 +74,17 @@ SCIENTIFIC_PATTERN = r"^[+-]?\d+(?:\.\d+)?e[+-]?\d+$"
 RISK_KEYWORDS_BANK: tuple[tuple[str, str], ...] = (
     # 商业银行理财 ladder: 谨慎/保守 C1 · 稳健 C2 · 平衡 C3 · 进取 C4 · 激进 C5
     ("保守", "C1"), ("谨慎", "C1"), ("稳健", "C2"), ("平衡", "C3"), ("进取", "C4"), ("积极", "C4"), ("激进", "C5"),
+    # The five tolerance words of a 风险承受能力 questionnaire, longest first: 中低风险 is not 低风险.
+    ("中低风险", "C2"), ("中高风险", "C4"), ("低风险", "C1"), ("中风险", "C3"), ("高风险", "C5"),
     ("conservative", "C1"), ("cautious", "C1"), ("moderate", "C3"), ("balanced", "C3"), ("aggressive", "C5"),
 )
 # The fund-industry ladder (保守 · 稳健 · 平衡 · 成长 · 进取) puts 进取 at C5; a column that uses 成长 uses it.
 RISK_KEYWORDS_FUND: tuple[tuple[str, str], ...] = (("成长", "C4"), ("进取", "C5"))
-_RISK_CODE = re.compile(r"(?:^|[^a-z])[cr]\s*([1-5])(?:$|[^0-9])")
+# C1–C5 (and A1–A5, which some banks print on the customer's assessment) are customer grades; R1–R5 grade
+# products (理财产品风险等级). A column of R grades is a different thing, so it is not read as C unless the
+# trainee says so in the mapping step.
+_RISK_CODE = re.compile(r"(?:^|[^a-z])[ca]\s*([1-5])(?:$|[^0-9])")
+_PRODUCT_RISK_CODE = re.compile(r"(?:^|[^a-z])r\s*([1-5])(?:$|[^0-9])")
 _RISK_DIGIT = re.compile(r"^([1-5])(?:级)?$")
 INTENT_WORDS: Mapping[str, str] = MappingProxyType({
     "高": "高", "较高": "高", "强": "高", "high": "高", "h": "高", "strong": "高",
@@ -236,12 +244,18 @@ def _parse_number_text(
     allow_percent: bool,
     allow_yuan: bool,
 ) -> None:
-    """The slow path for text that is not a plain number: fills ``values`` etc. in place for these cells."""
+    """The slow path for text that is not a plain number: fills ``values`` etc. in place for these cells.
+
+    Spaces around a number are dropped (``¥ 1,200``, ``1.2 万``, ``- 300``), but never between its digits:
+    ``100 200`` is two numbers typed into one cell (or a slip), not 100,200, and ``13800138000 5`` is not a
+    twelve-digit number. Such a cell is reported; only comma grouping (``1,234,567``) is read as thousands.
+    """
+    spaced = text.str.contains(_SPACED_DIGITS, regex=True).fillna(False).astype(bool).to_numpy()
     compact = text.str.replace(r"\s+", "", regex=True).str.replace(_CURRENCY_MARKS, "", regex=True)
     parts = compact.str.extract(NUMBER_PATTERN)
     matched = parts["num"].notna()
     brackets = parts["open"].notna() == parts["close"].notna()
-    ok = matched & brackets
+    ok = matched & brackets & ~spaced
     ok &= allow_percent | parts["pct"].isna()
     ok &= allow_yuan | parts["yuan"].isna()
     good = parts[ok]
@@ -276,9 +290,13 @@ def header_factor(header: str, kind: Kind) -> float | None:
     return None
 
 
-def read_money(raw: pd.Series, header: str = "") -> Column:
+def read_money(raw: pd.Series, header: str = "", unit: float | None = None) -> Column:
+    """Money in 元. A unit in the header (``资产(万元)``) scales the column once; ``unit`` is the factor the
+    trainee confirmed for a header without one (10,000 for a list kept in 万元)."""
     parsed = _numbers(raw, allow_percent=False, allow_yuan=True)
     factor = header_factor(header, Kind.MONEY)
+    if factor is None and unit is not None:
+        factor = unit
     values = parsed.values
     if factor is not None and factor != 1.0:
         # Scaled once: a cell that states its own unit (1.2万, 3亿元) is already in 元.
@@ -478,25 +496,55 @@ def _date_text(value: object) -> str:
     return str(value)
 
 
-def read_risk_level(raw: pd.Series, header: str = "") -> Column:
-    """Risk levels normalised to C1–C5 from C1–C5, R1–R5, 1–5 or the ladder's words (保守型 … 激进型)."""
+def read_risk_level(raw: pd.Series, header: str = "", *, product_grades_as_customer: bool = False) -> Column:
+    """Risk levels normalised to C1–C5 from C1–C5, A1–A5, 1–5, the ladder's words (保守型 … 激进型) and the
+    tolerance words (低风险 … 高风险). R1–R5 (product grades) are read as C1–C5 only when
+    ``product_grades_as_customer``; otherwise they are flagged ``product_grade`` and left empty."""
     read = read_text(raw, "risk_level")
     distinct = [str(value) for value in read.values.dropna().unique()]
     keywords = RISK_KEYWORDS_BANK
     if any("成长" in value for value in distinct):
         keywords = (*RISK_KEYWORDS_FUND, *keywords)
-    levels = {value: _risk_level(value.lower(), keywords) for value in distinct}
-    return _category(read, levels)
+    levels: dict[str, str | None] = {}
+    product: set[str] = set()
+    for value in distinct:
+        level, is_product = risk_level(value, keywords)
+        if is_product:
+            product.add(value)
+            level = level if product_grades_as_customer else None
+        levels[value] = level
+    column = _category(read, levels)
+    if product and not product_grades_as_customer:
+        graded = read.values.isin(product)
+        flags = dict(column.flags)
+        flags["bad_category"] = flags["bad_category"] & ~graded
+        flags["product_grade"] = graded
+        return Column(column.values, column.blank, flags)
+    return column
 
 
-def _risk_level(value: str, keywords: tuple[tuple[str, str], ...]) -> str | None:
-    match = _RISK_CODE.search(value) or _RISK_DIGIT.match(value)
+def risk_level(value: str, keywords: tuple[tuple[str, str], ...] = RISK_KEYWORDS_BANK) -> tuple[str | None, bool]:
+    """The C level a risk text names, and whether it is a product grade (R1–R5) rather than a customer's."""
+    text = value.lower()
+    match = _RISK_CODE.search(text) or _RISK_DIGIT.match(text)
     if match:
-        return f"C{match.group(1)}"
+        return f"C{match.group(1)}", False
+    product = _PRODUCT_RISK_CODE.search(text)
+    if product:
+        return f"C{product.group(1)}", True
     for word, level in keywords:  # in order: the first keyword found decides
-        if word in value:
-            return level
-    return None
+        if word in text:
+            return level, False
+    return None, False
+
+
+def is_product_grade(values: pd.Series) -> bool:
+    """Whether most non-empty text values of a column are product risk grades (R1–R5)."""
+    text = values.dropna().astype("str").str.strip().str.lower()
+    text = text[text != ""]
+    if text.empty:
+        return False
+    return bool(text.str.contains(r"(?:^|[^a-z])r\s*[1-5](?:$|[^0-9])", regex=True).mean() >= 0.5)
 
 
 def read_purchase_intent(raw: pd.Series, header: str = "") -> Column:
@@ -519,15 +567,23 @@ CATEGORY_READERS: Mapping[str, Callable[[pd.Series, str], Column]] = MappingProx
 )
 
 
-def read_column(raw: pd.Series, field_: Field, header: str) -> Column:
-    """``raw`` cells read as the field ``field_`` (its kind decides how), with the cells to report."""
+def read_column(
+    raw: pd.Series, field_: Field, header: str, *, unit: float | None = None,
+    product_grades_as_customer: bool = False,
+) -> Column:
+    """``raw`` cells read as the field ``field_`` (its kind decides how), with the cells to report.
+
+    ``unit``: the confirmed factor of a money column whose header names no unit; ``product_grades_as_customer``:
+    read a risk column's R1–R5 as C1–C5 (the trainee's decision in the mapping step)."""
+    if field_.key == "risk_level":
+        return read_risk_level(raw, header, product_grades_as_customer=product_grades_as_customer)
     reader = CATEGORY_READERS.get(field_.key)
     if reader is not None:
         return reader(raw, header)
     if field_.kind is Kind.TEXT:
         return read_text(raw, field_.key)
     if field_.kind is Kind.MONEY:
-        return read_money(raw, header)
+        return read_money(raw, header, unit)
     if field_.kind is Kind.SHARE:
         return read_share(raw, header)
     if field_.kind is Kind.COUNT:

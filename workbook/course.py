@@ -40,6 +40,7 @@ SECTIONS: tuple[Section, ...] = (
     Section("s2", 60),
     Section("s3", 120),
     Section("s4", 75),
+    Section("wrap", 0),  # after the day: one's own work, saved and taken home (not on the 6-hour agenda)
 )
 
 PAGES: tuple[PageEntry, ...] = (
@@ -49,11 +50,18 @@ PAGES: tuple[PageEntry, ...] = (
     PageEntry("s1_2", "views/s1_2_performance_formula.py", ":material/functions:", "s1"),
     PageEntry("s1_3", "views/s1_3_bottleneck.py", ":material/filter_alt:", "s1"),
     PageEntry("s1_4", "views/s1_4_asset_liability.py", ":material/balance:", "s1"),
+    PageEntry("s2_1", "views/s2_1_kyc.py", ":material/person_search:", "s2"),
+    PageEntry("s2_2", "views/s2_2_time_leverage.py", ":material/groups:", "s2"),
     PageEntry("s3_1", "views/s3_1_peer_tiers.py", ":material/stairs:", "s3"),
     PageEntry("s3_2", "views/s3_2_segmentation.py", ":material/layers:", "s3"),
     PageEntry("s3_3", "views/s3_3_four_degrees.py", ":material/radar:", "s3"),
     PageEntry("s3_4", "views/s3_4_service_matrix.py", ":material/table_view:", "s3"),
     PageEntry("s3_5", "views/s3_5_exercise1.py", ":material/assignment:", "s3"),
+    PageEntry("s4_1", "views/s4_1_engagement_ladder.py", ":material/trending_up:", "s4"),
+    PageEntry("s4_2", "views/s4_2_strategy.py", ":material/edit_note:", "s4"),
+    PageEntry("s4_3", "views/s4_3_throughput.py", ":material/speed:", "s4"),
+    PageEntry("s4_4", "views/s4_4_exercise2.py", ":material/flag:", "s4"),
+    PageEntry("results", "views/results.py", ":material/workspace_premium:", "wrap", worksheet=False),
 )
 
 

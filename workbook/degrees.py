@@ -4,8 +4,10 @@ Raw figures per tier (and for the whole book):
 
 * 满意度 satisfaction — ``nps`` = % scoring 9–10 − % scoring 0–6, of customers with a score (``respondents``);
   a score above 6 and below 9 is passive.
-* 忠诚度 loyalty — ``tenure_mean`` (years); ``aum_retention`` = Σ aum ÷ Σ aum_12m_ago over customers with
-  both known; ``referrals_per_customer`` (12 months).
+* 忠诚度 loyalty — ``tenure_mean`` (years); ``aum_retention`` = Σ aum ÷ Σ aum_12m_ago over customers with a
+  base a year ago (aum_12m_ago > 0; new customers and those who held nothing then are left out, else their whole
+  AUM would count as "retained" growth); ``retention_base`` = how many customers that is;
+  ``referrals_per_customer`` (12 months).
 * 粘合度 stickiness — ``products_mean``; ``share_3plus`` = share holding ≥ 3 products (public figures: churn
   1–2% with ≥ 3 products against ~50% with one); digital activity: ``digital_share_mean`` and
   ``app_logins_mean`` (30 days).
@@ -21,15 +23,17 @@ is named in ``missing``; a degree with no computable figure is NaN. Nothing is f
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+import tomllib
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from workbook.schema import column_numbers
+from workbook.schema import column_numbers, finite_number
 
 DEGREES: tuple[str, ...] = ("satisfaction", "loyalty", "stickiness", "contribution")
 
@@ -56,6 +60,7 @@ FIGURES: tuple[Figure, ...] = (
     Figure("nps", "satisfaction", ("satisfaction",), "score", ("linear", -100.0, 100.0)),
     Figure("tenure_mean", "loyalty", ("tenure_years",), "years", ("linear", 0.0, 10.0)),
     Figure("aum_retention", "loyalty", ("aum", "aum_12m_ago"), "ratio", ("linear", 0.5, 1.5)),
+    Figure("retention_base", "loyalty", ("aum", "aum_12m_ago"), "count"),
     # One referral per customer a year is full marks: a book of fans.
     Figure("referrals_per_customer", "loyalty", ("referrals_12m",), "per_customer", ("linear", 0.0, 1.0)),
     Figure("products_mean", "stickiness", ("product_count",), "per_customer"),
@@ -177,11 +182,15 @@ def four_degrees(
     aum, before = column_numbers(book, "aum"), column_numbers(book, "aum_12m_ago")
     if aum is None or before is None:
         figures["aum_retention"] = nan
+        figures["retention_base"] = nan
     else:
-        both = ~np.isnan(aum) & ~np.isnan(before)
+        # only customers with a base a year ago: a new account's AUM is not "retained"
+        both = ~np.isnan(aum) & (np.nan_to_num(before, nan=0.0) > 0)
         now_sum = np.append(_group_sum(codes[both], aum[both], k), aum[both].sum())
         before_sum = np.append(_group_sum(codes[both], before[both], k), before[both].sum())
         figures["aum_retention"] = _ratio(now_sum, before_sum)
+        base_counts = np.bincount(codes[both], minlength=k)[:k].astype(np.float64)
+        figures["retention_base"] = np.append(base_counts, base_counts.sum())
     figures["referrals_per_customer"] = mean_by_tier(column_numbers(book, "referrals_12m"))
 
     # 粘合度
@@ -245,3 +254,127 @@ def degree_of(figure_key: str) -> str:
 
 def is_missing(value: float | None) -> bool:
     return value is None or (isinstance(value, float) and math.isnan(value))
+
+
+# ---- 提高四度: a target and actions per tier (page 3.3) ----------------------------------------------------------
+
+ACTIONS_FILE = Path(__file__).parent / "data" / "degree_actions.toml"
+
+
+@dataclass(frozen=True)
+class DegreeLever:
+    """How a tier's target on one degree is set: on ``figure``, by default ``step`` above today's value
+    (added, or as a share of today's for ``multiply``), with starting actions (zh/en)."""
+
+    degree: str
+    figure: str
+    step: float
+    step_kind: str  # "add" or "multiply"
+    actions_zh: str
+    actions_en: str
+
+    def actions(self, lang: str) -> str:
+        return self.actions_en if lang == "en" else self.actions_zh
+
+    def default_target(self, current: float) -> float:
+        """Today's value plus the step; NPS stays within ±100 and shares within 0–1 (retention may pass 100%)."""
+        if is_missing(current):
+            return math.nan
+        target = current * (1.0 + self.step) if self.step_kind == "multiply" else current + self.step
+        unit = FIGURE_BY_KEY[self.figure].unit
+        if unit == "score":
+            return float(min(target, 100.0))
+        if unit == "share":
+            return float(min(target, 1.0))
+        return float(target)
+
+
+def _load_levers() -> Mapping[str, DegreeLever]:
+    with ACTIONS_FILE.open("rb") as handle:
+        raw = tomllib.load(handle)
+    levers = {}
+    for degree in DEGREES:
+        entry = raw[degree]
+        if FIGURE_BY_KEY[entry["figure"]].degree != degree:
+            raise ValueError(f"{degree}: figure {entry['figure']!r} belongs to another degree")
+        levers[degree] = DegreeLever(degree, entry["figure"], float(entry["step"]), entry["step_kind"],
+                                     entry["actions"]["zh"], entry["actions"]["en"])
+    return MappingProxyType(levers)
+
+
+LEVERS: Mapping[str, DegreeLever] = _load_levers()
+PLAN_FIELDS: tuple[str, ...] = ("degree", "target", "actions")  # what the workspace keeps per tier
+
+
+def weakest_degree(scores: pd.DataFrame, tier: str) -> str | None:
+    """The degree on which ``tier`` scores lowest (0–100), first in ``DEGREES`` order on a tie; None when the tier
+    has no score at all. The suggestion a 3.3 plan starts from."""
+    values = scores.loc[tier, list(DEGREES)].to_numpy(dtype=np.float64, na_value=np.nan)
+    known = [(float(v), i, d) for i, (d, v) in enumerate(zip(DEGREES, values, strict=True)) if not math.isnan(v)]
+    return min(known)[2] if known else None
+
+
+@dataclass(frozen=True)
+class PlanRow:
+    """One tier's row of the 3.3 plan: the degree to raise, the figure and its value today, the target and the
+    actions. ``suggested``: the degree the data suggests (the weakest), whatever the trainee chose."""
+
+    tier: str
+    degree: str | None
+    suggested: str | None
+    figure: str | None
+    current: float
+    target: float
+    actions: str
+
+
+def degree_plan(
+    result: FourDegrees, tiers: Sequence[str], saved: Mapping[str, Mapping[str, Any]] | None, lang: str
+) -> list[PlanRow]:
+    """The 3.3 plan for ``tiers``: per tier the trainee's saved choice (``saved[tier]``: any of ``degree``,
+    ``target``, ``actions``), else the suggestion — the weakest degree, its figure's value plus the lever's step,
+    the lever's starting actions. A saved target belongs to the degree it was set for: when the degree changes,
+    the target starts again from the suggestion."""
+    rows = []
+    for tier in tiers:
+        mine = dict((saved or {}).get(tier) or {})
+        suggested = weakest_degree(result.scores, tier)
+        degree = mine.get("degree") if mine.get("degree") in DEGREES else suggested
+        if degree is None:
+            rows.append(PlanRow(tier, None, suggested, None, math.nan, math.nan, str(mine.get("actions") or "")))
+            continue
+        lever = LEVERS[degree]
+        current = float(result.figures[lever.figure].to_numpy(dtype=np.float64, na_value=np.nan)[
+            result.figures.index.get_loc(tier)])
+        target = finite_number(mine.get("target")) if mine.get("target_for") == degree else None
+        actions = mine.get("actions")
+        rows.append(PlanRow(
+            tier=tier,
+            degree=degree,
+            suggested=suggested,
+            figure=lever.figure,
+            current=current,
+            target=lever.default_target(current) if target is None else target,
+            actions=str(actions) if isinstance(actions, str) and actions.strip() else lever.actions(lang),
+        ))
+    return rows
+
+
+def plan_choices(row: PlanRow, degree: Any, target: Any, actions: Any, lang: str) -> dict[str, Any]:
+    """What the workspace keeps of one edited plan row: only what differs from the suggestion (so an untouched
+    row follows the data and the language). ``target_for`` records the degree a target was set for."""
+    kept: dict[str, Any] = {}
+    chosen = degree if degree in DEGREES else row.degree
+    if chosen is not None and chosen != row.suggested:
+        kept["degree"] = chosen
+    if chosen == row.degree and row.degree is not None:
+        number = finite_number(target)
+        default = LEVERS[row.degree].default_target(row.current)
+        if number is not None and not (not is_missing(default) and math.isclose(number, default, abs_tol=1e-9)):
+            kept["target"] = number
+            kept["target_for"] = row.degree
+    text = "" if actions is None or (isinstance(actions, float) and math.isnan(actions)) else str(actions).strip()
+    default_actions = LEVERS[chosen].actions(lang) if chosen is not None else ""
+    if text and text != default_actions and text not in {LEVERS[d].actions(x) for d in DEGREES for x in ("zh", "en")}:
+        kept["actions"] = text
+    return kept

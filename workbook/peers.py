@@ -156,6 +156,18 @@ class Anchor:
 
 
 @dataclass(frozen=True)
+class PublicFigure:
+    """A public figure quoted on a page as a sentence, with its provenance (e.g. product holding and churn)."""
+
+    zh: str
+    en: str
+    provenance: Provenance
+
+    def text(self, lang: str) -> str:
+        return pick(lang, self.zh, self.en)
+
+
+@dataclass(frozen=True)
 class MarketBand:
     amount: float
     banks_zh: str
@@ -276,6 +288,10 @@ MARKET_BANDS: tuple[MarketBand, ...] = tuple(
 )
 
 
+_churn = reference()["product_churn"]
+PRODUCT_CHURN = PublicFigure(_churn["zh"], _churn["en"], provenance_of(_churn))
+
+
 def caveat(lang: str) -> str:
     return CAVEAT["en" if lang == "en" else "zh"]
 
@@ -310,8 +326,9 @@ class PresetError(ValueError):
 # "named_base": the bank names the tier(s) but not the bound, so the range "below the next threshold" is ours;
 # "unnamed_base": the bank publishes neither name nor bound for the customers below its lowest threshold, so the
 # label is ours too.
-ORIGINS: tuple[str, ...] = ("published", "private_banking", "inferred", "named_base", "unnamed_base")
-FILLED_ORIGINS: frozenset[str] = frozenset({"inferred", "named_base", "unnamed_base"})
+# "course": a tier of the course's own ladder kept below a two-tier bank's private-banking line (course_blend).
+ORIGINS: tuple[str, ...] = ("published", "private_banking", "inferred", "named_base", "unnamed_base", "course")
+FILLED_ORIGINS: frozenset[str] = frozenset({"inferred", "named_base", "unnamed_base", "course"})
 
 
 @dataclass(frozen=True)
@@ -460,6 +477,32 @@ PRIVATE_ONLY_BANKS: tuple[str, ...] = tuple(
 )
 
 
+@cache
+def course_blend(bank_id: str) -> PeerPreset:
+    """For a bank that publishes only its private-banking line (``PRIVATE_ONLY_BANKS``): the course's lower tiers
+    (大众 · 潜力 · 财富, with the course's thresholds) below that line, and the bank's private-banking tier above it.
+
+    A two-tier ladder puts everyone below, say, 800万 in one tier, which says nothing about a manager's book; the
+    course's lower steps keep the ladder useful while the private-banking line stays the bank's. The course's
+    own top tier (私行 from 600万) is left out: the bank's line takes its place. The lower tiers' origin is
+    "course" (filled in: neither their names nor their bounds are the bank's).
+    """
+    if bank_id not in PRIVATE_ONLY_BANKS:
+        raise PresetError(f"{bank_id!r} publishes its own lower tiers; only two-tier presets blend with the course")
+    from workbook.segmentation import SCHEMES
+
+    course = SCHEMES["aum"].default_params()
+    top = peer_preset(bank_id).tiers[-1]
+    bounds = [0.0, *(float(b) for b in course["thresholds"])]
+    lower = [
+        PresetTier(code=str(label["code"]), zh=str(label["zh"]), en=str(label["en"]), minimum=bound,
+                   origin="course", provenance=None)
+        for bound, label in zip(bounds[:-1], course["labels"][:-1], strict=True)
+        if bound < top.minimum
+    ]
+    return PeerPreset(bank_id, (*lower, top))
+
+
 def aum_preset(bank_id: str) -> dict[str, Any]:
     """The bank's ladder as ``aum`` scheme params: ``{"thresholds": [元, …], "labels": [{code, zh, en}, …]}``.
 
@@ -572,13 +615,14 @@ def _bound(tier: PresetTier, lang: str) -> str:
     return f"{about}{amount_text(tier.minimum, lang)}"
 
 
-def preset_table(bank_id: str, lang: str) -> pd.DataFrame:
+def preset_table(bank_id: str, lang: str, *, blend: bool = False) -> pd.DataFrame:
     """The preset tier by tier: its range, what is published and what is filled in, and the figure's provenance.
 
     Columns ``tier``, ``range``, ``origin`` (text), ``source``, ``year``, ``confidence`` (⚠ when not H, "—" for a
     filled-in tier), ``provenance`` (the last three as one cell: "2025年资料（2025，⚠ M）") and ``filled`` (bool).
+    ``blend``: the :func:`course_blend` ladder instead of the bank's own.
     """
-    tiers = peer_preset(bank_id).tiers
+    tiers = (course_blend(bank_id) if blend else peer_preset(bank_id)).tiers
     bank = BANK_BY_ID[bank_id]
     separator = ". " if lang == "en" else "；"
     rows = []

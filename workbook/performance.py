@@ -11,10 +11,18 @@ Because P is a product, a target ratio P*/P can be reached by one lever alone (t
 evenly: each lever × (P*/P)^(1/k) for k levers. +10% on each of three levers gives 1.1³ − 1 = +33.1%; 10× is
 2.154× on each (10^(1/3)).
 
-The canonical book has no sales column, so :func:`derive_from_book` says how it got each value:
-N = customers with at least one contact in the last 12 months (else every customer); c and v from the growth
-of financial assets over 12 months (a customer whose assets grew by at least 10% counts as a deal, the growth as
-its amount), else stated defaults. Monthly values take N ÷ 12 (each reached customer counted in one month of the year).
+N is 有效触达客户数: the customers actually reached in the period — not the KPI 有效户 (customers above an asset
+bar), which the page says. :func:`derive_from_book` says how it got each value:
+
+- N a month: customers whose last contact falls in the 30 days up to the book's latest date (``last_contact_date``;
+  whoever was contacted in those days has a last contact in them); without dates, Σ min(contacts, 12) ÷ 12 (a
+  customer contacted 3 times a year is reached in about 3 months of 12); else every customer ÷ 12, flagged.
+  A year: customers with a contact in 12 months (``contacts_12m`` > 0, else a last contact within 365 days).
+- c and v from a stated basis of 业绩 (``BASES``): the trainee's own sales (理财 + 基金 + 保险) or 中收 with their
+  deal count; the book's fee income (each customer who paid fees counts as a deal); or, as a weak stand-in, the
+  growth of financial assets over 12 months (a customer whose assets grew by at least 10% counts as a deal, the
+  growth as its amount — market moves and money shifted between banks included). Book bases give deals a year;
+  a month takes a twelfth of them, so c a month = (deals a year ÷ 12) ÷ N a month, never above 100%.
 """
 
 from __future__ import annotations
@@ -28,7 +36,7 @@ from types import MappingProxyType
 import numpy as np
 import pandas as pd
 
-from workbook.schema import column_numbers
+from workbook.schema import column_dates, column_numbers
 
 PERIODS: tuple[str, ...] = ("month", "year")
 MONTHS_PER_YEAR = 12
@@ -219,11 +227,50 @@ def waterfall(current: Levers, planned: Levers, order: Sequence[str] | None = No
 # ---- from the book ----------------------------------------------------------------------------------------
 
 # Source codes of a derived value (catalogue: s1.formula.source.<code>).
-SOURCE_CONTACTS = "contacts"
+SOURCE_CONTACT_DATE = "contact_date"  # N: last contact in the period's window
+SOURCE_CONTACTS = "contacts"  # N a year: contacts_12m > 0
+SOURCE_CONTACTS_SPREAD = "contacts_spread"  # N a month: Σ min(contacts, 12) ÷ 12
 SOURCE_ALL = "all_customers"
 SOURCE_GROWTH = "aum_growth"
+SOURCE_FEE = "fee_income"
+SOURCE_OWN_SALES = "own_sales"
+SOURCE_OWN_FEE = "own_fee"
 SOURCE_DEFAULT = "default"
 SOURCE_NO_GROWTH = "no_growth"
+SOURCE_NO_FEE = "no_fee"
+SOURCE_NO_OWN = "no_own"
+SOURCE_NO_REACH = "no_reach"
+
+# What 业绩 is measured by, strongest first (catalogue: s1.formula.basis.<code>). The trainee's own figures beat
+# anything a customer list can say; 中收 is a real 业绩 figure; AUM growth is only a stand-in.
+BASIS_OWN_SALES, BASIS_OWN_FEE, BASIS_FEE, BASIS_GROWTH = "own_sales", "own_fee", "fee_income", "aum_growth"
+BASES: tuple[str, ...] = (BASIS_OWN_SALES, BASIS_OWN_FEE, BASIS_FEE, BASIS_GROWTH)
+OWN_BASES: tuple[str, ...] = (BASIS_OWN_SALES, BASIS_OWN_FEE)
+
+CONTACT_WINDOW_DAYS = {"month": 30, "year": 365}
+DATE_FIELDS: tuple[str, ...] = ("last_contact_date", "last_txn_date")
+
+
+@dataclass(frozen=True)
+class OwnSales:
+    """The trainee's own figures for one period (元; deals a count): the row "我的实际业绩" on the page."""
+
+    deals: float = 0.0
+    wealth: float = 0.0  # 理财 sales
+    fund: float = 0.0  # 基金 sales
+    insurance: float = 0.0  # 保险 premiums
+    fee_income: float = 0.0  # 中收
+
+    @property
+    def sales(self) -> float:
+        return self.wealth + self.fund + self.insurance
+
+    def amount(self, basis: str) -> float:
+        return self.fee_income if basis == BASIS_OWN_FEE else self.sales
+
+    @property
+    def entered(self) -> bool:
+        return self.deals > 0 and (self.sales > 0 or self.fee_income > 0)
 
 
 @dataclass(frozen=True)
@@ -240,6 +287,8 @@ class BookLevers:
     c: Derived
     v: Derived
     missing: tuple[str, ...]  # book fields that would let the workbook derive more
+    basis: str = BASIS_GROWTH  # what 业绩 is measured by
+    as_of: str | None = None  # the book's latest date (YYYY-MM-DD) when N came from contact dates
 
     def levers(self, r: float = DEFAULT_REPURCHASE, repurchase: bool = False) -> Levers:
         return Levers(self.n.value, self.c.value, self.v.value, r, repurchase)
@@ -251,43 +300,145 @@ def _numeric(book: pd.DataFrame, key: str) -> np.ndarray | None:
     return None if values is None or np.isnan(values).all() else values
 
 
-def derive_from_book(book: pd.DataFrame, period: str = "year") -> BookLevers:
-    """N, c and v from the book, each with where it came from (see the module docstring)."""
-    if period not in PERIODS:
-        raise ValueError(f"period must be one of {PERIODS}")
-    per_period = 1.0 if period == "year" else 1.0 / MONTHS_PER_YEAR
+def _dates(book: pd.DataFrame, key: str) -> np.ndarray | None:
+    """A date column as datetime64[ns] (NaT for blanks); None when the book lacks it or it is blank throughout."""
+    values = column_dates(book, key)
+    return None if values is None or np.isnat(values).all() else values
+
+
+def book_as_of(book: pd.DataFrame) -> np.datetime64 | None:
+    """The book's "today": its latest contact or transaction date (a saved book gives the same N next year)."""
+    latest = [dates[~np.isnat(dates)].max() for key in DATE_FIELDS if (dates := _dates(book, key)) is not None]
+    return max(latest) if latest else None
+
+
+def _reached_by_date(book: pd.DataFrame, days: int) -> tuple[np.ndarray, np.datetime64] | None:
+    """Customers whose last contact lies within ``days`` days up to the book's latest date (that day included)."""
+    contact = _dates(book, "last_contact_date")
+    as_of = book_as_of(book)
+    if contact is None or as_of is None:
+        return None
+    age = np.asarray(as_of - contact, dtype="timedelta64[D]").astype("float64")
+    age = np.where(np.isnat(contact), np.inf, age)
+    return age < days, as_of
+
+
+def _reached(book: pd.DataFrame, period: str) -> tuple[Derived, np.ndarray, str | None]:
+    """N for the period; the customers counted as reached (a month's estimate from contacts spread over the year
+    singles nobody out, so it marks every customer with a contact in 12 months); the as-of date when contact dates
+    were used."""
     customers = len(book)
-    missing: list[str] = []
-
     contacts = _numeric(book, "contacts_12m")
-    if contacts is not None:
-        reached_mask = contacts > 0
-        reached = int(reached_mask.sum())
-        n = Derived(reached * per_period, SOURCE_CONTACTS, {"reached": reached, "customers": customers})
-    else:
-        missing.append("contacts_12m")
-        reached_mask = np.ones(customers, dtype=bool)
-        n = Derived(customers * per_period, SOURCE_ALL, {"customers": customers})
+    by_date = _reached_by_date(book, CONTACT_WINDOW_DAYS[period])
+    if period == "year" and contacts is not None:
+        mask = contacts > 0
+        return Derived(float(mask.sum()), SOURCE_CONTACTS, {"reached": int(mask.sum()), "customers": customers}), \
+            mask, None
+    if by_date is not None:
+        mask, as_of = by_date
+        reached = int(mask.sum())
+        detail: dict[str, float] = {"reached": reached, "customers": customers, "days": CONTACT_WINDOW_DAYS[period]}
+        return Derived(float(reached), SOURCE_CONTACT_DATE, detail), mask, str(as_of)[:10]
+    if contacts is not None:  # a month, without dates
+        spread = float(np.minimum(np.where(np.isnan(contacts), 0.0, contacts), MONTHS_PER_YEAR).sum()
+                       / MONTHS_PER_YEAR)
+        mask = contacts > 0
+        return Derived(spread, SOURCE_CONTACTS_SPREAD, {"reached": int(mask.sum()), "customers": customers}), \
+            mask, None
+    per_period = 1.0 if period == "year" else 1.0 / MONTHS_PER_YEAR
+    return Derived(customers * per_period, SOURCE_ALL, {"customers": customers}), \
+        np.ones(customers, dtype=bool), None
 
+
+def _deals_a_year(book: pd.DataFrame, reached_year: np.ndarray, basis: str) \
+        -> tuple[float, float, str, dict[str, float]] | None:
+    """(deals a year, amount per deal, source, detail) from the book on ``basis``; None when it cannot say."""
+    if basis == BASIS_FEE:
+        fee = _numeric(book, "fee_income_12m")
+        if fee is None:
+            return None
+        paid = reached_year & (np.nan_to_num(fee) > 0)
+        count = int(paid.sum())
+        if count == 0:
+            return 0.0, 0.0, SOURCE_NO_FEE, {}
+        total = float(fee[paid].sum())
+        return float(count), total / count, SOURCE_FEE, {"deals_year": count, "total": total}
     aum = _numeric(book, "aum")
     before = _numeric(book, "aum_12m_ago")
     if aum is None or before is None:
-        missing.append("aum_12m_ago")
-        c = Derived(DEFAULT_CONVERSION, SOURCE_DEFAULT)
-        v = Derived(DEFAULT_DEAL_SIZE, SOURCE_DEFAULT)
-    else:
-        known = reached_mask & ~np.isnan(aum) & ~np.isnan(before)
-        growth = aum - before
-        grew = known & (growth > 0) & (growth >= DEAL_GROWTH_MIN * np.where(np.isnan(before), 0.0, before))
-        known_count, grew_count = int(known.sum()), int(grew.sum())
-        if grew_count == 0:
-            c = Derived(DEFAULT_CONVERSION, SOURCE_NO_GROWTH, {"known": known_count})
-            v = Derived(DEFAULT_DEAL_SIZE, SOURCE_NO_GROWTH, {"known": known_count})
+        return None
+    known = reached_year & ~np.isnan(aum) & ~np.isnan(before)
+    growth = aum - before
+    grew = known & (growth > 0) & (growth >= DEAL_GROWTH_MIN * np.where(np.isnan(before), 0.0, before))
+    known_count, grew_count = int(known.sum()), int(grew.sum())
+    if grew_count == 0:
+        return 0.0, 0.0, SOURCE_NO_GROWTH, {"known": known_count}
+    total_growth = float(growth[grew].sum())
+    # Reached customers without last year's assets cannot show a deal: scale the rate seen on those who can.
+    deals = grew_count * int(reached_year.sum()) / known_count
+    return deals, total_growth / grew_count, SOURCE_GROWTH, {"grew": grew_count, "known": known_count,
+                                                             "deals_year": deals, "total": total_growth}
+
+
+def derive_from_book(book: pd.DataFrame, period: str = "year", basis: str = BASIS_GROWTH,
+                     own: OwnSales | None = None) -> BookLevers:
+    """N, c and v from the book (and the trainee's own figures), each with where it came from (module docstring)."""
+    if period not in PERIODS:
+        raise ValueError(f"period must be one of {PERIODS}")
+    if basis not in BASES:
+        raise ValueError(f"basis must be one of {BASES}")
+    missing: list[str] = []
+    n, reached, as_of = _reached(book, period)
+    if n.source == SOURCE_ALL:
+        missing.append("contacts_12m")
+    if period == "month" and n.source != SOURCE_CONTACT_DATE:
+        missing.append("last_contact_date")
+    reached_year = _reached(book, "year")[1] if period == "month" else reached
+    n_year = float(reached_year.sum()) if period == "month" else n.value
+
+    def defaults(source: str, detail: dict[str, float] | None = None) -> tuple[Derived, Derived]:
+        return (Derived(DEFAULT_CONVERSION, source, dict(detail or {})),
+                Derived(DEFAULT_DEAL_SIZE, source, dict(detail or {})))
+
+    if basis in OWN_BASES:
+        figures = own or OwnSales()
+        amount = figures.amount(basis)
+        if figures.deals > 0 and amount > 0 and n.value > 0:
+            share = figures.deals / n.value
+            detail = {"deals": figures.deals, "n": n.value, "amount": amount}
+            c = Derived(min(share, 1.0), basis, {**detail, "capped": float(share > 1.0)})
+            v = Derived(amount / figures.deals, basis, detail)
         else:
-            total_growth = float(growth[grew].sum())
-            c = Derived(grew_count / known_count, SOURCE_GROWTH, {"grew": grew_count, "known": known_count})
-            v = Derived(total_growth / grew_count, SOURCE_GROWTH, {"grew": grew_count, "total": total_growth})
-    return BookLevers(period, n, c, v, tuple(missing))
+            c, v = defaults(SOURCE_NO_OWN)
+        return BookLevers(period, n, c, v, tuple(missing), basis, as_of)
+
+    year = _deals_a_year(book, reached_year, basis)
+    if year is None:
+        missing.append("fee_income_12m" if basis == BASIS_FEE else "aum_12m_ago")
+        c, v = defaults(SOURCE_DEFAULT)
+    elif year[0] == 0:
+        c, v = defaults(year[2], year[3])
+    elif n.value <= 0:
+        c, v = defaults(SOURCE_NO_REACH)
+    else:
+        deals_year, per_deal, source, detail = year
+        deals = deals_year * (1.0 if period == "year" else 1.0 / MONTHS_PER_YEAR)
+        # A year's rate among the reached, or a month's deals over a month's reach; a stand-in figure can exceed
+        # the customers reached in a short window, and a rate above 100% is no rate: it is capped and said so.
+        share = deals / n.value if period == "month" else deals_year / n_year
+        c = Derived(min(share, 1.0), source, {**detail, "deals": deals, "n": n.value, "capped": float(share > 1.0)})
+        v = Derived(per_deal, source, {**detail, "deals": deals})
+    return BookLevers(period, n, c, v, tuple(missing), basis, as_of)
+
+
+def default_basis(book: pd.DataFrame, own: OwnSales | None = None) -> str:
+    """The basis a page starts on: the trainee's own sales once entered, else the book's fee income, else AUM
+    growth (the weak stand-in)."""
+    if own is not None and own.entered:
+        return BASIS_OWN_SALES if own.sales > 0 else BASIS_OWN_FEE
+    if _numeric(book, "fee_income_12m") is not None:
+        return BASIS_FEE
+    return BASIS_GROWTH
 
 
 # ---- the worksheet: the trainee's overrides on top of the book's values --------------------------------------

@@ -3,7 +3,10 @@
 Four kinds are personal: a customer's name, ID number (证件号码), mobile number and card number. A column
 holds one of them when its header says so (the schema's PII fields and their aliases) or when most of its
 values look like one (an 18-digit PRC ID, an 11-digit mobile, a 16–19 digit card number, a column of 2–4
-character Chinese names with common surnames). Every screen, export and submission shows them masked:
+character Chinese names with common surnames, or of "Given Family" Latin names). And whatever the column, and
+however few of its values do, every single value that looks like an ID, mobile or card number is masked where
+it stands, inside free text too ("电话13812345678" → "电话138****5678"): a customer-number column where 40% of
+the numbers are ID numbers shows none of them. Every screen, export and submission shows them masked:
 
     name 段**        phone 138****1234        id 1101**********1234        card 622202******1234
 
@@ -14,8 +17,9 @@ trainee's own export can be unmasked if they choose; nothing here stores anythin
 
 from __future__ import annotations
 
+import functools
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 
 import numpy as np
 import pandas as pd
@@ -37,10 +41,35 @@ NAME_STARS = "**"  # a fixed count, so the mask does not tell the length of the 
 
 # Plain strings (not compiled patterns) so that pandas hands them to Arrow's vectorised regex engine.
 _SEPARATORS = r"[\s\-]+"
+_TYPED_SEPARATORS = r"[\s\-()+]+"
+_ALREADY_MASKED = r"[\dXx]*\*{4,}[\dXx]*"
+# What a value of each kind is once its separators are gone: then its ends are shown, else it is masked whole.
+_SHAPES: dict[str, str] = {
+    "id_number": r"\d{17}[\dX]|\d{15}",
+    "phone": r"1[3-9]\d{9}|0\d{9,11}",  # mobiles, and landlines with their area code
+    "card_no": r"\d{16,19}",
+}
 _ID_PATTERN = re.compile(r"^\d{6}(?:18|19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\d{3}[\dXx]$")
 _PHONE_PATTERN = re.compile(r"^(?:\+?86|0086)?1[3-9]\d{9}$")
 _CARD_PATTERN = re.compile(r"^\d{16,19}$")
 _NAME_PATTERN = re.compile(r"^[\u4e00-\u9fff][\u4e00-\u9fff·]{1,3}$")
+_LATIN_NAME_PATTERN = re.compile(r"^[A-Z][a-z]+(?:[ .'-]+[A-Z][a-z]*){1,3}\.?$")
+_LATIN_NAME_DISTINCT_SHARE = 0.5
+
+# The same numbers where they stand inside any text: digits not glued to other digits, with the spaces and
+# hyphens people type inside them. A letter beside them does not protect them ("13812345678X" is still a phone).
+# Longest kinds first, so that an ID is not read as a card.
+_IN_TEXT: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("id_number", re.compile(
+        r"(?<!\d)\d{6}[ -]?(?:18|19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])[ -]?\d{3}[\dXx]"
+        r"(?!\d)")),
+    # First-generation 15-digit ID cards (yymmdd): still on many old bank records.
+    ("id_number", re.compile(r"(?<!\d)\d{6}\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\d{3}(?![\dXx])")),
+    ("card_no", re.compile(r"(?<!\d)\d{4}(?:[ -]?\d{4}){3}(?:[ -]?\d{1,3})?(?!\d)")),
+    ("phone", re.compile(r"(?<![\d+])(?:(?:\+|00)?86[ -]?)?1[3-9]\d[ -]?\d{4}[ -]?\d{4}(?!\d)")),
+)
+# A cheap first look: only text with a run of 11 digits (separators aside) can hold any of them.
+_MAYBE_NUMBER = r"\d(?:[ -]?\d){10}"
 
 # The hundred commonest Chinese surnames (about 85 % of the population). A column of 2–4 character values is
 # taken for names only when most values start with one of them: occupations and places do not.
@@ -108,6 +137,11 @@ def value_kind(values: pd.Series) -> str | None:
         distinct_share = names.nunique() / len(names)
         if surname_share >= NAME_SURNAME_SHARE and (len(names) < 10 or distinct_share >= NAME_MIN_DISTINCT_SHARE):
             return "name"
+    is_latin = values.str.match(_LATIN_NAME_PATTERN)
+    if is_latin.mean() >= MATCH_SHARE:
+        names = values[is_latin]
+        if len(names) < 10 or names.nunique() / len(names) >= _LATIN_NAME_DISTINCT_SHARE:
+            return "name"
     return None
 
 
@@ -164,20 +198,25 @@ def mask_series(series: pd.Series, kind: str) -> pd.Series:
         masked = values.str[:1] + NAME_STARS
         masked = masked.where(values.str.len() > 1, "*")
     else:
+        # The separators people type inside these numbers go; a value that is then not the kind's shape
+        # ("13800138000 5": twelve digits) is masked whole, character for character, never glued into a
+        # number it is not.
+        compact = values.str.replace(_TYPED_SEPARATORS, "", regex=True)
         if kind == "id_number":
-            values = values.str.replace(_SEPARATORS, "", regex=True).str.upper()
+            compact = compact.str.upper()
         elif kind == "phone":
-            values = values.str.replace(r"\D", "", regex=True)
             for code in ("86", "0086"):  # +86 138…: the country code is not part of the number
-                prefixed = values.str.startswith(code) & values.str.len().eq(11 + len(code))
-                values = values.where(~prefixed, values.str[len(code):])
-        else:
-            values = values.str.replace(_SEPARATORS, "", regex=True)
+                prefixed = compact.str.startswith(code) & compact.str.len().eq(11 + len(code))
+                compact = compact.where(~prefixed, compact.str[len(code):])
         head, tail = _KEEP[kind]
-        lengths = values.str.len()
+        lengths = compact.str.len()
         hidden = (lengths - head - tail).clip(lower=0)
-        masked = values.str[:head] + _stars(hidden) + values.str[-tail:]
-        masked = masked.where(hidden >= MIN_HIDDEN, _stars(lengths.clip(lower=1)))
+        fits = compact.str.fullmatch(_SHAPES[kind]).fillna(False).astype(bool) & (hidden >= MIN_HIDDEN)
+        shown = compact.str[:head] + _stars(hidden) + compact.str[-tail:]
+        masked = shown.where(fits, values.str.replace(r"[0-9A-Za-z]", "*", regex=True))
+        # Masking twice changes nothing: a value already masked (138****5678) stays as it is.
+        already = values.str.fullmatch(_ALREADY_MASKED).fillna(False).astype(bool)
+        masked = masked.where(~already, values)
     out = series.astype(object).copy()
     out[present] = masked.astype(object)
     if pd.api.types.is_string_dtype(series.dtype) and series.dtype != object:
@@ -191,14 +230,105 @@ def _stars(counts: pd.Series) -> pd.Series:
     return counts.map(runs).astype("str")
 
 
-def mask_frame(frame: pd.DataFrame, kinds: Mapping[str, str] | None = None) -> pd.DataFrame:
-    """A copy of ``frame`` fit to show: canonical PII columns and every column detected as PII masked.
+def mask_text(text: str, names: Iterable[str] = ()) -> str:
+    """``text`` with every ID, mobile or card number in it masked where it stands (the rest unchanged), and each of
+    ``names`` (the customer's name as the book has it) by its mask (段** for 段小红).
 
-    ``kinds`` (column → kind) replaces detection when the caller already knows, e.g. from a larger sample.
+    A name typed without the book knowing it cannot be told from other words, so callers say on the page which
+    kinds are masked. Applying it twice changes nothing more.
     """
-    found = dict(detect_pii(frame) if kinds is None else kinds)
-    out = frame.copy()
-    for column, kind in found.items():
-        if column in out.columns:
-            out[column] = mask_series(out[column], kind)
+    text = str(text)
+    if _has_long_number(text):
+        for kind, pattern in _IN_TEXT:
+            text = pattern.sub(functools.partial(_masked_match, kind), text)
+    for name in sorted({str(n).strip() for n in names if n is not None and len(str(n).strip()) >= 2},
+                       key=len, reverse=True):
+        text = text.replace(name, str(mask_value(name, "name")))
+    return text
+    for kind, pattern in _IN_TEXT:
+        text = pattern.sub(functools.partial(_masked_match, kind), text)
+    return text
+
+
+def _masked_match(kind: str, match: re.Match[str]) -> str:
+    return str(mask_value(match.group(0), kind))
+
+
+def _has_long_number(text: str) -> bool:
+    return re.search(_MAYBE_NUMBER, text) is not None
+
+
+def mask_cells(series: pd.Series) -> pd.Series:
+    """A copy of ``series`` in which every value that holds an ID, mobile or card number is masked, cell by
+    cell, whatever the rest of the column holds. Numbers typed as numbers (an 11-digit integer) count too;
+    money and other measures never reach here (see :func:`mask_frame`)."""
+    if pd.api.types.is_bool_dtype(series.dtype) or pd.api.types.is_datetime64_any_dtype(series.dtype):
+        return series.copy()
+    if pd.api.types.is_string_dtype(series.dtype) and series.dtype != object:
+        text = series
+    elif series.dtype == object or pd.api.types.is_integer_dtype(series.dtype):
+        text = series.map(_as_text, na_action="ignore")
+    else:
+        return series.copy()  # floats with fractions, dates: no one is identified by them
+    text = text.astype("str")
+    # Vectorised first look; only the few cells with an 11-digit run meet the per-cell substitution.
+    candidates = text.str.contains(_MAYBE_NUMBER, regex=True).fillna(False).astype(bool)
+    if not candidates.any():
+        return series.copy()
+    masked = text[candidates].map(mask_text)
+    changed = masked.ne(text[candidates])
+    if not changed.any():
+        return series.copy()
+    out = series.astype(object).copy()
+    out[masked.index[changed.to_numpy()]] = masked[changed].astype(object)
+    if pd.api.types.is_string_dtype(series.dtype) and series.dtype != object:
+        return out.astype(series.dtype)
     return out
+
+
+def mask_words(series: pd.Series) -> pd.Series:
+    """A copy of ``series`` in which every cell holding words (letters or Chinese characters) shows only its
+    first character: for a column nobody has named yet, which may hold names, addresses or notes. Numbers stay
+    (an ID, phone or card number among them masked as always)."""
+    out = mask_cells(series)
+    text = out.astype("str")
+    words = text.str.contains(r"[A-Za-z\u3400-\u9fff]", regex=True).fillna(False).astype(bool)
+    if not words.any():
+        return out
+    out = out.astype(object).copy()
+    out[words] = text[words].str.strip().str[:1] + NAME_STARS
+    return out.astype(series.dtype) if pd.api.types.is_string_dtype(series.dtype) and series.dtype != object else out
+
+
+def _numeric_field(column: object) -> bool:
+    """A column whose header (or canonical key) is a known measure: money, counts, dates… never personal."""
+    key = str(column) if str(column) in schema.FIELD_BY_KEY else schema.match_header(column)
+    return key is not None and schema.FIELD_BY_KEY[key].kind is not schema.Kind.TEXT
+
+
+def mask_frame(frame: pd.DataFrame, kinds: Mapping[str, str] | None = None) -> pd.DataFrame:
+    """A copy of ``frame`` fit to show, whoever calls it and however few rows it has.
+
+    Columns known as personal (canonical PII keys, their aliases, columns detected by their values, or
+    ``kinds``: column → kind, when the caller knows from a larger sample) are masked whole, as their kind.
+    Every other column is masked cell by cell: any value holding an ID, mobile or card number is masked where
+    it stands, whatever its share of the column. Known measures (AUM, balances, counts, dates) are left as
+    they are: an AUM of 13,812,345,678 元 is money, not a phone.
+    """
+    found = dict(detect_pii(frame)) if kinds is None else dict(kinds)
+    if kinds is not None:
+        for column in frame.columns:  # headers and canonical keys are personal whatever the caller passed
+            kind = _header_kind(column)
+            if kind is not None:
+                found.setdefault(column, kind)
+    out = frame.copy()
+    for column in out.columns:
+        kind = found.get(column)
+        if kind is not None:
+            out[column] = mask_series(out[column], kind)
+        elif not _numeric_field(column):
+            out[column] = mask_cells(out[column])
+    return out
+
+
+# ---- free text ----------------------------------------------------------------------------------------------

@@ -1,4 +1,5 @@
-"""The demo customer book: one 客户经理's customers, synthetic but shaped like a real Chinese retail bank's.
+"""The demo customer book: one 客户经理's customers, synthetic but shaped like a real Chinese retail bank's, and
+planted with the patterns the course teaches, so the pages reveal them.
 
 ``sample_book(n=300, seed=7)`` is deterministic (one numpy Generator seeded once, draws in a fixed order; dates
 relative to a fixed reference date, never today) and fills every canonical field of ``workbook.schema``,
@@ -8,14 +9,36 @@ valid check digit and a birth date matching the age, mobile numbers, debit card 
 What makes it look real (DESIGN §4.1):
 
 * AUM is heavy-tailed: customers are ranked by a latent wealth score (age, occupation, noise) and cut into
-  fixed shares of 大众 (< 5万), 潜力 (5–50万), 财富 (50–600万) and 私行 (≥ 600万, Pareto tail), so the top 5% of
-  customers hold about half of all AUM at any book size — as at Chinese banks, less extreme than 招行's
-  2% holding 82%, which is a whole bank's book rather than one manager's.
+  fixed shares of 大众 (< 5万), 潜力 (5–50万), 财富 (50–600万) and 私行 (≥ 600万); within each tier amounts
+  follow a truncated Pareto law (most 财富 customers hold 50–150万, few near 600万), the 私行 tail is Pareto.
+  The customers at 50万 and above (招行's 金葵花及以上) hold about 88% of the AUM, as 招行's 2.12% of customers
+  held 82% of its AUM in 2021; in one manager's book they are a fifth of the customers rather than 2%, because a
+  理财经理 is given the bank's better customers.
 * Balances add up to AUM; the mix follows risk level, age and wealth; fee income follows the mix.
-* Costs are the manager's reality: small customers take more hours and gifts than they pay for (liabilities),
-  some large customers extract rate concessions and rebates, so with the default ``ProfitParams`` the whale
-  curve has its classic shape (the top 20% earn about 150–300% of total profit).
+* Costs are the manager's reality and stay plausible: about 2,100–2,200 hours a year per 300 customers (more than
+  the 1,800 effective hours of 1.4's default: the course's "working harder than the others"), most of them on
+  small customers; gifts, private-banking 权益 and events of about a fifth of the revenue; and only compliant 让利
+  — fee waivers and points (手续费减免、积分), about 2% of the revenue; no above-rate deposits and no kickbacks,
+  which are forbidden (存款利率自律; the wealth-management rules ban promising returns and rebates). Small customers
+  who visit often take more hours than they pay for, so with the default ``ProfitParams`` the whale curve has its
+  classic shape (the top 20% earn about 150–300% of total profit).
+* Contact is uneven, as it is for a real manager: private clients hear from you every few weeks, many mass
+  customers not for months and about one in seven not at all this year; ``last_contact_date`` follows the year's
+  contacts, so about a third of the book is reached in a month.
+* Referrals (one customer in fifteen to twenty refers someone in a year) and life events (about one in eight had
+  one in the year; inheritance is rare) are at plausible annual rates.
 * Behaviour follows age: younger customers log in to the app and trade online, older ones come to events.
+
+The course's stories are planted as small groups (``ARCHETYPES``), each with the behaviour the outline
+describes, so the pages reveal them and a test asserts each one as a property:
+
+* 送礼仍流失 — long-standing customers showered with gifts and events whose AUM still falls by a fifth to a half;
+* 比价客户 — rate shoppers: deposits and large CDs about to mature, money at several banks, a low score (NPS);
+* 私行低粘性 — private clients holding deposits and one or two products, with most of their money elsewhere;
+* 被忽略的财富客户 — under-served 财富 customers with large assets elsewhere, rarely contacted;
+* 忠粉 — fans: long tenure, many products, growing assets, the referrals.
+
+Six of them are persona cards (``workbook/personas.py``), written into the book at fixed rows.
 
 Everything is vectorised: 20,000 customers take a fraction of a second.
 """
@@ -39,43 +62,62 @@ from workbook.schema import FIELDS, Kind
 REFERENCE_DATE = date(2026, 11, 30)  # the book's "today": dates are drawn back from it
 POOLS_FILE = Path(__file__).parent / "data" / "sample_pools.toml"
 
-# AUM tiers: (share of customers, lower bound, upper bound) in 元. Shares follow the usual ladder of a city
-# branch manager's book: most customers are small, a few are private-banking clients.
-AUM_TIERS: tuple[tuple[float, float, float], ...] = (
-    (0.30, 800.0, 50_000.0),  # 大众
-    (0.48, 50_000.0, 500_000.0),  # 潜力
-    (0.195, 500_000.0, 6_000_000.0),  # 财富
-    (0.025, 6_000_000.0, 40_000_000.0),  # 私行 (Pareto tail, capped)
+# AUM tiers: (share of customers, lower bound, upper bound, Pareto alpha within the tier) in 元. Shares follow the
+# usual ladder of a city branch manager's book: most customers are small, a few are private-banking clients.
+# Alpha 0 is log-uniform; the larger alpha, the more customers sit near the tier's floor.
+AUM_TIERS: tuple[tuple[float, float, float, float], ...] = (
+    (0.30, 800.0, 50_000.0, 0.0),  # 大众
+    (0.48, 50_000.0, 500_000.0, 1.2),  # 潜力
+    (0.195, 500_000.0, 6_000_000.0, 1.5),  # 财富
+    (0.025, 6_000_000.0, 25_000_000.0, 3.0),  # 私行
 )
-PRIVATE_PARETO_ALPHA = 1.5
 
 # Median service hours a year per AUM tier; lognormal spread; extra hours of "high-maintenance" customers
 # (branch regulars who call and visit often, mostly older) — the core of the liabilities.
-TIER_MEDIAN_HOURS: tuple[float, ...] = (2.5, 4.5, 7.5, 18.0)
+TIER_MEDIAN_HOURS: tuple[float, ...] = (2.5, 6.0, 5.0, 12.0)
 HOURS_SIGMA = 0.45
-HIGH_MAINTENANCE_SHARE = 0.15
-HIGH_MAINTENANCE_FACTOR = 3.0
+HIGH_MAINTENANCE_SHARE = 0.20
+HIGH_MAINTENANCE_FACTOR = 4.0
+# Share of each tier the manager did not reach at all this year (no contact, no hours): mostly small customers.
+TIER_UNREACHED_SHARE: tuple[float, ...] = (0.25, 0.08, 0.02, 0.0)
+# A new customer's first year takes extra hours: account opening, the KYC, setting up the app, the first products.
+ONBOARDING_HOURS: tuple[float, float] = (3.0, 6.0)
+CONTACTS_PER_HOUR = 0.8  # a contact takes over an hour: preparation, the talk or the visit, the follow-up
 
-# Gifts (节日礼品, 粮油, 专属礼遇): share of customers receiving them and median 元 a year, per tier.
-TIER_GIFT_SHARE: tuple[float, ...] = (0.70, 0.80, 0.85, 0.95)
-TIER_GIFT_MEDIAN: tuple[float, ...] = (300.0, 600.0, 1_200.0, 5_000.0)
-# Cost per head of an event attended (沙龙, 讲座 … 高尔夫, 品鉴会), per tier, 元.
-TIER_EVENT_COST: tuple[tuple[float, float], ...] = ((60.0, 180.0), (100.0, 300.0), (300.0, 800.0), (1_500.0, 5_000.0))
-# Rate concessions (高息揽储, 理财返佣): share of customers per tier who get one.
-TIER_REBATE_SHARE: tuple[float, ...] = (0.02, 0.10, 0.30, 0.40)
+# Gifts (节日礼品, 粮油, 生日礼遇): share of customers receiving them and median 元 a year per recipient, per tier.
+TIER_GIFT_SHARE: tuple[float, ...] = (0.30, 0.55, 0.80, 1.0)
+TIER_GIFT_MEDIAN: tuple[float, ...] = (60.0, 250.0, 1_000.0, 9_000.0)
+# Cost per head of an event attended (沙龙, 讲座 … 品鉴会), per tier, 元.
+TIER_EVENT_COST: tuple[tuple[float, float], ...] = ((30.0, 80.0), (60.0, 150.0), (150.0, 400.0), (800.0, 2_000.0))
+# Compliant concessions (让利): fee waivers and points. Share of customers per tier who get any, and the share of
+# their fee income waived; points on top (元).
+TIER_REBATE_SHARE: tuple[float, ...] = (0.0, 0.04, 0.12, 0.30)
+FEE_WAIVER_SHARE: tuple[float, float] = (0.10, 0.30)
+POINTS_VALUE: tuple[float, float] = (50.0, 300.0)
 
 # Fee income (中收) a year as a share of the balance: wealth-management fees, fund sales and trail,
 # insurance commission.
 FEE_RATES: Mapping[str, tuple[float, float]] = MappingProxyType({
-    "wealth": (0.0015, 0.0035),
-    "fund": (0.0040, 0.0080),
+    "wealth": (0.0010, 0.0030),
+    "fund": (0.0030, 0.0070),
     "insurance": (0.0040, 0.0100),
 })
 
 RISK_SHARES: tuple[float, ...] = (0.08, 0.30, 0.35, 0.20, 0.07)  # C1…C5
 INTENT_SHARES: tuple[float, ...] = (0.15, 0.35, 0.50)  # 高, 中, 低
-DORMANT_SHARE = 0.10  # no transaction for months
+TIER_DORMANT_SHARE: tuple[float, ...] = (0.20, 0.08, 0.03, 0.0)  # no transaction for months
 NEW_CUSTOMER_SHARE = 0.06  # opened within the last year: no AUM a year ago
+
+# The planted groups, by AUM tier (大众, 潜力, 财富, 私行): the share of each tier that belongs to the group. A customer
+# belongs to at most one, taken in this order; new customers to none (the stories need a year of history).
+ARCHETYPES: Mapping[str, tuple[float, ...]] = MappingProxyType({
+    "private_low_sticky": (0.0, 0.0, 0.0, 0.40),  # 私行低粘性
+    "underserved": (0.0, 0.0, 0.15, 0.0),  # 被忽略的财富客户
+    "rate_shopper": (0.0, 0.05, 0.08, 0.0),  # 比价客户
+    "gift_decliner": (0.0, 0.06, 0.10, 0.0),  # 送礼仍流失
+    "fan": (0.02, 0.05, 0.12, 0.15),  # 忠粉
+})
+ARCHETYPE_CODES: tuple[str, ...] = tuple(ARCHETYPES)
 
 # The 17 weights and the check characters of a resident ID number (GB 11643).
 _ID_WEIGHTS = np.array([7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2], dtype=np.int64)
@@ -192,6 +234,44 @@ def _round_to(values: np.ndarray, step: float) -> np.ndarray:
 # ---- the generator ------------------------------------------------------------------------------------------
 
 
+def _tier_amounts(rng: np.random.Generator, k: int, low: float, high: float, alpha: float) -> np.ndarray:
+    """k amounts of one tier, largest first: stratified quantiles (one draw in each 1/k slice, so the tier keeps its
+    shape at every size and a small book does not hinge on one lucky draw) of a Pareto law truncated to
+    [low, high) — log-uniform when alpha is 0."""
+    quantile = (np.arange(k) + rng.random(k)) / k
+    if alpha <= 0:
+        amounts = np.exp(math.log(low) + quantile * (math.log(high) - math.log(low)))
+    else:
+        amounts = low * (1.0 - quantile * (1.0 - (low / high) ** alpha)) ** (-1.0 / alpha)
+    return np.sort(np.minimum(amounts, np.nextafter(high, 0)))[::-1]
+
+
+def _archetypes(rng: np.random.Generator, tier: np.ndarray, age: np.ndarray, owner: np.ndarray,
+                excluded: np.ndarray) -> np.ndarray:
+    """The planted group of each customer (index into ``ARCHETYPE_CODES``, −1 for none): exactly
+    round(share × tier size) of each tier per group, drawn among customers not yet in a group and not
+    ``excluded``, with a tilt towards who the story is about (older customers for 送礼仍流失, business people for
+    比价, working age for the under-served)."""
+    group = np.full(len(tier), -1, dtype=np.int64)
+    tilt = {
+        "gift_decliner": 0.6 * (age >= 55),
+        "rate_shopper": 0.4 * owner,
+        "underserved": 0.5 * (age < 55),
+        "fan": 0.3 * (age >= 35),
+    }
+    for index, code in enumerate(ARCHETYPE_CODES):
+        key = rng.random(len(tier)) - tilt.get(code, 0.0)
+        for level, share in enumerate(ARCHETYPES[code]):
+            size = int((tier == level).sum())
+            wanted = round(share * size)
+            if not wanted:
+                continue
+            members = np.flatnonzero((tier == level) & (group < 0) & ~excluded)
+            chosen = members[np.argsort(key[members], kind="stable")[:wanted]]
+            group[chosen] = index
+    return group
+
+
 def sample_book(n: int = 300, seed: int = 7) -> pd.DataFrame:
     """A synthetic customer book of ``n`` customers in the canonical schema (every field filled).
 
@@ -220,46 +300,55 @@ def sample_book(n: int = 300, seed: int = 7) -> pd.DataFrame:
     # -- AUM: latent wealth → tier by rank (fixed shares) → amount within the tier, monotone in wealth
     wealth_tilt = np.array([o["wealth"] for o in occupations])[occ_index]
     wealth_score = rng.normal(0, 1, n) + 0.03 * np.clip(age - 30, 0, 35) + 0.8 * wealth_tilt
-    tier = _rank_cut(wealth_score, tuple(share for share, _, _ in AUM_TIERS))
+    tier = _rank_cut(wealth_score, tuple(share for share, _, _, _ in AUM_TIERS))
     aum = np.empty(n)
-    for index, (_, low, high) in enumerate(AUM_TIERS):
+    for index, (_, low, high, alpha) in enumerate(AUM_TIERS):
         members = np.flatnonzero(tier == index)
-        if not len(members):
-            continue
-        # Stratified quantiles (one draw in each 1/k slice of the distribution): the tier keeps its shape at
-        # every size and a small book does not hinge on one lucky draw.
-        k = len(members)
-        quantile = (np.arange(k) + rng.random(k)) / k
-        if index == len(AUM_TIERS) - 1:
-            amounts = np.minimum(low * (1 - quantile) ** (-1 / PRIVATE_PARETO_ALPHA), high)
-        else:
-            amounts = np.exp(math.log(low) + quantile * (math.log(high) - math.log(low)))
-        # richer score → larger amount inside the tier
-        aum[members[np.argsort(-wealth_score[members], kind="stable")]] = np.sort(amounts)[::-1]
+        if len(members):
+            # richer score → larger amount inside the tier
+            aum[members[np.argsort(-wealth_score[members], kind="stable")]] = _tier_amounts(
+                rng, len(members), low, high, alpha)
     aum = np.round(aum, 2)
+
+    # -- the planted groups; new customers (opened within the year) belong to none
+    new_customer = rng.random(n) < NEW_CUSTOMER_SHARE
+    group = _archetypes(rng, tier, age, owner, new_customer)
+    private_low_sticky, underserved, rate_shopper, gift_decliner, fan = (
+        group == ARCHETYPE_CODES.index(code) for code in ARCHETYPE_CODES)
+    restricted = private_low_sticky | rate_shopper | gift_decliner  # hold deposits and little else
 
     # -- relationship length and last year's AUM
     tenure = np.round(np.minimum(rng.gamma(1.8, 4.0, n) + 0.1, age - 18), 1)
-    new_customer = rng.random(n) < NEW_CUSTOMER_SHARE
+    tenure = np.where(fan, np.maximum(tenure, rng.uniform(6, 20, n)), tenure)
+    tenure = np.where(gift_decliner, np.maximum(tenure, rng.uniform(5, 20, n)), tenure)
+    tenure = np.where(rate_shopper, rng.uniform(1, 4, n), tenure)
+    tenure = np.round(np.minimum(tenure, age - 18), 1)
     tenure = np.where(new_customer, np.round(rng.uniform(0.1, 0.9, n), 1), np.maximum(tenure, 1.0))
-    growth = rng.normal(0.04, 0.10, n)
+    growth = rng.normal(0.03, 0.10, n)
     jump = rng.random(n)
-    growth = np.where(jump < 0.10, rng.uniform(0.25, 1.2, n), np.where(jump > 0.94, rng.uniform(-0.6, -0.2, n), growth))
+    growth = np.where(jump < 0.08, rng.uniform(0.25, 1.0, n), np.where(jump > 0.95, rng.uniform(-0.5, -0.2, n), growth))
+    growth = np.where(gift_decliner, rng.uniform(-0.5, -0.2, n), growth)
+    growth = np.where(fan, np.abs(rng.normal(0.12, 0.06, n)), growth)
+    growth = np.where(rate_shopper, rng.normal(-0.03, 0.15, n), growth)
+    growth = np.where(private_low_sticky, rng.normal(0.0, 0.08, n), growth)
     aum_12m_ago = np.where(new_customer, 0.0, np.round(aum / (1 + growth), 2))
 
     # -- investing: experience and risk level (younger, richer and experienced customers take more risk)
     invest_years = np.round(np.clip(rng.gamma(1.6, 3.0, n) + 1.5 * np.clip(wealth_score, 0, None), 0, age - 20), 0)
     risk_score = rng.normal(0, 1, n) + 0.12 * invest_years - 0.025 * (age - 45) + 0.3 * tier
     risk = _rank_cut(risk_score, RISK_SHARES)  # 0 = C1 … 4 = C5
+    risk = np.where(rate_shopper | gift_decliner, np.minimum(risk, 1), risk)  # savers: C1 / C2
     risk_level = np.array(["C1", "C2", "C3", "C4", "C5"])[risk]
 
     # -- the AUM split: which products they hold, then a mix of weights within what they hold
     holds_wealth = rng.random(n) < np.array([0.25, 0.60, 0.85, 0.95])[tier]
     holds_fund = rng.random(n) < np.clip(np.array([0.05, 0.25, 0.50, 0.70])[tier] + 0.08 * (risk - 2), 0.02, 0.95)
     holds_insurance = rng.random(n) < np.clip(np.array([0.05, 0.25, 0.45, 0.65])[tier] + 0.004 * (age - 45), 0, 0.9)
+    holds_fund &= ~restricted
+    holds_insurance &= ~restricted
     weights = np.column_stack(
         [
-            rng.gamma(2.0, 1.0, n) * (1.6 - 0.25 * risk),
+            rng.gamma(2.0, 1.0, n) * (1.2 - 0.2 * risk) * np.where(restricted, 10.0, 1.0),
             rng.gamma(2.0, 1.0, n) * 1.2 * holds_wealth,
             rng.gamma(2.0, 1.0, n) * (0.3 + 0.3 * risk) * holds_fund,
             rng.gamma(2.0, 1.0, n) * 0.6 * holds_insurance,
@@ -271,10 +360,10 @@ def sample_book(n: int = 300, seed: int = 7) -> pd.DataFrame:
     insurance_balance = np.round(aum * weights[:, 3], 2)
     deposit_balance = np.round(aum - wealth_balance - fund_balance - insurance_balance, 2)
 
-    has_loan = rng.random(n) < 0.03 + 0.10 * owner + 0.05 * ((age >= 28) & (age <= 45))
+    has_loan = (rng.random(n) < 0.03 + 0.10 * owner + 0.05 * ((age >= 28) & (age <= 45))) & ~restricted
     loan_balance = np.where(has_loan, _round_to(rng.lognormal(math.log(250_000), 0.7, n) * (1 + owner), 100), 0.0)
-    product_count = (1 + holds_wealth + holds_fund + holds_insurance + has_loan
-                     + rng.poisson(0.6 + 0.5 * tier, n)).astype(np.int64)
+    extra_products = np.where(restricted, 0, rng.poisson(0.4 + 0.4 * tier, n) + 2 * fan)
+    product_count = (1 + holds_wealth + holds_fund + holds_insurance + has_loan + extra_products).astype(np.int64)
 
     fee_income = (
         wealth_balance * rng.uniform(*FEE_RATES["wealth"], n)
@@ -284,57 +373,69 @@ def sample_book(n: int = 300, seed: int = 7) -> pd.DataFrame:
     )
     fee_income = np.round(fee_income, 2)
 
-    # -- service: hours, contacts, gifts, events, rebates
-    dormant = rng.random(n) < DORMANT_SHARE
-    high_maintenance = rng.random(n) < (HIGH_MAINTENANCE_SHARE * np.where(age >= 55, 1.8, 0.6)
-                                        * np.where(tier <= 1, 1.0, 0.6))
-    hours = (np.array(TIER_MEDIAN_HOURS)[tier] * rng.lognormal(0, HOURS_SIGMA, n)
-             * np.where(high_maintenance, HIGH_MAINTENANCE_FACTOR, 1.0) * np.where(dormant, 0.25, 1.0))
-    service_hours = np.round(np.maximum(hours, 0.0) * 2) / 2  # recorded in half hours
-    contacts = (rng.poisson(service_hours * 1.6) + (service_hours > 0)).astype(np.int64)
+    # -- service: who was reached, hours, contacts, gifts, events, concessions
+    dormant = _exact_share(rng, tier, TIER_DORMANT_SHARE) & (group < 0)
+    unreached = ((_exact_share(rng, tier, TIER_UNREACHED_SHARE) | (dormant & (rng.random(n) < 0.5))) & (group < 0)
+                 & ~new_customer)
+    high_maintenance = (rng.random(n) < (HIGH_MAINTENANCE_SHARE * np.where(age >= 55, 1.8, 0.6)
+                                         * np.where(tier <= 1, 1.0, 0.4))) & (group < 0) & ~dormant & ~unreached
+    hours_factor = (np.where(high_maintenance, HIGH_MAINTENANCE_FACTOR, 1.0) * np.where(dormant, 0.3, 1.0)
+                    * np.select([underserved, gift_decliner, fan, private_low_sticky, rate_shopper],
+                                [0.2, 1.6, 1.2, 0.6, 1.4], 1.0))
+    hours = (np.array(TIER_MEDIAN_HOURS)[tier] * rng.lognormal(0, HOURS_SIGMA, n) * hours_factor
+             + new_customer * rng.uniform(*ONBOARDING_HOURS, n))
+    service_hours = np.where(unreached, 0.0, np.maximum(np.round(hours * 2) / 2, 0.5))  # recorded in half hours
+    contacts = np.where(unreached, 0, np.maximum(rng.poisson(service_hours * CONTACTS_PER_HOUR), 1)).astype(np.int64)
 
-    gets_gift = rng.random(n) < np.array(TIER_GIFT_SHARE)[tier] * np.where(dormant, 0.3, 1.0)
+    gets_gift = ((rng.random(n) < np.array(TIER_GIFT_SHARE)[tier] * np.where(dormant, 0.3, 1.0))
+                 | gift_decliner) & ~unreached & ~underserved
+    gift_factor = np.select([gift_decliner, high_maintenance], [4.0, 1.5], 1.0)
     gift_cost = np.where(
-        gets_gift,
-        _round_to(np.array(TIER_GIFT_MEDIAN)[tier] * rng.lognormal(0, 0.5, n)
-                  * np.where(high_maintenance, 2.0, 1.0), 10),
-        0.0,
-    )
-    events = rng.poisson((0.5 + 2.0 * (age >= 55) + 0.6 * tier) * np.where(dormant, 0.2, 1.0)).astype(np.int64)
+        gets_gift, _round_to(np.array(TIER_GIFT_MEDIAN)[tier] * rng.lognormal(0, 0.5, n) * gift_factor, 10), 0.0)
+    event_factor = np.select([unreached, dormant, underserved, gift_decliner, fan], [0.0, 0.1, 0.2, 2.5, 1.6], 1.0)
+    events = rng.poisson((0.2 + 0.8 * (age >= 55) + 0.5 * tier) * event_factor).astype(np.int64)
     per_head_low, per_head_high = (np.array(bounds) for bounds in zip(*TIER_EVENT_COST, strict=True))
     event_cost = _round_to(events * rng.uniform(per_head_low[tier], per_head_high[tier]), 10)
 
-    # Rate concessions: some customers get a deposit rate above the card rate (paid out of the 1% spread) and a
-    # share of the fees back. Large customers negotiate most, which is why some of them are liabilities.
-    gets_rebate = _exact_share(rng, tier, TIER_REBATE_SHARE)
-    rebate = gets_rebate * (deposit_balance * rng.uniform(0.004, 0.018, n) + fee_income * rng.uniform(0.3, 1.0, n))
-    rebate_cost = np.round(rebate, 2)
+    # Compliant concessions only: part of the customer's own fees waived, and points. Rate shoppers ask every
+    # time and get the most of it.
+    gets_rebate = (_exact_share(rng, tier, TIER_REBATE_SHARE) | rate_shopper) & ~unreached
+    rebate = gets_rebate * (fee_income * rng.uniform(*FEE_WAIVER_SHARE, n) + rng.uniform(*POINTS_VALUE, n)
+                            + rate_shopper * rng.uniform(200, 500, n))
+    rebate_cost = _round_to(rebate, 10)
 
     # -- digital behaviour follows age; dormant customers are not logging in either
-    login_rate = np.exp(3.1 - 0.05 * (age - 22)) * np.where(dormant, 0.05, 1.0)
+    login_rate = (np.exp(3.1 - 0.05 * (age - 22)) * np.where(dormant | unreached, 0.05, 1.0)
+                  * np.where(private_low_sticky, 0.2, 1.0))
     app_logins = rng.poisson(login_rate * rng.lognormal(0, 0.5, n)).astype(np.int64)
     digital_share = np.round(np.clip(app_logins / (app_logins + 6.0) + rng.normal(0, 0.08, n), 0, 1), 2)
 
     days_since_txn = np.where(dormant, rng.integers(120, 900, n), np.floor(rng.exponential(15, n)))
+    # The last of k contacts spread over the year lies 365 × Beta(1, k) days back; nobody reached: a year or more.
     days_since_contact = np.where(
-        contacts > 0, np.minimum(np.floor(rng.exponential(365 / (contacts + 0.5))), 364), rng.integers(365, 900, n)
-    )
+        contacts > 0, np.floor(364 * rng.beta(1.0, np.maximum(contacts, 1), n)), rng.integers(365, 900, n))
     reference = np.datetime64(REFERENCE_DATE.isoformat(), "D")
     last_txn = reference - days_since_txn.astype("timedelta64[D]")
     last_contact = reference - days_since_contact.astype("timedelta64[D]")
 
     # -- satisfaction, referrals, outside assets, maturities
-    satisfaction = np.clip(np.round(rng.normal(7.7, 1.7, n) + 0.25 * np.log1p(service_hours) - 1.0 * dormant), 0, 10)
-    referrals = rng.poisson(0.05 + 0.35 * (satisfaction >= 9) + 0.12 * tier).astype(np.int64)
+    satisfaction = (rng.normal(7.6, 1.5, n) + 0.3 * np.log1p(service_hours) - 1.0 * dormant - 0.5 * unreached)
+    satisfaction = np.select([rate_shopper, gift_decliner, fan, underserved, private_low_sticky],
+                             [rng.normal(4.5, 1.2, n), rng.normal(7.5, 1.0, n), rng.normal(9.6, 0.5, n),
+                              rng.normal(8.3, 1.0, n), rng.normal(7.0, 1.0, n)], satisfaction)
+    satisfaction = np.clip(np.round(satisfaction), 0, 10)
+    referrals = rng.poisson(0.006 + 0.01 * tier + 0.05 * (satisfaction >= 9) + 0.45 * fan).astype(np.int64)
     knows_outside = rng.random(n) < 0.55
-    external = np.where(
-        knows_outside,
-        _round_to(aum * rng.lognormal(-0.5, 1.1, n) * np.where(owner, 3.0, 1.0), 10_000),
-        0.0,
+    outside_share = np.select(
+        [rate_shopper, private_low_sticky, underserved],
+        [rng.uniform(1.0, 3.0, n), rng.uniform(2.0, 6.0, n), rng.uniform(1.5, 5.0, n)],
+        rng.lognormal(-0.5, 1.1, n) * np.where(owner, 3.0, 1.0) * knows_outside,
     )
+    external = _round_to(aum * outside_share, 10_000)
     maturing = _round_to(
         wealth_balance * (rng.random(n) < 0.35) * rng.uniform(0.2, 1.0, n)
-        + deposit_balance * (rng.random(n) < 0.20) * rng.uniform(0.2, 0.6, n),
+        + deposit_balance * np.where(rate_shopper, rng.uniform(0.4, 0.8, n),
+                                     (rng.random(n) < 0.20) * rng.uniform(0.2, 0.6, n)),
         100,
     )
 
@@ -350,26 +451,10 @@ def sample_book(n: int = 300, seed: int = 7) -> pd.DataFrame:
     )
     child_mean = np.where(age < 30, 0.4, np.where(age < 45, 1.2, np.where(age < 60, 1.4, 1.9)))
     children = np.where(marital == "未婚", 0, np.clip(rng.poisson(child_mean), 0, 5)).astype(np.int64)
-
-    life_events = data["life_events"]
-    eligible = np.column_stack(
-        [
-            (age >= e["min_age"]) & (age <= e["max_age"])
-            & ((children > 0) if e.get("needs_children") else True)
-            & ((marital == "未婚") if e.get("needs_unmarried") else True)
-            & ((marital == "已婚") if e.get("needs_married") else True)
-            & ((occupation == "企业主") if e.get("needs_owner") else True)
-            for e in life_events
-        ]
-    )
-    event_weights = eligible * np.array([e["weight"] for e in life_events], dtype=np.float64)
-    picked = _weighted_rows(rng, event_weights)
-    no_event = (rng.random(n) < data["life_event_none"]["share"]) | (picked < 0)
-    life_event = np.where(no_event, data["life_event_none"]["name"],
-                          np.array([e["name"] for e in life_events])[np.maximum(picked, 0)])
+    life_event = _life_events(rng, age, children, marital, occupation, data)
 
     intent_score = (rng.normal(0, 1, n) + 1.0 * (maturing > 0) + 0.7 * (life_event != "无")
-                    + 0.3 * (satisfaction >= 9) - 1.0 * dormant)
+                    + 0.3 * (satisfaction >= 9) - 1.0 * (dormant | unreached) + 1.5 * rate_shopper + 0.8 * underserved)
     purchase_intent = np.array(["低", "中", "高"])[_rank_cut(intent_score, INTENT_SHARES[::-1])]
 
     # -- PII (fictional)
@@ -419,7 +504,56 @@ def sample_book(n: int = 300, seed: int = 7) -> pd.DataFrame:
         "children": children,
         "life_event": life_event,
     }
+    _plant_personas(rng, columns, tier, data)
     return pd.DataFrame({f.key: pd.Series(columns[f.key]).astype(DTYPE_BY_KIND[f.kind]) for f in FIELDS})
+
+
+def _life_events(rng: np.random.Generator, age: np.ndarray, children: np.ndarray, marital: np.ndarray,
+                 occupation: np.ndarray, data: dict[str, Any]) -> np.ndarray:
+    """At most one life event of the last 12 months per customer: each event happens at its annual rate among the
+    customers it can happen to; one who qualifies for several has one, chosen in proportion to the rates."""
+    events = data["life_events"]
+    eligible = np.column_stack(
+        [
+            (age >= e["min_age"]) & (age <= e["max_age"])
+            & ((children > 0) if e.get("needs_children") else True)
+            & ((marital == "未婚") if e.get("needs_unmarried") else True)
+            & ((marital == "已婚") if e.get("needs_married") else True)
+            & ((occupation == "企业主") if e.get("needs_owner") else True)
+            for e in events
+        ]
+    )
+    rates = eligible * np.array([e["rate"] for e in events], dtype=np.float64)
+    picked = _weighted_rows(rng, rates)
+    happened = (rng.random(len(age)) < np.minimum(rates.sum(axis=1), 0.9)) & (picked >= 0)
+    names = np.array([e["name"] for e in events])
+    return np.where(happened, names[np.maximum(picked, 0)], data["life_event_none"]["name"])
+
+
+def _plant_personas(rng: np.random.Generator, columns: dict[str, Any], tier: np.ndarray,
+                    data: dict[str, Any]) -> None:
+    """Write the persona customers (workbook/data/personas.toml) into their rows, in place. Each takes a row of
+    its own AUM tier, so the tier counts stay as generated; its resident ID number is drawn again to match its
+    age and gender (phone and card stay the generated ones: fictional either way)."""
+    from workbook.personas import DAY_FIELDS, PERSONA_BY_ID, persona_rows
+
+    rows = persona_rows(tier)
+    if not rows:
+        return
+    reference = np.datetime64(REFERENCE_DATE.isoformat(), "D")
+    for key, values in columns.items():
+        values = np.asarray(values)
+        # text columns as objects, so a persona's longer text is not cut to the generated column's width
+        columns[key] = values.astype(object) if values.dtype.kind == "U" else values.copy()
+    for persona_id, row in rows.items():
+        for key, value in PERSONA_BY_ID[persona_id].fields.items():
+            if key in DAY_FIELDS:
+                columns[DAY_FIELDS[key]][row] = reference - np.timedelta64(int(value), "D")
+            else:
+                columns[key][row] = value
+    planted = np.array(sorted(rows.values()))
+    male = np.asarray(columns["gender"])[planted] == "男"
+    columns["id_number"][planted] = _id_numbers(rng, np.asarray(columns["age"])[planted], male, data)
 
 
 def _normalised(weights: list[float]) -> np.ndarray:

@@ -9,6 +9,7 @@ normalising case, spaces, brackets and units), and the pages read the zh/en labe
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 from collections.abc import Mapping
@@ -273,6 +274,17 @@ CANONICAL_KEYS: tuple[str, ...] = tuple(f.key for f in FIELDS)
 REQUIRED_KEYS: tuple[str, ...] = tuple(f.key for f in FIELDS if f.required)
 PII_KEYS: tuple[str, ...] = tuple(f.key for f in FIELDS if f.pii)
 
+# Balances a customer holds (not costs or fees): a list kept in 万元 shows it here first, in magnitudes.
+BALANCE_KEYS: frozenset[str] = frozenset({
+    "aum", "aum_12m_ago", "deposit_balance", "wealth_balance", "fund_balance", "insurance_balance", "loan_balance",
+    "external_assets_est", "maturing_90d",
+})
+
+# A book column beside the canonical ones, present only when some cells could not be read: per customer, the
+# keys of the fields whose cell held a value intake could not read (comma-separated; NaN when none). The field's
+# own column keeps its meaning (a value, or NaN), so a module can tell "unreadable" from "blank".
+UNREADABLE = "unreadable_fields"
+
 # Canonical categories for the few categorical fields the rules read.
 RISK_LEVELS: tuple[str, ...] = ("C1", "C2", "C3", "C4", "C5")
 PURCHASE_INTENTS: tuple[str, ...] = ("高", "中", "低")
@@ -327,3 +339,40 @@ def column_numbers(book: pd.DataFrame, key: str) -> np.ndarray | None:
     if not pd.api.types.is_numeric_dtype(column.dtype) or pd.api.types.is_bool_dtype(column.dtype):
         column = pd.to_numeric(column, errors="coerce")
     return column.to_numpy(dtype=np.float64, na_value=np.nan)
+
+
+def column_dates(book: pd.DataFrame, key: str) -> np.ndarray | None:
+    """A book column as datetime64[ns], NaT for blank (or unreadable) cells; None when the book lacks the column.
+
+    The date twin of :func:`column_numbers`: intake stores dates as datetime64 already; a frame built otherwise
+    (text dates, a time zone) is read the same way, time zone dropped."""
+    if key not in book.columns:
+        return None
+    column = book[key]
+    if not pd.api.types.is_datetime64_any_dtype(column.dtype):
+        column = pd.to_datetime(column, errors="coerce", format="mixed")
+    if getattr(column.dt, "tz", None) is not None:
+        column = column.dt.tz_localize(None)
+    return column.to_numpy(dtype="datetime64[ns]")
+
+
+def finite_number(value: object) -> float | None:
+    """One stored or typed value as a finite float; None for a blank, a bool, text that is not a number, NaN or
+    infinity (a workspace read back from storage may hold any of these)."""
+    if isinstance(value, bool) or value is None:
+        return None
+    try:
+        number = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return None
+    return number if math.isfinite(number) else None
+
+
+def unreadable(book: pd.DataFrame, key: str) -> np.ndarray:
+    """Per customer, whether the book's ``key`` cell held a value that could not be read (and is NaN for
+    that reason, not because it was blank). All False for a book without the marker column."""
+    if UNREADABLE not in book.columns:
+        return np.zeros(len(book), dtype=bool)
+    marks = book[UNREADABLE].astype("str").fillna("")
+    return marks.str.split(",").map(lambda keys: key in keys if isinstance(keys, list) else False).to_numpy(
+        dtype=bool)

@@ -14,8 +14,10 @@ Conventions every scheme follows (a page and a test may rely on them):
   40 computed as 39.999999999 in binary floating point is still 40.
 * **Missing data:** a customer with a blank *required* field goes to 信息不足. A blank *optional* cell counts as
   the lowest value (0 points, lowest level) — a customer is never placed higher on a guess; a warning counts
-  them. An optional field the book lacks altogether is left out of the rule (its weight rescaled to the rest),
-  with a warning naming it. A book with only ``customer_id`` and ``aum`` works for every scheme.
+  them. A cell that held a value intake could not read (marked in the book, ``schema.unreadable``) is treated as
+  blank but counted and worded apart ("could not be read", not "blank"), and so is a text value a rule does not
+  recognise (its own warning). An optional field the book lacks altogether is left out of the rule (its weight
+  rescaled to the rest), with a warning naming it. A book with only ``customer_id`` and ``aum`` works for every scheme.
 * **Ties and tiny books:** median cuts (priority) and cumulative shares (contribution) are where ties could
   mis-bin. The rule is deterministic and stated (on-the-cut → upper; equal revenue → one class) and a warning
   says how many customers the tie touched. Fewer than ``SMALL_SAMPLE`` customers → a warning too.
@@ -55,13 +57,16 @@ import numpy as np
 import pandas as pd
 
 from workbook import i18n
-from workbook.schema import column_numbers, field_label
+from workbook.profit import new_customer_flags
+from workbook.schema import column_dates, column_numbers, field_label
+from workbook.schema import unreadable as schema_unreadable
 
 INSUFFICIENT = "insufficient"
 INSUFFICIENT_LABEL: Mapping[str, str] = MappingProxyType({"zh": "信息不足", "en": "Insufficient data"})
 SMALL_SAMPLE = 20  # below this many customers, quantile and share cuts say little: warn
 _SCORE_DECIMALS = 6
 SCHEMES_FILE = Path(__file__).parent / "data" / "schemes.toml"
+DIMENSIONS_FILE = Path(__file__).parent / "data" / "dimensions.toml"
 
 
 # ---- errors and warnings ----------------------------------------------------------------------------------
@@ -104,7 +109,7 @@ INSUFFICIENT_TIER = Tier(INSUFFICIENT, INSUFFICIENT_LABEL["zh"], INSUFFICIENT_LA
 
 @dataclass(frozen=True)
 class ParamSpec(i18n.Labelled):
-    """How a page offers one parameter. ``kind``: money_list (元, shown in 万元), number_list, number,
+    """How a page offers one parameter. ``kind``: money_list and money (元, shown in 万元), number_list, number,
     share (0–1), weights (field → number). Bounds apply to every number the parameter holds."""
 
     key: str
@@ -208,11 +213,11 @@ def _merge(base: dict[str, Any], override: Mapping[str, Any]) -> dict[str, Any]:
     return base
 
 
-def _load_schemes(path: Path = SCHEMES_FILE) -> dict[str, Scheme]:
+def _load_schemes(path: Path = SCHEMES_FILE, table: str = "schemes") -> dict[str, Scheme]:
     with path.open("rb") as handle:
         data = tomllib.load(handle)
     schemes: dict[str, Scheme] = {}
-    for scheme_id, raw in data["schemes"].items():
+    for scheme_id, raw in data[table].items():
         schemes[scheme_id] = Scheme(
             id=scheme_id,
             rule=raw["rule"],
@@ -235,13 +240,19 @@ def _load_schemes(path: Path = SCHEMES_FILE) -> dict[str, Scheme]:
 
 SCHEMES: Mapping[str, Scheme] = MappingProxyType(_load_schemes())
 SCHEME_IDS: tuple[str, ...] = tuple(SCHEMES)
+# Dimensions beside the seven schemes (新老客户, 1.4's asset/liability kind, the life cycle): tiered by the same
+# machinery, offered where any two groupings are crossed or profiled, never counted among the seven.
+DIMENSIONS: Mapping[str, Scheme] = MappingProxyType(_load_schemes(DIMENSIONS_FILE, "dimensions"))
+DIMENSION_IDS: tuple[str, ...] = tuple(DIMENSIONS)
+CROSS_IDS: tuple[str, ...] = (*SCHEME_IDS, *DIMENSION_IDS)  # everything 3.2 can cross, profile and migrate by
 
 
 def get_scheme(scheme_id: str) -> Scheme:
-    try:
-        return SCHEMES[scheme_id]
-    except KeyError:
-        raise UnknownSchemeError(scheme_id) from None
+    """A scheme or a dimension by id."""
+    found = SCHEMES.get(scheme_id) or DIMENSIONS.get(scheme_id)
+    if found is None:
+        raise UnknownSchemeError(scheme_id)
+    return found
 
 
 # ---- parameter validation ---------------------------------------------------------------------------------
@@ -331,7 +342,20 @@ def _check_cognition(scheme: Scheme, params: Mapping[str, Any]) -> None:
             raise SchemeParamError("cut_count", param=key, expected=levels - 1)
 
 
+def _check_lifecycle(scheme: Scheme, params: Mapping[str, Any]) -> None:
+    if not float(params["exploration_years"]) < float(params["formation_years"]):
+        raise SchemeParamError("phase_order", exploration=params["exploration_years"],
+                               formation=params["formation_years"])
+
+
+def _no_check(scheme: Scheme, params: Mapping[str, Any]) -> None:
+    return None
+
+
 _RULE_CHECKS: dict[str, Callable[[Scheme, Mapping[str, Any]], None]] = {
+    "new_flag": _no_check,
+    "profit_kind": _no_check,
+    "lifecycle": _check_lifecycle,
     "ladder": _check_ladder,
     "score_ladder": _check_score_ladder,
     "quadrant": _check_quadrant,
@@ -342,18 +366,6 @@ _RULE_CHECKS: dict[str, Callable[[Scheme, Mapping[str, Any]], None]] = {
 
 
 # ---- reading book columns ---------------------------------------------------------------------------------
-
-
-def _dates(book: pd.DataFrame, key: str) -> np.ndarray | None:
-    """A date column as datetime64[ns] (NaT for blanks); None when the book lacks it."""
-    if key not in book.columns:
-        return None
-    column = book[key]
-    if not pd.api.types.is_datetime64_any_dtype(column.dtype):
-        column = pd.to_datetime(column, errors="coerce", format="mixed")
-    if getattr(column.dt, "tz", None) is not None:
-        column = column.dt.tz_localize(None)
-    return column.to_numpy(dtype="datetime64[ns]")
 
 
 def _text_lookup(book: pd.DataFrame, key: str, lookup: Callable[[str], float]) -> tuple[np.ndarray, tuple[str, ...]]:
@@ -385,6 +397,9 @@ def _bin(values: np.ndarray, cuts: Sequence[float]) -> np.ndarray:
 class _RuleResult:
     codes: np.ndarray  # tier index per customer; −1 = 信息不足
     warnings: list[SegmentWarning] = field(default_factory=list)
+    # customers whose required text value was there but not recognised (warned as unrecognised_values, so the
+    # count of blank required fields leaves them out); None when the rule reads no text
+    unrecognised: np.ndarray | None = None
     scores: dict[str, np.ndarray] = field(default_factory=dict)
     details: dict[str, Any] = field(default_factory=dict)
 
@@ -397,10 +412,19 @@ class _Context:
     revenue: pd.Series | None = None
 
 
-def _blank_optional(result: _RuleResult, values: np.ndarray, key: str, eligible: np.ndarray) -> None:
-    blanks = int((np.isnan(values) & eligible).sum())
+def _blank_optional(result: _RuleResult, book: pd.DataFrame, values: np.ndarray, key: str,
+                    eligible: np.ndarray) -> None:
+    """Warn about eligible customers without a value in an optional field: blank cells, and apart from them the
+    cells intake could not read (both count as the lowest value)."""
+    missing = np.isnan(values) & eligible
+    if not missing.any():
+        return
+    unreadable = missing & schema_unreadable(book, key)
+    blanks = int((missing & ~unreadable).sum())
     if blanks:
         result.warnings.append(SegmentWarning("blank_optional", {"field": key, "count": blanks}))
+    if unreadable.any():
+        result.warnings.append(SegmentWarning("unreadable_optional", {"field": key, "count": int(unreadable.sum())}))
 
 
 def _weighted_score(
@@ -415,7 +439,7 @@ def _weighted_score(
             continue
         values = points[key]
         if key in ctx.scheme.optional_fields:
-            _blank_optional(result, values, key, eligible)
+            _blank_optional(result, ctx.book, values, key, eligible)
         total += np.nan_to_num(values, nan=0.0) * float(weight)
         weight_sum += float(weight)
     if weight_sum <= 0:
@@ -453,10 +477,8 @@ def _rule_score_ladder(ctx: _Context) -> _RuleResult:
     score = _weighted_score(ctx, p["weights"], points, eligible, result)
     codes = _bin(score, p["cuts"])
     if "new_customer_years" in p:
-        # 新客 comes before the score ladder: however active, a customer of under a year is new.
-        tenure = column_numbers(ctx.book, "tenure_years")
-        assert tenure is not None
-        is_new = np.nan_to_num(tenure, nan=np.inf) < float(p["new_customer_years"])
+        # 新客 comes before the score ladder: however active, a new customer (the one definition, as 1.4's) is new.
+        is_new, _known = new_customer_flags(ctx.book, float(p["new_customer_years"]))
         codes = np.where(is_new, 0, codes + 1).astype(np.int16)
     codes[~eligible] = -1
     result.codes = codes
@@ -518,13 +540,13 @@ def _rule_quadrant(ctx: _Context) -> _RuleResult:
     eligible = ~np.isnan(aum) & ~np.isnan(intent)
     result = _RuleResult(np.zeros(n, dtype=np.int16))
     if unknown:
+        result.unrecognised = np.isnan(intent) & book["purchase_intent"].notna().to_numpy()
         result.warnings.append(SegmentWarning("unrecognised_values", {
-            "field": "purchase_intent", "values": unknown[:5],
-            "count": int((np.isnan(intent) & book["purchase_intent"].notna().to_numpy()).sum())}))
+            "field": "purchase_intent", "values": unknown[:5], "count": int(result.unrecognised.sum())}))
 
     external = column_numbers(book, "external_assets_est")
     if external is not None:
-        _blank_optional(result, external, "external_assets_est", eligible)
+        _blank_optional(result, book, external, "external_assets_est", eligible)
     value = aum + (np.nan_to_num(external, nan=0.0) if external is not None else 0.0)
 
     points: dict[str, np.ndarray] = {"purchase_intent": intent}
@@ -534,7 +556,7 @@ def _rule_quadrant(ctx: _Context) -> _RuleResult:
             share = np.where(aum > 0, maturing / np.where(aum > 0, aum, 1.0), np.where(maturing > 0, np.inf, 0.0))
         points["maturing_90d"] = np.where(np.isnan(maturing), np.nan,
                                           np.clip(share / float(p["maturing_full_share"]), 0.0, 1.0))
-    dates = _dates(book, "last_txn_date")
+    dates = column_dates(book, "last_txn_date")
     if dates is not None:
         as_of = _as_of(ctx, dates)
         days = _days_since(dates, as_of)
@@ -614,7 +636,7 @@ def _rule_behaviour(ctx: _Context) -> _RuleResult:
     p = ctx.params
     book = ctx.book
     n = len(book)
-    dates = _dates(book, "last_txn_date")
+    dates = column_dates(book, "last_txn_date")
     share = column_numbers(book, "digital_share")
     assert dates is not None and share is not None
     eligible = ~np.isnat(dates) & ~np.isnan(share)
@@ -627,7 +649,7 @@ def _rule_behaviour(ctx: _Context) -> _RuleResult:
     if logins is None:
         activity = np.clip(share, 0.0, 1.0)
     else:
-        _blank_optional(result, logins, "app_logins_30d", eligible)
+        _blank_optional(result, book, logins, "app_logins_30d", eligible)
         weight = float(p["login_weight"])
         activity = ((1.0 - weight) * np.clip(share, 0.0, 1.0)
                     + weight * np.nan_to_num(_saturated(logins, p["login_saturation"]), nan=0.0))
@@ -660,9 +682,9 @@ def _rule_cognition(ctx: _Context) -> _RuleResult:
     eligible = ~np.isnan(risk)
     result = _RuleResult(np.zeros(n, dtype=np.int16))
     if unknown:
+        result.unrecognised = np.isnan(risk) & book["risk_level"].notna().to_numpy()
         result.warnings.append(SegmentWarning("unrecognised_values", {
-            "field": "risk_level", "values": unknown[:5],
-            "count": int((np.isnan(risk) & book["risk_level"].notna().to_numpy()).sum())}))
+            "field": "risk_level", "values": unknown[:5], "count": int(result.unrecognised.sum())}))
     level = np.nan_to_num(risk, nan=0.0)
     years = column_numbers(book, "invest_years")
     products = column_numbers(book, "product_count")
@@ -672,16 +694,82 @@ def _rule_cognition(ctx: _Context) -> _RuleResult:
                               ("product_count", products, p["product_cuts"])):
         if values is None:
             continue
-        _blank_optional(result, values, key, eligible)
+        _blank_optional(result, book, values, key, eligible)
         level = np.minimum(level, np.where(np.isnan(values), 0, _bin(values, cuts)))
     codes = level.astype(np.int16)
-    if years is not None and products is not None:
-        legacy = ((np.nan_to_num(years, nan=-np.inf) >= float(p["legacy_invest_years"]))
-                  & (np.nan_to_num(products, nan=-np.inf) >= float(p["legacy_products"]))
-                  & (codes >= int(p["legacy_min_level"])))
+    # 传承规划 is a stage of life: old enough, wealthy enough (here and elsewhere), with a family to pass it on to.
+    # Without ages nobody can be placed there; without a children column children are not asked for.
+    age = column_numbers(book, "age")
+    if age is not None:
+        aum = column_numbers(book, "aum")
+        wealth = np.zeros(n) if aum is None else np.nan_to_num(aum, nan=0.0)
+        external = column_numbers(book, "external_assets_est")
+        if external is not None:
+            wealth = wealth + np.nan_to_num(external, nan=0.0)
+        legacy = ((np.nan_to_num(age, nan=-np.inf) >= float(p["legacy_min_age"]))
+                  & (wealth >= float(p["legacy_min_wealth"])))
+        children = column_numbers(book, "children")
+        if children is not None:
+            legacy &= np.nan_to_num(children, nan=-np.inf) >= float(p["legacy_min_children"])
         codes = np.where(legacy, len(ctx.scheme.base_tiers) - 1, codes).astype(np.int16)
     codes[~eligible] = -1
     result.codes = codes
+    return result
+
+
+# ---- the dimensions beside the seven schemes -----------------------------------------------------------------
+
+
+def _rule_new_flag(ctx: _Context) -> _RuleResult:
+    new, known = new_customer_flags(ctx.book, float(ctx.params["new_customer_years"]))
+    codes = new.astype(np.int16)  # 0 existing, 1 new
+    codes[~known] = -1
+    return _RuleResult(codes)
+
+
+def _rule_profit_kind(ctx: _Context) -> _RuleResult:
+    from workbook.asset_review import params_from
+    from workbook.profit import profitability
+
+    # The trainee's 1.4 entries travel in the parameters as the workspace keeps them (``asset_review.settings_from``:
+    # the ReviewInputs numbers and the edited tier assumptions), and are turned into ProfitParams by the same
+    # function 1.4 uses, so the verdicts are 1.4's. 3.4's service standard is left out: it caps the 倒推 hours,
+    # which do not decide the kind.
+    kind = profitability(ctx.book, params_from(ctx.params))["kind"].astype("str")
+    order = [tier.code for tier in ctx.scheme.base_tiers]  # liability, potential, asset
+    codes = pd.Categorical(kind, categories=order).codes.astype(np.int16)
+    return _RuleResult(np.asarray(codes, dtype=np.int16))
+
+
+def _rule_lifecycle(ctx: _Context) -> _RuleResult:
+    p = ctx.params
+    book = ctx.book
+    n = len(book)
+    tenure = column_numbers(book, "tenure_years")
+    assert tenure is not None
+    eligible = ~np.isnan(tenure)
+    result = _RuleResult(np.zeros(n, dtype=np.int16))
+    aum = column_numbers(book, "aum")
+    before = column_numbers(book, "aum_12m_ago")
+    change = np.full(n, np.nan)
+    declining = np.zeros(n, dtype=bool)
+    growing = np.zeros(n, dtype=bool)
+    if before is not None and aum is not None:
+        _blank_optional(result, book, before, "aum_12m_ago", eligible)
+        trend_known = ~np.isnan(before) & ~np.isnan(aum)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            change = _round(np.where(trend_known & (before > 0), aum / np.where(before > 0, before, 1.0) - 1.0,
+                                     np.nan))
+        no_base = trend_known & (before <= 0)
+        declining = (np.nan_to_num(change, nan=np.inf) <= float(p["decline_change"])) | (no_base & (aum <= 0))
+        growing = (np.nan_to_num(change, nan=-np.inf) >= float(p["growth_change"])) | (no_base & (aum > 0))
+    years = np.nan_to_num(tenure, nan=np.inf)
+    codes = np.where(years < float(p["exploration_years"]), 0,
+                     np.where(declining, 3, np.where((years < float(p["formation_years"])) | growing, 1, 2)))
+    codes = codes.astype(np.int16)
+    codes[~eligible] = -1
+    result.codes = codes
+    result.scores["aum_change"] = np.where(eligible, change, np.nan)
     return result
 
 
@@ -692,6 +780,9 @@ _RULES: dict[str, Callable[[_Context], _RuleResult]] = {
     "pareto": _rule_pareto,
     "behaviour": _rule_behaviour,
     "cognition": _rule_cognition,
+    "new_flag": _rule_new_flag,
+    "profit_kind": _rule_profit_kind,
+    "lifecycle": _rule_lifecycle,
 }
 
 
@@ -718,7 +809,7 @@ class Segmentation:
 
     @property
     def scheme(self) -> Scheme:
-        return SCHEMES[self.scheme_id]
+        return get_scheme(self.scheme_id)
 
     def labels(self, lang: str) -> dict[str, str]:
         return {tier.code: tier.label(lang) for tier in self.tier_list}
@@ -753,16 +844,41 @@ def segment_detail(
             warnings.append(SegmentWarning("optional_missing", {"fields": absent}))
         result = _RULES[scheme.rule](_Context(book, scheme, resolved, revenue))
         warnings.extend(result.warnings)
-        blank = int((result.codes < 0).sum())
-        if blank:
-            warnings.append(SegmentWarning("blank_required", {
-                "count": blank, "fields": scheme.fields or scheme.needs_any}))
+        warnings.extend(_insufficient_warnings(book, scheme, result))
     codes = np.where(result.codes < 0, len(tier_list) - 1, result.codes).astype(np.int16)
     categorical = pd.Categorical.from_codes(codes, categories=pd.Index([t.code for t in tier_list]), ordered=True)
     tiers = pd.Series(categorical, index=book.index, name=scheme_id)
     scores = pd.DataFrame(result.scores, index=book.index) if result.scores else None
     return Segmentation(scheme_id, MappingProxyType(resolved), tiers, tier_list, tuple(warnings), scores,
                         MappingProxyType(result.details))
+
+
+def _insufficient_warnings(book: pd.DataFrame, scheme: Scheme, result: _RuleResult) -> list[SegmentWarning]:
+    """Why customers are under 信息不足, counted apart so each warning is true: a required cell that held a value
+    intake could not read (``unreadable_required``, naming the fields that had such cells), a text value the rule
+    did not recognise (the rule's own ``unrecognised_values``), and the rest, whose required field is blank
+    (``blank_required``)."""
+    insufficient = result.codes < 0
+    if not insufficient.any():
+        return []
+    required = scheme.fields or scheme.needs_any
+    unreadable = np.zeros(len(book), dtype=bool)
+    unreadable_fields = []
+    for key in required:
+        marked = insufficient & schema_unreadable(book, key)
+        if marked.any():
+            unreadable |= marked
+            unreadable_fields.append(key)
+    blank = insufficient & ~unreadable
+    if result.unrecognised is not None:
+        blank &= ~result.unrecognised
+    warnings = []
+    if unreadable.any():
+        warnings.append(SegmentWarning("unreadable_required", {
+            "count": int(unreadable.sum()), "fields": tuple(unreadable_fields)}))
+    if blank.any():
+        warnings.append(SegmentWarning("blank_required", {"count": int(blank.sum()), "fields": required}))
+    return warnings
 
 
 def segment(
@@ -842,52 +958,66 @@ def crosstab(
     return frame
 
 
+NEW_SOURCE = "new"  # the migration's source for customers without a year of history
+NEW_SOURCE_TIER = Tier(NEW_SOURCE, "新客户", "New customers")
+
+
 @dataclass(frozen=True, eq=False)
 class Migration:
     """AUM tiers a year ago → now. ``flows``: one row per (from, to) pair, all pairs, columns ``from``, ``to``
-    (tier codes), ``customers``, ``aum`` (now). ``moves``: customers up / same / down / unknown (either end
-    信息不足). ``warnings``: e.g. the book has no aum_12m_ago."""
+    (tier codes; ``from`` may also be ``NEW_SOURCE``: accounts opened within the year, whose arrival is not a
+    move up), ``customers``, ``aum`` (now). ``sources``: the left-hand side, 新客户 first, then the tiers;
+    ``tier_list``: the right-hand side. ``moves``: customers up / same / down / new / unknown (either end
+    信息不足); they add up to the book. ``warnings``: e.g. the book has no aum_12m_ago."""
 
     flows: pd.DataFrame
     tier_list: tuple[Tier, ...]
     moves: Mapping[str, int]
     warnings: tuple[SegmentWarning, ...] = ()
+    sources: tuple[Tier, ...] = ()
 
 
-def migration_detail(book: pd.DataFrame, params: Mapping[str, Any] | None = None) -> Migration:
-    """AUM tier 12 months ago → now under the ``aum`` scheme's parameters. No aum_12m_ago → 信息不足 then."""
+def migration_detail(book: pd.DataFrame, params: Mapping[str, Any] | None = None,
+                     new_customer_years: float = 1.0) -> Migration:
+    """AUM tier 12 months ago → now under the ``aum`` scheme's parameters. New customers (:func:`new_customer_flags`)
+    come from 新客户, not from the tier their zero of a year ago would give. No aum_12m_ago → 信息不足 then."""
     now = segment_detail(book, "aum", params)
     warnings: list[SegmentWarning] = []
+    k = len(now.tier_list)
     if "aum_12m_ago" in book.columns:
         before_book = pd.DataFrame({"aum": book["aum_12m_ago"]}, index=book.index)
-        before = segment_detail(before_book, "aum", params).tiers
+        before_codes = _codes(segment_detail(before_book, "aum", params).tiers)
         blank = int(book["aum_12m_ago"].isna().sum())
         if blank:
             warnings.append(SegmentWarning("blank_history", {"count": blank}))
     else:
         warnings.append(SegmentWarning("missing_fields", {"fields": ("aum_12m_ago",)}))
-        before = pd.Series(pd.Categorical.from_codes(np.full(len(book), len(now.tier_list) - 1, dtype=np.int16),
-                                                     categories=pd.Index(now.tiers.cat.categories), ordered=True),
-                           index=book.index)
+        before_codes = np.full(len(book), k - 1, dtype=np.int64)
+    new, _ = new_customer_flags(book, new_customer_years)
+    # Sources: 新客户 (code 0), then the tiers shifted by one.
+    source_codes = np.where(new, 0, before_codes + 1)
+    sources = (NEW_SOURCE_TIER, *now.tier_list)
+    before = pd.Series(pd.Categorical.from_codes(source_codes, categories=pd.Index([t.code for t in sources]),
+                                                 ordered=True), index=book.index)
     table_counts = crosstab(book, before, now.tiers, "count")
     table_aum = crosstab(book, before, now.tiers, "aum")
-    codes = [t.code for t in now.tier_list]
-    k = len(codes)
     flows = pd.DataFrame({
-        "from": np.repeat(codes, k),
-        "to": np.tile(codes, k),
+        "from": np.repeat([t.code for t in sources], k),
+        "to": np.tile([t.code for t in now.tier_list], k + 1),
         "customers": table_counts.to_numpy().ravel(),
         "aum": table_aum.to_numpy().ravel(),
     })
-    b, a = _codes(before), _codes(now.tiers)
-    unknown = (b == k - 1) | (a == k - 1)
+    b, a = before_codes, _codes(now.tiers)
+    unknown = ~new & ((b == k - 1) | (a == k - 1))
+    known = ~new & ~unknown
     moves = {
-        "up": int(((a > b) & ~unknown).sum()),
-        "same": int(((a == b) & ~unknown).sum()),
-        "down": int(((a < b) & ~unknown).sum()),
+        "up": int(((a > b) & known).sum()),
+        "same": int(((a == b) & known).sum()),
+        "down": int(((a < b) & known).sum()),
+        "new": int(new.sum()),
         "unknown": int(unknown.sum()),
     }
-    return Migration(flows, now.tier_list, MappingProxyType(moves), tuple(warnings))
+    return Migration(flows, now.tier_list, MappingProxyType(moves), tuple(warnings), sources)
 
 
 def migration(book: pd.DataFrame, params: Mapping[str, Any] | None = None) -> pd.DataFrame:

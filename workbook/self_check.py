@@ -142,3 +142,26 @@ def focus(ratings: Mapping[str, int], limit: int = MAX_FOCUS) -> tuple[FocusPick
         reasons = sorted(contributions, key=lambda item_id: (-contributions[item_id], ITEMS.index(ITEM_BY_ID[item_id])))
         picks.append(FocusPick(module_id, round(scores[module_id], 6), tuple(reasons[:MAX_REASONS])))
     return tuple(picks)
+
+
+# ---- 一.1.(6)–(7): does my selling meet the customer's real needs? ------------------------------------------
+# A five-question check the trainee runs on their own last sales (catalogue s1.check.needs.<id>): each question
+# is one way a sale serves the product shelf rather than the customer. Order = the order of a sale.
+NEEDS_QUESTIONS: tuple[str, ...] = ("purpose", "latent", "risk", "term", "explain")
+# Fewer than this many "yes" answers: the page points to deep KYC (2.1) before more selling.
+NEEDS_GOOD = 4
+NEEDS_LEVELS: tuple[str, ...] = ("weak", "partial", "good")  # catalogue s1.check.needs_level.<code>
+
+
+def clean_needs(raw: object) -> tuple[str, ...]:
+    """The known questions answered "yes", in question order (anything else in a saved list is dropped)."""
+    chosen = set(raw) if isinstance(raw, list | tuple | set) else set()
+    return tuple(q for q in NEEDS_QUESTIONS if q in chosen)
+
+
+def needs_level(yes: tuple[str, ...] | list[str]) -> str:
+    """weak (0–2 of 5 "yes"), partial (3) or good (≥ ``NEEDS_GOOD``)."""
+    count = len(clean_needs(list(yes)))
+    if count >= NEEDS_GOOD:
+        return "good"
+    return "partial" if count >= NEEDS_GOOD - 1 else "weak"

@@ -1,9 +1,11 @@
 """差异化服务矩阵 — tiers × service dimensions, templates per tier, and what each tier's plan costs (DESIGN §4.8).
 
 Service dimensions: cadence (联系频率), channel (渠道), benefits (专属权益), shelf (产品货架), activities (活动),
-response (响应时效), owner (服务人员). Templates are data (``workbook/data/service_templates.toml``): the default
-``aum`` ladder's tiers and the ``behaviour`` and ``cognition`` tiers have their own (those two differ in kind,
-not in rank); every other tier takes a generic template by its rank in its ladder (lowest → base template,
+response (响应时效), owner (服务人员). Templates are data (``workbook/data/service_templates.toml``): every
+scheme's default tiers have their own, each of the scheme's kind (resources by AUM tier, the next step of trust
+by relationship, the sales action of each apple quadrant by priority, retain / grow / cut cost by contribution,
+channel by behaviour, shelf by cognition, the activities of each stage by education); any other tier (a bank
+preset's, a relabelled one) takes a generic template by its rank in its ladder (lowest → base template,
 highest → top template).
 The trainee's edits are kept as *overrides* (only the cells they changed), so an untouched cell follows the
 language and a template update, and an edited one stays theirs.
@@ -32,7 +34,15 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from workbook.profit import DEFAULT_PARAMS, REVENUE_INPUTS, ProfitParams, missing_inputs, profitability
+from workbook.profit import (
+    DEFAULT_PARAMS,
+    HOURS_UNKNOWN,
+    REVENUE_INPUTS,
+    ProfitParams,
+    assumed_inputs,
+    missing_inputs,
+    profitability,
+)
 from workbook.segmentation import INSUFFICIENT
 
 DATA_FILE = Path(__file__).parent / "data" / "service_templates.toml"
@@ -278,6 +288,107 @@ def plan_summary(costs: pd.DataFrame, available_hours: float) -> PlanSummary:
     )
 
 
+# ---- today beside the plan ----------------------------------------------------------------------------------
+
+# What the book says each tier gets today (last 12 months), in the order the page shows them.
+ACTUAL_FIELDS: tuple[str, ...] = ("service_hours_12m", "gift_cost_12m", "event_cost_12m", "rebate_cost_12m")
+ACTUAL_COLUMNS: Mapping[str, str] = MappingProxyType({
+    "service_hours_12m": "hours_today", "gift_cost_12m": "gifts_today", "event_cost_12m": "events_today",
+    "rebate_cost_12m": "rebates_today",
+})
+
+
+def tier_actuals(book: pd.DataFrame, tiers: pd.Series, params: ProfitParams | None = None,
+                 result: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Per tier (ladder order, empty tiers included): customers and what they got in the last 12 months —
+    ``hours_today``, ``gifts_today``, ``events_today``, ``rebates_today`` (元), and ``perks_today`` (the three
+    money columns together). A field the book lacks is NaN for every tier (unknown, not 0); a blank cell in a
+    present field counts 0.
+
+    With ``params`` (the trainee's 1.4 settings), hours, gifts and events are the ones 1.4 prices: where the book
+    lacks the field, 1.4's cost-to-serve assumptions (``profit.assumed_inputs`` says which), so "today" here is
+    today on 1.4 and 4.x; still NaN where 1.4 assumes nothing either (its assumptions off). Rebates are always the
+    book's (1.4 counts a missing rebate field as none; here it stays unknown). Pass ``result``
+    (``profitability(book, params)``) to skip recomputing it."""
+    frame = pd.DataFrame({"tier": tiers})
+    for key, column in ACTUAL_COLUMNS.items():
+        frame[column] = pd.to_numeric(book[key], errors="coerce").fillna(0.0) if key in book.columns else np.nan
+    known = {key: key in book.columns for key in ACTUAL_COLUMNS}
+    if params is not None:
+        assumed = assumed_inputs(book, params)
+        priced = result if result is not None else profitability(book, params)
+        for key, column, source, used in (
+            ("service_hours_12m", "hours_today", "actual_hours", assumed.hours != HOURS_UNKNOWN),
+            ("gift_cost_12m", "gifts_today", "gift_cost", assumed.gifts or "gift_cost_12m" in book.columns),
+            ("event_cost_12m", "events_today", "event_cost", assumed.events or "event_cost_12m" in book.columns),
+        ):
+            if used:
+                frame[column] = priced[source].fillna(0.0).to_numpy(dtype=np.float64)
+                known[key] = True
+    grouped = frame.groupby("tier", observed=False)
+    result_frame = grouped[list(ACTUAL_COLUMNS.values())].sum(min_count=1)
+    for key, column in ACTUAL_COLUMNS.items():
+        if not known[key]:
+            result_frame[column] = np.nan
+        else:  # an empty tier holds 0 hours, not an unknown number
+            result_frame[column] = result_frame[column].fillna(0.0)
+    result_frame.insert(0, "customers", grouped.size().astype("int64"))
+    result_frame["perks_today"] = result_frame[["gifts_today", "events_today", "rebates_today"]].sum(
+        axis=1, min_count=1)
+    result_frame.index = result_frame.index.astype(str)
+    result_frame.index.name = "tier"
+    return result_frame
+
+
+@dataclass(frozen=True)
+class HoursBalance:
+    """The plan's hours against today's: ``freed`` = hours the plan takes away from the tiers it serves with
+    less, ``needed`` = hours it adds where it serves more, ``change`` = planned − today in all (negative: the
+    plan frees time). ``known``: False when the book records no service hours (then the figures are NaN)."""
+
+    today: float
+    planned: float
+    freed: float
+    needed: float
+    known: bool
+
+    @property
+    def change(self) -> float:
+        return self.planned - self.today
+
+
+def plan_vs_today(costs: pd.DataFrame, actuals: pd.DataFrame) -> tuple[pd.DataFrame, HoursBalance]:
+    """Each tier's plan (``plan_costs`` output) beside what it gets today (``tier_actuals`` output), in the plan's
+    order: ``customers``, ``hours_today``, ``plan_hours``, ``hours_change`` (planned − today: below 0 the plan frees
+    hours, above 0 it needs more), ``perks_today`` and ``benefits_planned`` (元 a year), and the hours balance."""
+    codes = list(costs.index)
+    today = actuals.reindex(codes)
+    frame = pd.DataFrame(
+        {
+            "customers": costs["customers"],
+            "hours_today": today["hours_today"].to_numpy(dtype=np.float64, na_value=np.nan),
+            "plan_hours": costs["plan_hours"],
+            "gifts_today": today["gifts_today"].to_numpy(dtype=np.float64, na_value=np.nan),
+            "events_today": today["events_today"].to_numpy(dtype=np.float64, na_value=np.nan),
+            "rebates_today": today["rebates_today"].to_numpy(dtype=np.float64, na_value=np.nan),
+            "perks_today": today["perks_today"].to_numpy(dtype=np.float64, na_value=np.nan),
+            "benefits_planned": costs["benefits_total"],
+        },
+        index=pd.Index(codes, name="tier"),
+    )
+    frame.insert(3, "hours_change", frame["plan_hours"] - frame["hours_today"])
+    change = frame["hours_change"].to_numpy(dtype=np.float64, na_value=np.nan)
+    known = bool(np.isfinite(frame["hours_today"].to_numpy(dtype=np.float64, na_value=np.nan)).any())
+    balance = HoursBalance(
+        today=float(frame["hours_today"].sum()) if known else math.nan,
+        planned=float(frame["plan_hours"].sum()),
+        freed=float(-change[change < 0].sum()) if known else math.nan,
+        needed=float(change[change > 0].sum()) if known else math.nan,
+        known=known,
+    )
+    return frame, balance
+
+
 # ---- the hourly cost, from 1.4 when the trainee set it there ------------------------------------------------
 
 # Page 1.4 keeps its entries in the workspace module "s1_4" in the units a trainee types
@@ -285,23 +396,27 @@ def plan_summary(costs: pd.DataFrame, available_hours: float) -> PlanSummary:
 HOURLY_COST_KEYS: tuple[str, ...] = ("annual_cost", "effective_hours")
 
 
-def profit_params_from(values: Mapping[str, Any] | None) -> tuple[ProfitParams, bool]:
-    """ProfitParams from the trainee's 1.4 entries, and whether the hourly cost came from there (else defaults).
+def profit_params_from(values: Mapping[str, Any] | None,
+                       service_plan: Mapping[str, Any] | None = None) -> tuple[ProfitParams, bool]:
+    """ProfitParams from the trainee's 1.4 entries (``values``: workspace module "s1_4") and 3.4's plan
+    (``service_plan``: module "s3_4", for the service standard), exactly as 1.4 builds them
+    (``asset_review.trainee_params``); and whether the hourly cost came from 1.4 (else the defaults).
 
-    Revenue per tier then uses the same spreads as 1.4, so 3.4's "tier revenue" matches 1.4's figures.
+    Revenue, cost-to-serve assumptions and hourly cost are then 1.4's, so 3.4's "tier revenue", 4.3's throughput
+    and the exercises' evidence match 1.4's figures.
     """
-    from workbook.asset_review import ReviewInputs
+    from workbook.asset_review import trainee_params
 
-    names = set(ReviewInputs.__dataclass_fields__)
-    chosen: dict[str, float] = {}
-    for key, value in (values or {}).items():
-        if key in names:
-            try:
-                number = float(value)
-            except (TypeError, ValueError):
-                continue
-            if math.isfinite(number):
-                chosen[key] = number
-    if not chosen:
-        return DEFAULT_PARAMS, False
-    return ReviewInputs(**chosen).params(), any(k in chosen for k in HOURLY_COST_KEYS)
+    entered = values or {}
+    from_s1_4 = any(_typed_number(entered.get(key)) for key in HOURLY_COST_KEYS)
+    return trainee_params(values, service_plan), from_s1_4
+
+
+def _typed_number(value: Any) -> bool:
+    """Whether a stored 1.4 entry is a number 1.4 uses (``asset_review.inputs_from`` reads no text)."""
+    if value is None or isinstance(value, str):
+        return False
+    try:
+        return math.isfinite(float(value))
+    except (TypeError, ValueError):
+        return False

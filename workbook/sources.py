@@ -21,11 +21,16 @@ import zipfile
 from dataclasses import dataclass, field
 from typing import Any
 
-from python_calamine import CalamineWorkbook
+from python_calamine import CalamineWorkbook, SheetVisibleEnum
+
+from workbook import extent
 
 MAX_BYTES = 20 * 1024 * 1024
 MAX_DATA_ROWS = 200_000
 MAX_COLUMNS = 1_000
+# Cells in a sheet's grid (rows × columns from its first to its last used cell): the reader holds the whole
+# grid at once, about 32 bytes a cell in calamine and 8 more per Python reference. 200,000 rows × 30 columns.
+MAX_CELLS = 6_000_000
 # Unpacked size of all members of an xlsx. A 50,000 × 30 book unpacks to about 60 MB (8 MB packed), so a
 # legitimate file under MAX_BYTES stays well below; the ratio cap catches a small file claiming to be huge.
 MAX_UNPACKED_BYTES = 300 * 1024 * 1024
@@ -35,6 +40,7 @@ MAX_ZIP_MEMBERS = 10_000
 # The header row is looked for in the first rows of a sheet (a title row, a merged group header, notes).
 HEADER_SCAN_ROWS = 20
 DELIMITERS: tuple[str, ...] = (",", ";", "\t")
+WHITESPACE = " "  # the delimiter recorded for columns separated by runs of spaces or tabs
 SNIFF_LINES = 50
 CONTROL_SHARE = 0.01  # decoded text with more control characters than this is a binary file
 
@@ -75,6 +81,9 @@ class Table:
     height: int
     width: int
     visible: bool = True
+    refusal: SourceError | None = None  # why the sheet is too large to read; it is then never parsed
+    strays: tuple[extent.StrayCell, ...] = ()  # cells far from the table, cut out before reading (listed ones)
+    stray_values: int = 0  # how many stray cells held a value
     _head: list[list[Any]] = field(default_factory=list, repr=False)
     _rows: list[list[Any]] | None = field(default=None, repr=False)
     _sheet: Any = field(default=None, repr=False)  # a python_calamine CalamineSheet
@@ -158,12 +167,20 @@ def _open_workbook(data: bytes) -> Source:
         if "[Content_Types].xml" in names:
             raise SourceError("bad_workbook")
         raise SourceError("zip_archive")
+    data, extents = _checked_extents(data, names)
     try:
         workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
         tables = []
         for metadata in workbook.sheets_metadata:
             if "WorkSheet" not in str(metadata.typ):
                 continue  # chart sheets and macro sheets hold no rows
+            visible = metadata.visible == SheetVisibleEnum.Visible
+            found = extents.get(metadata.name)
+            refusal = _refusal(found, metadata.name) if found is not None else None
+            if found is not None and refusal is not None:
+                tables.append(Table(name=metadata.name, first_row=1, first_column=0, height=found.rows,
+                                    width=found.columns, visible=visible, refusal=refusal))
+                continue
             sheet = workbook.get_sheet_by_name(metadata.name)
             start = sheet.start or (0, 0)
             tables.append(
@@ -173,9 +190,11 @@ def _open_workbook(data: bytes) -> Source:
                     first_column=int(start[1]),
                     height=int(sheet.height),
                     width=int(sheet.width),
-                    visible="Visible" in str(metadata.visible) and "Very" not in str(metadata.visible),
+                    visible=visible,
                     _head=sheet.to_python(nrows=HEADER_SCAN_ROWS) if sheet.height else [],
                     _sheet=sheet,
+                    strays=found.strays if found else (),
+                    stray_values=found.stray_values if found else 0,
                 )
             )
     except SourceError:
@@ -185,6 +204,41 @@ def _open_workbook(data: bytes) -> Source:
     if not tables:
         raise SourceError("no_data")
     return Source(file_format="xlsx", encoding=None, delimiter=None, tables=tuple(tables))
+
+
+def _checked_extents(data: bytes, names: set[str]) -> tuple[bytes, dict[str, extent.SheetExtent]]:
+    """Each worksheet's real extent (by sheet name), scanned from its XML before any reader sees it, and the
+    workbook the reader gets: the same bytes, or (when a sheet had stray cells far from its table) the workbook
+    without them."""
+    found: dict[str, extent.SheetExtent] = {}
+    replacements: dict[str, bytes] = {}
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            for entry in extent.sheet_entries(archive):
+                if entry.path is None or entry.path not in names:
+                    continue
+                # Bounded: check_zip capped the declared sizes, and zipfile stops at a member's declared size.
+                scanned = extent.scan_sheet(archive.read(entry.path))
+                found[entry.name] = scanned
+                if scanned.xml is not None:
+                    replacements[entry.path] = scanned.xml
+    except Exception as err:  # damaged zip, XML with a DTD or entities (defusedxml refuses), bad CRC …
+        raise SourceError("bad_workbook") from err
+    if replacements:
+        data = extent.replace_members(data, replacements)
+    return data, found
+
+
+def _refusal(found: extent.SheetExtent, sheet: str) -> SourceError | None:
+    """Why a sheet is too large to read (before reading it), or None."""
+    if found.rows > MAX_DATA_ROWS + HEADER_SCAN_ROWS + 1:
+        return SourceError("too_many_rows", limit=MAX_DATA_ROWS, sheet=sheet)
+    if found.columns > MAX_COLUMNS:
+        return SourceError("too_many_columns", limit=MAX_COLUMNS, sheet=sheet)
+    if found.cells > MAX_CELLS:
+        return SourceError("too_many_cells", rows=found.rows, columns=found.columns, sheet=sheet,
+                           limit=MAX_CELLS)
+    return None
 
 
 # ---- text files -----------------------------------------------------------------------------------------------
@@ -247,6 +301,22 @@ def sniff_delimiter(lines: list[str]) -> str:
     return best
 
 
+def _whitespace_separated(lines: list[str], delimiter: str) -> bool:
+    """Whether the sample has no delimited columns but splits into the same number (> 1) of fields on runs of
+    whitespace in most lines: ``00001 19970101 1 11.77``."""
+    if not lines:
+        return False
+    try:
+        delimited = [len(row) for row in csv.reader(lines, delimiter=delimiter) if row]
+    except csv.Error:
+        delimited = []
+    if sum(1 for width in delimited if width > 1) > len(lines) // 2:
+        return False
+    widths = [len(line.split()) for line in lines]
+    common = max(set(widths), key=widths.count)
+    return common > 1 and widths.count(common) >= 0.8 * len(widths)
+
+
 def _open_text(data: bytes) -> Source:
     text, encoding = decode(data)
     lines = text.splitlines()
@@ -257,13 +327,20 @@ def _open_text(data: bytes) -> Source:
         delimiter = hint.group(1)
         text = text.split("\n", 1)[1] if "\n" in text else ""
     else:
-        delimiter = sniff_delimiter([line for line in lines[: SNIFF_LINES * 2] if line.strip()][:SNIFF_LINES])
+        sample = [line for line in lines[: SNIFF_LINES * 2] if line.strip()][:SNIFF_LINES]
+        delimiter = sniff_delimiter(sample)
+        if _whitespace_separated(sample, delimiter):
+            delimiter = WHITESPACE
     limit = MAX_DATA_ROWS + HEADER_SCAN_ROWS + 1
-    try:
-        reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-        rows: list[list[Any]] = list(itertools.islice(reader, limit + 1))
-    except csv.Error as err:
-        raise SourceError("csv_error", row=reader.line_num) from err
+    if delimiter == WHITESPACE:
+        # Columns separated by runs of spaces or tabs (fixed-width exports, the CDNOW log): no quoting.
+        rows: list[list[Any]] = [line.split() for line in itertools.islice(text.splitlines(), limit + 1)]
+    else:
+        try:
+            reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+            rows = list(itertools.islice(reader, limit + 1))
+        except csv.Error as err:
+            raise SourceError("csv_error", row=reader.line_num) from err
     if len(rows) > limit:
         raise SourceError("too_many_rows", limit=MAX_DATA_ROWS, sheet="")
     if not any(any(str(cell).strip() for cell in row) for row in rows):

@@ -58,6 +58,22 @@ def set_values(workspace: Workspace, module_id: str, **values: Any) -> None:
     workspace.setdefault("modules", {}).setdefault(module_id, {}).update(copy.deepcopy(values))
 
 
+TRAINEE_FIELDS: tuple[str, ...] = ("name", "group", "workshop")
+
+
+def trainee(workspace: Workspace) -> dict[str, str]:
+    """Who did the work: name, group and workshop code (empty until asked for, at the first submission)."""
+    stored = workspace.get("trainee", {})
+    return {name: str(stored.get(name) or "") for name in TRAINEE_FIELDS}
+
+
+def set_trainee(workspace: Workspace, **fields: str) -> None:
+    unknown = set(fields) - set(TRAINEE_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown trainee fields: {sorted(unknown)}")
+    workspace.setdefault("trainee", {}).update({name: str(value or "").strip() for name, value in fields.items()})
+
+
 def mark_done(workspace: Workspace, module_id: str, done: bool = True) -> None:
     workspace.setdefault("modules", {}).setdefault(module_id, {})["_done"] = bool(done)
 
@@ -69,6 +85,13 @@ def is_done(workspace: Workspace, module_id: str) -> bool:
 def is_started(workspace: Workspace, module_id: str) -> bool:
     values = workspace.get("modules", {}).get(module_id, {})
     return any(k != "_done" for k in values) or bool(values.get("_done"))
+
+
+def module_status(workspace: Workspace, module_id: str) -> str:
+    """``done``, ``started`` or ``new`` (catalogue ``home.status_<status>``)."""
+    if is_done(workspace, module_id):
+        return "done"
+    return "started" if is_started(workspace, module_id) else "new"
 
 
 def progress(workspace: Workspace, module_ids: Iterable[str]) -> tuple[int, int]:
@@ -104,3 +127,47 @@ def from_json(text: str | bytes) -> Workspace:
     workspace["trainee"].update({str(k): str(v) for k, v in data.get("trainee", {}).items()})
     workspace["modules"] = {str(k): dict(v) for k, v in data.get("modules", {}).items() if isinstance(v, dict)}
     return workspace
+
+
+# ---- what changed between two versions of a workspace (two tabs on one link save without undoing each other) -----
+
+_REMOVED = object()
+Change = tuple[tuple[str, ...], Any]  # (path, new value); a removed value is the sentinel ``REMOVED``
+REMOVED: Any = _REMOVED
+
+
+def changes(before: Workspace, after: Workspace) -> list[Change]:
+    """Every value that differs from ``before`` to ``after``: trainee fields and module inputs, one by one.
+
+    The unit is one input of one module (``("modules", "s1_2", "target")``) or one trainee field, so a tab that
+    changed 1.2 and another that changed 3.5 both keep their work when each applies its own changes."""
+    found: list[Change] = []
+    old_trainee, new_trainee = before.get("trainee", {}), after.get("trainee", {})
+    for name in sorted(set(old_trainee) | set(new_trainee)):
+        if old_trainee.get(name, _REMOVED) != new_trainee.get(name, _REMOVED):
+            found.append((("trainee", name), _copied(new_trainee.get(name, _REMOVED))))
+    old_modules, new_modules = before.get("modules", {}), after.get("modules", {})
+    for module_id in sorted(set(old_modules) | set(new_modules)):
+        old_values, new_values = old_modules.get(module_id, {}), new_modules.get(module_id, {})
+        for name in sorted(set(old_values) | set(new_values)):
+            if old_values.get(name, _REMOVED) != new_values.get(name, _REMOVED):
+                found.append((("modules", module_id, name), _copied(new_values.get(name, _REMOVED))))
+    return found
+
+
+def _copied(value: Any) -> Any:
+    return value if value is _REMOVED else copy.deepcopy(value)  # a deep copy of the marker would be a new object
+
+
+def apply_changes(workspace: Workspace, found: Iterable[Change]) -> Workspace:
+    """A copy of ``workspace`` with ``found`` (from :func:`changes`) applied."""
+    result = copy.deepcopy(workspace)
+    for path, value in found:
+        container = result
+        for part in path[:-1]:
+            container = container.setdefault(part, {})
+        if value is _REMOVED:
+            container.pop(path[-1], None)
+        else:
+            container[path[-1]] = copy.deepcopy(value)
+    return result

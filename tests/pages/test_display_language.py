@@ -80,15 +80,16 @@ def test_member_scores_have_one_decimal() -> None:
     assert columns["score_value"]["type_config"]["format"] == "localized"  # money keeps its separators
 
 
-def test_finished_time_is_shown_without_iso_clutter() -> None:
+def test_submitted_time_is_shown_in_classroom_time_without_iso_clutter() -> None:
     at = open_app("zh", "views/s3_5_exercise1.py")
     saved = at.session_state["workspace"]
     saved["modules"].setdefault("s3_5", {}).update(
-        {"submission": {"x": 1}, "submitted_at": "2026-12-01T14:34:41+00:00"})
+        {"submission": {"x": 1}, "submitted_at": "2026-12-01T06:34:41+00:00",
+         "receipt": {"number": 1, "workshop": "BJ1205", "group": "第三组", "time": "2026-12-01T06:34:41+00:00"}})
     at.run()
     assert not at.exception
-    shown = " ".join(box.value for box in [*at.success, *at.info])
-    assert "2026-12-01 14:34" in shown and "T14:34:41" not in shown
+    shown = " ".join(box.value for box in [*at.success, *at.info]).replace("\u2011", "-").replace("\u00a0", " ")
+    assert "2026-12-01 14:34（北京时间）" in shown and "T06:34:41" not in shown  # 06:34 UTC = 14:34 Beijing
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
@@ -105,7 +106,8 @@ def test_service_plan_on_a_book_without_revenue_says_revenue_is_unknown(lang: st
     assert not at.warning or all(("收入" not in w.value and "brings" not in w.value) for w in at.warning)
     revenue_label = "名册总收入 / 年" if lang == "zh" else "Book revenue a year"
     assert next(m.value for m in at.metric if m.label == revenue_label) == "—"
-    plan = next(df.value for df in at.dataframe if ("计划成本" if lang == "zh" else "Plan cost") in df.value.columns)
+    plan_cost = "计划成本（万元）" if lang == "zh" else "Plan cost (CNY 10k)"  # one unit per column, in the header
+    plan = next(df.value for df in at.dataframe if plan_cost in df.value.columns)
     assert ("判断" if lang == "zh" else "Verdict") not in plan.columns
 
 

@@ -59,3 +59,26 @@ def test_all_low_ratings_say_follow_the_course() -> None:
     at = open_app("en", PAGE, book=id_aum_book())
     at = _rate(at, effort=1, rebate=1, gifts=1, quality=1)
     assert "follow the course in order" in markdown_text(at)
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_own_value_and_the_real_needs_check(lang: str) -> None:
+    at = open_app(lang, PAGE, book=id_aum_book())
+    assert not at.exception
+    subheaders = [element.value for element in at.subheader]
+    assert ("先让自己拥有价值" in " ".join(subheaders)) if lang == "zh" else ("make yourself valuable" in " ".join(
+        subheaders))
+    # nothing ticked: 0 of 5 → weak, pointing to deep KYC
+    assert ("做到 0/5" if lang == "zh" else "0 of 5") in at.warning[0].value
+    for question in ("purpose", "risk", "term"):
+        at.checkbox(key=f"s1_1_needs_{question}").check()
+    at.run()
+    # 3 of 5 → partial
+    assert ("做到 3/5" if lang == "zh" else "3 of 5") in at.info[-1].value
+    at.checkbox(key="s1_1_needs_latent").check().run()
+    assert ("做到 4/5" if lang == "zh" else "4 of 5") in at.success[0].value
+    at.text_area(key="s1_1_my_value").input("家族信托").run()
+    at = go_away_and_back(at, PAGE)
+    saved = at.session_state["workspace"]["modules"]["s1_1"]
+    assert saved["needs"] == ["purpose", "latent", "risk", "term"] and saved["my_value"] == "家族信托"
+    assert at.checkbox(key="s1_1_needs_latent").value

@@ -86,3 +86,22 @@ def test_worksheet_actions_survive_leaving_the_page() -> None:
     assert at.text_area(key="s1_3_action_exploit").value == "方案模板化"
     assert at.text_area(key="s1_3_next_focus").value == "盯住面谈"
     assert at.session_state["workspace"]["modules"]["s1_3"]["actions"] == {"exploit": "方案模板化"}
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_subordinating_shows_the_same_hours_rebalanced(lang: str) -> None:
+    at = open_app(lang, PAGE, book=id_aum_book())
+    assert not at.exception
+    text = markdown_text(at)
+    # the default 29 hours spread by hours per deal (Σ 196/15): 29 × 15 ÷ 196 = 2.22 deals a week, +48%
+    assert "1.50" in text and "**2.22**" in text and "+48%" in text
+    table = next(element.value for element in at.dataframe
+                 if ("重新分配后（小时/周）" if lang == "zh" else "Rebalanced (hours/week)") in element.value.columns)
+    rebalanced = table.iloc[:, 2].tolist()
+    assert sum(rebalanced) == pytest.approx(29)
+    # 方案呈现 (the constraint) gets 2.219 × 4 = 8.88 hours instead of 6
+    assert rebalanced[3] == pytest.approx(29 * 15 / 196 * 4)
+    # once the hours follow the constraint's pace, rebalancing has nothing left to give
+    at = _edit(at, {i: {"weekly_hours": 29 * 15 / 196 * w}
+                    for i, w in enumerate((5 / 6, 25 / 12, 5, 4, 1, 0.15))})
+    assert ("重新分配不会再增加产出" if lang == "zh" else "rebalancing adds nothing more") in markdown_text(at)

@@ -76,8 +76,8 @@ def test_chinese_page_has_no_english_years_or_letter_grades() -> None:
     assert overview.loc["中信银行", "年份"] == "2015年及以后" and overview.loc["兴业银行", "年份"] == "近期"
     assert overview.loc["工商银行", "可信度"] == "⚠\u00a0中高"
     text = " ".join(_shown_text(at))
-    assert "可信度 高（多个来源一致）" in text  # the regulatory anchor, in words
-    assert "可信度 ⚠\u00a0中（单一来源）" in text  # the star-points calculator (M)
+    assert "可信度 高，多个来源一致" in text  # the regulatory anchor, in words
+    assert "可信度 ⚠\u00a0中，单一来源）" in text  # the star-points calculator (M), no nested brackets
 
 
 def test_english_peer_table_has_no_chinese() -> None:
@@ -276,3 +276,46 @@ def test_hysteresis_chart_names_tiers_beside_the_plot() -> None:
     assert figure["layout"]["yaxis2"]["side"] == "right"
     bars = figure["data"][0]
     assert bars["textfont"]["color"] == "#1F2A36"  # dark month labels, readable on a projector
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_two_tier_bank_can_keep_the_course_lower_tiers(lang: str) -> None:
+    at = open_app(lang, PAGE)
+    at.selectbox(key="s3_1_preset").set_value("icbc").run()
+    assert not at.exception
+    at.checkbox(key="s3_1_blend").check().run()
+    assert not at.exception
+    # 工商银行 800万 over the course's 大众 · 潜力 · 财富: the sample book has 4 customers at ≥ 800万 (counted in
+    # tests/workbook/test_peers.py) and 59 + 3 between 50万 and 800万
+    shown = _tier_table(at, lang).set_index("层级" if lang == "zh" else "Tier")
+    counts = shown["客户数" if lang == "zh" else "Customers"].to_dict()
+    names = (["大众客户", "潜力客户", "财富客户", "私人银行"] if lang == "zh"
+             else ["Mass", "Potential", "Affluent", "Private banking"])
+    assert counts == dict(zip(names, [90, 144, 62, 4], strict=True))
+    origins = _origin_table(at, lang)
+    assert origins[i18n.t("peers.col.origin", lang)].tolist() == peers.preset_table("icbc", lang, blend=True)[
+        "origin"].tolist()
+    at.button(key="s3_1_apply").click().run()
+    workspace = at.session_state["workspace"]
+    assert workspace["modules"]["s3_2"]["params"]["aum"] == peers.course_blend("icbc").params()
+    assert workspace["modules"]["s3_1"]["blend"] is True
+    assert any(("课程的低层级" if lang == "zh" else "course's lower tiers") in s.value for s in at.success)
+    # a bank with its own lower tiers offers no such choice
+    at.selectbox(key="s3_1_preset").set_value("cmb").run()
+    assert "s3_1_blend" not in [c.key for c in at.checkbox]
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_three_uses_of_a_gradient_scale(lang: str) -> None:
+    at = open_app(lang, PAGE)
+    text = all_text(at)
+    assert ("分层管理" in text and "更精准地设计营销方案" in text) if lang == "zh" else "design marketing" in text
+    assert ("客户服务等级" if lang == "zh" else "Service levels") in text
+    # the life-cycle tag counted on the sample book (tests/workbook/test_dimensions.py tags the same way)
+    from workbook.samples import sample_book
+    from workbook.segmentation import segment
+
+    phases = segment(sample_book(n=SAMPLE_SIZE, seed=SAMPLE_SEED), "lifecycle").value_counts()
+    exploration = "考察期" if lang == "zh" else "Exploration"
+    expected = f"{exploration} {phases['exploration']} 位" if lang == "zh" else f"{exploration} {phases['exploration']}"
+    assert expected in " ".join(c.value for c in at.caption)

@@ -29,6 +29,11 @@ def _counts(at, lang: str) -> dict[str, int]:
     return dict(zip(table[tier], (int(n) for n in table[customers]), strict=True))
 
 
+def _profile(at) -> pd.DataFrame:
+    """The profile table: its first column holds the figure names (the first is the customer count)."""
+    return next(df.value for df in at.dataframe if df.value.iloc[:, 0].tolist()[:1] in (["客户数"], ["Customers"]))
+
+
 def _figure(at, key: str) -> dict:
     chart = next(c for c in at.get("plotly_chart") if key in c.proto.id)
     return json.loads(chart.proto.spec)
@@ -69,10 +74,16 @@ def test_change_scheme_shows_its_tiers_and_warnings() -> None:
 
     at.selectbox(key="s3_2_scheme").set_value("priority").run()
     assert not at.exception
-    assert _counts(at, "zh") == {"批量低成本服务": 1, "快速标准化": 4, "重点培育": 2, "立即成交": 3, "信息不足": 2}
+    # answer key at the default top-quarter cuts: batch H02 H03 H05 H06 H11 · standardise H01 H04 ·
+    # nurture H08 H09 · close now H07 · insufficient H10 H12
+    assert _counts(at, "zh") == {"小而生 · 批量低成本服务": 5, "小而熟 · 快速标准化": 2, "大而生 · 重点培育": 2,
+                                 "大而熟 · 立即成交": 1, "信息不足": 2}
+    # the ripeness cut moved to the median: 4 customers tie on 25 and all count as ripe
+    at.slider(key="s3_2_param_priority_urgency_quantile").set_value(50.0).run()
+    assert not at.exception
     text = all_text(at)
     assert "4 位客户的成交紧迫度恰好等于切分点 25" in text
-    assert "价值潜力切分点：100.0 万元" in text
+    assert "价值潜力切分点：487万元" in text  # 4,874,999.25 元
 
 
 def test_parameters_persist_when_leaving_and_coming_back() -> None:
@@ -127,15 +138,67 @@ def test_crosstab_and_migration() -> None:
     at.radio(key="s3_2_cross_value").set_value("aum").run()
     heat = _figure(at, "s3_2_heatmap")["data"][0]
     row = heat["y"].index("Affluent")
-    assert heat["text"][row][heat["x"].index("A (core contributors)")] == "CNY 7.20m"  # 1,200,000 + 5,999,999
+    # in 万元 (the unit is on the switch): (1,200,000 + 5,999,999) / 10,000 = 719.9999 → 720
+    assert heat["text"][row][heat["x"].index("A (core contributors)")] == "720"
     assert at.session_state["workspace"]["modules"]["s3_2"]["crosstab"]["value"] == "aum"
     metrics = {m.label: m.value for m in at.metric}
-    assert metrics == {"Moved up": "3", "Stayed": "5", "Moved down": "2", "Insufficient data": "2"}
+    # MIGRATION_MOVES of the hand book: H01 and H10 opened within the year, so they are new, not a move
+    assert metrics == {"Moved up": "3", "Stayed": "4", "Moved down": "1", "New accounts": "2",
+                       "Insufficient data": "2"}
     sankey = _figure(at, "s3_2_sankey")["data"][0]
     assert sum(sankey["link"]["value"]) == 12
+    assert sankey["node"]["label"][0] == "New customers"  # the first source on the left
 
 
 def test_lesson_is_shown() -> None:
     at = open_app("zh", PAGE)
     assert not at.exception
     assert any("选对池塘钓大鱼，也要选对池塘养大鱼" in i.value for i in at.info)
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_new_customers_and_the_life_cycle_cross_any_scheme(lang: str) -> None:
+    at = open_app(lang, PAGE, book=_book())
+    at.selectbox(key="s3_2_cross_b").set_value("lifecycle").run()
+    assert not at.exception
+    heat = _figure(at, "s3_2_heatmap")["data"][0]
+    exploration, decline = ("考察期", "退化期") if lang == "zh" else ("Exploration", "Decline")
+    mass, affluent = ("大众客户", "财富客户") if lang == "zh" else ("Mass", "Affluent")
+    # hand book life cycle: exploration H01, H10 (both 大众); decline H06 (财富)
+    assert heat["text"][heat["y"].index(mass)][heat["x"].index(exploration)] == "2"
+    assert heat["text"][heat["y"].index(affluent)][heat["x"].index(decline)] == "1"
+    at.selectbox(key="s3_2_cross_a").set_value("new").run()
+    heat = _figure(at, "s3_2_heatmap")["data"][0]
+    new = "新客户（开户不满1年）" if lang == "zh" else "New customer (under a year)"
+    assert heat["text"][heat["y"].index(new)][heat["x"].index(exploration)] == "2"
+    assert at.session_state["workspace"]["modules"]["s3_2"]["crosstab"]["a"] == "new"
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_profile_table_answers_which_customers_are_assets(lang: str) -> None:
+    at = open_app(lang, PAGE, book=_book())
+    assert not at.exception
+    assert at.selectbox(key="s3_2_profile").value == "kind"
+    table = _profile(at)
+    rows = table.set_index(table.columns[0])
+    customers = "客户数" if lang == "zh" else "Customers"
+    asset, liability = ("资产", "负债") if lang == "zh" else ("Asset", "Liability")
+    # the hand book at 1.4's defaults (revenue = fees + deposits × 1%, cost = hours × 200 元):
+    # assets H03 (3,000 − 1,000), H04, H05, H06, H07, H08, H09 (15,000 − 1,200) and H12 (0 − 0: net 0 counts as
+    # an asset) = 8; potential H02 (500 − 600 = −100, AUM +25% on a year ago); liabilities H01 (200 − 400),
+    # H10 (0 − 200), H11 (0 − 1,000) = 3
+    assert rows.loc[customers, asset] == "8"
+    assert rows.loc[customers, liability] == "3"
+    # liabilities take the time: H01 2 h, H10 1 h, H11 5 h → 2.7 h each
+    hours = "人均服务小时 / 年" if lang == "zh" else "Service hours per customer a year"
+    assert rows.loc[hours, liability] == "2.7"
+    all_label = "全部客户" if lang == "zh" else "All customers"
+    assert rows.loc[customers, all_label] == "12"
+    aum = "平均金融资产（万元）" if lang == "zh" else "Mean AUM (CNY 10k)"
+    assert aum in rows.index
+    # grouped by the AUM ladder instead: the private tier's mean AUM (6,000,000 + 8,000,000) / 2 = 700万
+    at.selectbox(key="s3_2_profile").set_value("aum").run()
+    table = _profile(at)
+    private = "私行客户" if lang == "zh" else "Private banking"
+    assert table.set_index(table.columns[0]).loc[aum, private] == "700"
+    assert at.session_state["workspace"]["modules"]["s3_2"]["profile"] == "aum"

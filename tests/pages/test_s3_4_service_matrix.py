@@ -90,3 +90,78 @@ def test_text_edit_kept_and_reset() -> None:
     at.button(key="s3_4_reset").click().run()
     assert not at.exception
     assert "aum" not in at.session_state["workspace"]["modules"]["s3_4"]["overrides"]
+
+
+def _small_book():
+    import pandas as pd
+
+    from ui.state import ActiveBook
+
+    # as tests/workbook/test_services.py: two 大众 (3 h + 5 h), one 潜力 (10 h), one 财富 (4 h)
+    frame = pd.DataFrame({
+        "customer_id": list("abcd"),
+        "aum": [10_000.0, 20_000.0, 100_000.0, 800_000.0],
+        "fee_income_12m": [50.0, 50.0, 1_000.0, 8_000.0],
+        "service_hours_12m": [3.0, 5.0, 10.0, 4.0],
+        "gift_cost_12m": [100.0, 0.0, 300.0, 0.0],
+        "event_cost_12m": [60.0, 0.0, 0.0, 400.0],
+        "rebate_cost_12m": [0.0, 0.0, 50.0, 0.0],
+    })
+    return ActiveBook(frame=frame, source="upload", label="small.xlsx", token="small-book")
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_today_beside_the_plan(lang: str) -> None:
+    at = open_app(lang, PAGE, book=_small_book())
+    assert not at.exception
+    metrics = {m.label: m.value for m in at.metric}
+    # today 3 + 5 + 10 + 4 = 22 h; planned 0.5 × 2 + 2 × 1 + 8 × 1 = 11 h; frees 7 (大众) + 8 (潜力), adds 4 (财富)
+    labels = {"zh": ("今天服务小时 / 年", "计划服务小时 / 年", "计划释放的小时", "计划需要增加的小时"),
+              "en": ("Hours today a year", "Hours planned a year", "Hours the plan frees", "Hours the plan adds")}
+    today, planned, freed, needed = labels[lang]
+    assert (metrics[today], metrics[planned], metrics[freed], metrics[needed]) == ("22", "11", "15", "4")
+    table = next(df.value for df in at.dataframe if ("今天小时" if lang == "zh" else "Hours today") in df.value.columns)
+    change = "小时增减" if lang == "zh" else "Hours ±"
+    assert table[change].tolist()[:3] == ["-7", "-8", "+4"]
+    gifts = "今天礼品（万元）" if lang == "zh" else "Gifts (CNY 10k)"
+    assert table[gifts].tolist()[:2] == ["0.01", "0.03"]  # 100 元 and 300 元 in 万元
+    notes = " ".join(c.value for c in at.caption)
+    red_line = "返佣和承诺收益都是监管红线" if lang == "zh" else "kickbacks and promised returns are red lines"
+    assert red_line in notes
+
+
+def _deposits_only_book():
+    import pandas as pd
+
+    from ui.state import ActiveBook
+
+    frame = pd.DataFrame({"customer_id": ["a", "b"], "aum": [10_000.0, 900_000.0],
+                          "deposit_balance": [10_000.0, 900_000.0]})
+    return ActiveBook(frame=frame, source="upload", label="x.csv", token="no-hours")
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_without_hours_today_is_what_1_4_assumes_and_says_so(lang: str) -> None:
+    at = open_app(lang, PAGE, book=_deposits_only_book())
+    assert not at.exception
+    notes = " ".join(c.value for c in at.caption)
+    assert ("“今天”的这几项按「1.4 客户资产负债审视」的服务成本假设估算" if lang == "zh"
+            else "these figures of “today” are estimated with the cost-to-serve assumptions on “1.4") in notes
+    table = next(df.value for df in at.dataframe if ("今天小时" if lang == "zh" else "Hours today") in df.value.columns)
+    hours_today, change = ("今天小时", "小时增减") if lang == "zh" else ("Hours today", "Hours ±")
+    # rows 大众 · 潜力 (empty) · 财富 · 私行 (empty). 1.4's tier hours (cost_to_serve.toml): 大众 1 h, 财富 8 h;
+    # 3.4's plan: 0.5 h and 8 h a customer, so 大众 −0.5 h and 财富 ±0
+    assert table[hours_today].tolist() == ["1", "0", "8", "0"]
+    assert [table[change].tolist()[i] for i in (0, 2)] == ["-0.5", "+0"]
+    gifts = "今天礼品（万元）" if lang == "zh" else "Gifts (CNY 10k)"
+    assert [table[gifts].tolist()[i] for i in (0, 2)] == ["0", "0.06"]  # 财富's assumed 600 元 of gifts in 万元
+
+
+def test_today_unknown_without_hours_when_1_4_assumes_none() -> None:
+    from workbook import workspace as ws
+
+    work = ws.new_workspace()
+    ws.set_values(work, "s1_4", assume_missing=0.0)
+    at = open_app("zh", PAGE, book=_deposits_only_book(), workspace=work)
+    assert not at.exception
+    assert any("无法与今天的实际投入比较" in i.value for i in at.info)

@@ -22,11 +22,14 @@ def xlsx_bytes(
     *,
     merges: dict[str, Sequence[str]] | None = None,
     text_columns: dict[str, Sequence[int]] | None = None,
+    hidden: Sequence[str] = (),
+    cells: dict[str, dict[str, Cell]] | None = None,
 ) -> bytes:
     """A workbook with the given sheets (name → rows; a bare list of rows is one sheet named "客户名册").
 
     ``merges``: sheet → ranges such as "A1:D1" to merge (the value stays in the top-left cell, as in Excel).
     ``text_columns``: sheet → 1-based column numbers whose cells are stored as text (Excel's "@" format).
+    ``hidden``: sheets hidden in Excel. ``cells``: sheet → {"XFD1048576": value} single cells written anywhere.
     """
     if not isinstance(sheets, dict):
         sheets = {"客户名册": sheets}
@@ -41,6 +44,10 @@ def xlsx_bytes(
         for column in (text_columns or {}).get(name, ()):
             for (cell,) in sheet.iter_rows(min_col=column, max_col=column):
                 cell.number_format = "@"
+        for reference, value in (cells or {}).get(name, {}).items():
+            sheet[reference] = value
+        if name in hidden:
+            sheet.sheet_state = "hidden"
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
@@ -89,3 +96,80 @@ def with_declared_size(data: bytes, member: str, size: int) -> bytes:
             struct.pack_into("<I", buffer, position + 24, size)  # central directory: uncompressed size
         position += 4
     return bytes(buffer)
+
+
+_CONTENT_TYPES = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+    '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+    '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+    '<Default Extension="xml" ContentType="application/xml"/>'
+    '<Override PartName="/xl/workbook.xml" '
+    'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+    '<Override PartName="/xl/worksheets/sheet1.xml" '
+    'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>'
+)
+_PACKAGE_RELS = (
+    '<?xml version="1.0" encoding="UTF-8"?>'
+    '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+    '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
+    'officeDocument" Target="xl/workbook.xml"/></Relationships>'
+)
+_WORKBOOK = (
+    '<?xml version="1.0" encoding="UTF-8"?>'
+    '<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+    'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
+    '<sheets><sheet name="{name}" sheetId="1" r:id="rId1"/></sheets></workbook>'
+)
+_WORKBOOK_RELS = (
+    '<?xml version="1.0" encoding="UTF-8"?>'
+    '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+    '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" '
+    'Target="worksheets/sheet1.xml"/></Relationships>'
+)
+MAIN_NAMESPACE = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+
+
+def sheet_xml(rows: dict[int, dict[str, object]], *, dimension: str | None = None, prefix: str = "") -> bytes:
+    """Worksheet XML as Excel writes it, for rows {row number: {cell reference: value}} (numbers as <v>, text
+    inline). Built by hand, so that a test can place a cell anywhere (XFD1048576) in a file of a few KB, which
+    no spreadsheet library writes quickly. ``prefix``: a namespace prefix for every element ("x" → <x:c>)."""
+    tag = f"{prefix}:" if prefix else ""
+    declaration = f' xmlns:{prefix}="{MAIN_NAMESPACE}"' if prefix else f' xmlns="{MAIN_NAMESPACE}"'
+    parts = [f'<?xml version="1.0" encoding="UTF-8"?><{tag}worksheet{declaration}>']
+    if dimension:
+        parts.append(f'<{tag}dimension ref="{dimension}"/>')
+    parts.append(f"<{tag}sheetData>")
+    for number in sorted(rows):
+        parts.append(f'<{tag}row r="{number}">')
+        for reference, value in rows[number].items():
+            if isinstance(value, (int, float)):
+                parts.append(f'<{tag}c r="{reference}"><{tag}v>{value}</{tag}v></{tag}c>')
+            else:
+                text = str(value).replace("&", "&amp;").replace("<", "&lt;")
+                parts.append(f'<{tag}c r="{reference}" t="inlineStr"><{tag}is><{tag}t>{text}</{tag}t></{tag}is>'
+                             f"</{tag}c>")
+        parts.append(f"</{tag}row>")
+    parts.append(f"</{tag}sheetData></{tag}worksheet>")
+    return "".join(parts).encode()
+
+
+def raw_xlsx(sheet: bytes, name: str = "客户名册") -> bytes:
+    """A minimal workbook around one worksheet's XML (from :func:`sheet_xml`)."""
+    return zip_bytes({
+        "[Content_Types].xml": _CONTENT_TYPES.encode(),
+        "_rels/.rels": _PACKAGE_RELS.encode(),
+        "xl/workbook.xml": _WORKBOOK.format(name=name).encode(),
+        "xl/_rels/workbook.xml.rels": _WORKBOOK_RELS.encode(),
+        "xl/worksheets/sheet1.xml": sheet,
+    })
+
+
+def table_rows(rows: Rows, first_row: int = 1) -> dict[int, dict[str, object]]:
+    """Rows of values as :func:`sheet_xml` wants them, from A``first_row`` on (None cells left out)."""
+    from workbook.extent import column_letters
+
+    return {
+        first_row + index: {f"{column_letters(position + 1)}{first_row + index}": value
+                            for position, value in enumerate(row) if value is not None}
+        for index, row in enumerate(rows)
+    }

@@ -62,6 +62,41 @@ def test_elevating_the_constraint_moves_it() -> None:
         neck.elevate(FUNNEL, -0.1)
 
 
+def test_subordinating_rebalances_the_same_hours_worked_example() -> None:
+    # Hours per deal a week: hours per customer ÷ the pass rates to the close:
+    #   prospect 0.1 ÷ (.5 × .5 × .5 × .6 = .075) = 4/3; invite 0.5 ÷ .15 = 10/3; meet 1.5 ÷ .3 = 5;
+    #   propose 2 ÷ .6 = 10/3; close 0.5 ÷ 1 = 0.5 → Σ = 13.5 hours per deal a week
+    assert neck.hours_per_deal(FUNNEL) == pytest.approx((4 / 3, 10 / 3, 5, 10 / 3, 0.5))
+    result = neck.subordinate(FUNNEL)
+    # the same 25 hours: 25 ÷ 13.5 = 1.852 deals a week instead of 1.2 (+54.3%), no extra hour
+    assert result.after.throughput == pytest.approx(25 / 13.5)
+    assert result.throughput_gain == pytest.approx(25 / 13.5 - 1.2)
+    assert result.gain_share == pytest.approx((25 / 13.5) / 1.2 - 1)
+    # each stage gets 1.852 × its hours per deal: 2.47, 6.17, 9.26, 6.17, 0.93
+    assert result.hours_after == pytest.approx(tuple(25 / 13.5 * w for w in (4 / 3, 10 / 3, 5, 10 / 3, 0.5)))
+    assert sum(result.hours_after) == pytest.approx(25)
+    # prospect gives up 4 − 2.47 = 1.53 h and close 2 − 0.93 = 1.07 h; the constraint (propose) gains 2.17 h
+    assert result.moved[3] == pytest.approx(25 / 13.5 * 10 / 3 - 4)
+    assert result.hours_moved == pytest.approx((4 - 25 / 13.5 * 4 / 3) + (2 - 25 / 13.5 * 0.5))
+    # every stage now supports the same deals a week: all tied
+    assert len(result.after.tied) == len(FUNNEL)
+
+
+def test_subordinating_the_default_process() -> None:
+    # w: 0.05 ÷ .06 = 5/6, 0.25 ÷ .12 = 25/12, 1.5 ÷ .3 = 5, 2 ÷ .5 = 4, close 1, referral after the deal
+    # 0.5 × .3 = 0.15 → Σ = 196/15; 29 hours → 29 × 15 ÷ 196 = 2.219 deals a week instead of 1.5 (+48%)
+    result = neck.subordinate(neck.DEFAULT_STAGES)
+    assert result.after.throughput == pytest.approx(29 * 15 / 196)
+    assert result.gain_share == pytest.approx(29 * 15 / 196 / 1.5 - 1)
+
+
+def test_subordinating_cannot_help_when_no_deal_is_possible() -> None:
+    blocked = (neck.Stage("meet", "", 5, 1, 0.0), neck.Stage("close", "", 5, 1, 1.0))
+    result = neck.subordinate(blocked)
+    assert result.hours_after == result.hours_before == (5, 5)
+    assert result.throughput_gain == 0 and math.isnan(result.gain_share)
+
+
 def test_default_process_and_the_stage_after_the_deal() -> None:
     analysis = neck.analyse(neck.DEFAULT_STAGES)
     # 60 × .5 × .4 × .6 × .5 = 3.6; 20 × .4 × .6 × .5 = 2.4; 6.667 × .6 × .5 = 2.0; 3 × .5 = 1.5; 3;
@@ -157,3 +192,11 @@ def test_the_constraint_is_always_a_stage_with_minimum_capacity(stages: tuple[ne
 def test_elevating_never_lowers_throughput(stages: tuple[neck.Stage, ...], uplift: float) -> None:
     lift = neck.elevate(stages, uplift)
     assert lift.after.throughput >= lift.before.throughput - 1e-12
+
+
+@given(st.lists(stage_strategy, min_size=1, max_size=8).map(tuple))
+def test_subordinating_keeps_the_hours_and_never_lowers_throughput(stages: tuple[neck.Stage, ...]) -> None:
+    result = neck.subordinate(stages)
+    assert math.isclose(sum(result.hours_after), sum(result.hours_before), rel_tol=1e-9, abs_tol=1e-9)
+    assert all(h >= 0 for h in result.hours_after)
+    assert result.after.throughput >= result.before.throughput * (1 - 1e-9) - 1e-12

@@ -142,3 +142,57 @@ def test_nps_range(scores: list[int | None]) -> None:
         expected = (sum(s >= 9 for s in known) - sum(s <= 6 for s in known)) / len(known) * 100
         assert nps == pytest.approx(expected)
         assert -100 <= nps <= 100
+
+
+# ---- 提高四度: the plan per tier ---------------------------------------------------------------------------------
+
+
+def test_weakest_degree_is_the_suggestion(result) -> None:
+    from workbook.degrees import weakest_degree
+
+    # mass: satisfaction 50, loyalty 15.13, stickiness 4.17, contribution 0 → contribution
+    assert weakest_degree(result.scores, "mass") == "contribution"
+    # potential: 50, 35.83, 46.67, 0 → contribution
+    assert weakest_degree(result.scores, "potential") == "contribution"
+    # affluent: 62.5, 71.27, 63.06, 68.32 → satisfaction
+    assert weakest_degree(result.scores, "affluent") == "satisfaction"
+    # private: 100, 82.56, 53.33, 79.92 → stickiness
+    assert weakest_degree(result.scores, "private") == "stickiness"
+
+
+def test_degree_plan_defaults_and_saved_choices(result) -> None:
+    from workbook.degrees import LEVERS, degree_plan, plan_choices
+
+    rows = {r.tier: r for r in degree_plan(result, ["affluent", "private", "insufficient"], {}, "zh")}
+    # affluent: NPS 25 today → target 25 + 10 = 35
+    assert (rows["affluent"].degree, rows["affluent"].figure) == ("satisfaction", "nps")
+    assert rows["affluent"].current == pytest.approx(25) and rows["affluent"].target == pytest.approx(35)
+    assert rows["affluent"].actions == LEVERS["satisfaction"].actions("zh")
+    # private: share with ≥ 3 products 100% → + 10 points capped at 100%
+    assert rows["private"].figure == "share_3plus" and rows["private"].target == pytest.approx(1.0)
+    # insufficient (H12): only contribution is scored (0) → contribution, revenue per customer 0 → 0 × 1.1 = 0
+    assert rows["insufficient"].degree == "contribution" and rows["insufficient"].target == 0
+
+    # the trainee picks loyalty for the affluent tier: retention 86.29% today → default 91.29%
+    choice = plan_choices(rows["affluent"], "loyalty", 0.35, "", "zh")
+    assert choice == {"degree": "loyalty"}  # the NPS target belonged to satisfaction: not kept for loyalty
+    loyalty = degree_plan(result, ["affluent"], {"affluent": choice}, "zh")[0]
+    assert loyalty.figure == "aum_retention"
+    assert loyalty.target == pytest.approx(8_499_999 / 9_850_000 + 0.05)
+    # then sets 95% and writes an action of their own: both kept, and read back
+    kept = plan_choices(loyalty, "loyalty", 0.95, "到期前一个月逐一面谈", "zh")
+    assert kept == {"degree": "loyalty", "target": 0.95, "target_for": "loyalty", "actions": "到期前一个月逐一面谈"}
+    again = degree_plan(result, ["affluent"], {"affluent": kept}, "en")[0]
+    assert (again.target, again.actions) == (0.95, "到期前一个月逐一面谈")
+    # an untouched row keeps nothing, so it follows the data and the language
+    assert plan_choices(rows["private"], "stickiness", rows["private"].target, rows["private"].actions, "zh") == {}
+    assert degree_plan(result, ["private"], {}, "en")[0].actions == LEVERS["stickiness"].actions("en")
+
+
+def test_revenue_target_is_a_share_up() -> None:
+    from workbook.degrees import LEVERS
+
+    # revenue per customer 14,500 元 → + 10% = 15,950
+    assert LEVERS["contribution"].default_target(14_500) == pytest.approx(15_950)
+    assert LEVERS["satisfaction"].default_target(95) == 100  # NPS cannot pass 100
+    assert math.isnan(LEVERS["loyalty"].default_target(math.nan))

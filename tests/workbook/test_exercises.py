@@ -105,6 +105,46 @@ def test_service_needed_for_tiers_with_customers_only() -> None:
     assert exercises.check_exercise1(payload) == []
 
 
+def test_each_scheme_needs_one_line_of_the_groups_own() -> None:
+    # The hand book on the AUM ladder: 大众 · 潜力 · 财富 · 私行 (one customer each). The 3.4 templates give every
+    # tier a line such as "联系频率：每季度一次线上触达（…）；服务渠道：…；专属权益：…" (cadence, channel, benefits).
+    book = _hand_book()
+    draft = exercises.exercise1_submission(book, group="G", members=["A"], schemes=SCHEMES3)
+    codes = [t["code"] for t in draft["schemes"][0]["tiers"]]
+    templates = {scheme: exercises.template_lines(scheme, [t["code"] for t in entry["tiers"]])
+                 for scheme, entry in ((e["scheme"], e) for e in draft["schemes"])}
+    # every line the prefilled template (the Chinese one): complete in every tier, yet none is the group's
+    prefilled = {scheme: {code: sorted(lines[code])[-1] if lines[code] else "" for code in lines}
+                 for scheme, lines in templates.items()}
+    assert all("联系频率" in prefilled["aum"][c] for c in codes if c != "insufficient")
+    payload = exercises.exercise1_submission(book, group="G", members=["A"], schemes=SCHEMES3, services=prefilled,
+                                             reflection="x" * 30)
+    problems = exercises.check_exercise1(payload, "zh")
+    assert [p.code for p in problems] == ["service_not_own"] * 3
+    assert problems[0].text("zh") == "“按资产量分层”的各层服务还都是课程模板：请至少为一层写出你们小组自己的服务。"
+    assert not any(t["service_own"] for t in payload["schemes"][0]["tiers"])
+    # the English template counts as the template too
+    english = {scheme: {code: next(line for line in lines[code] if "Contact cadence" in line) for code in lines}
+               for scheme, lines in templates.items()}
+    payload = exercises.exercise1_submission(book, group="G", members=["A"], schemes=SCHEMES3, services=english,
+                                             reflection="x" * 30)
+    assert [p.code for p in exercises.check_exercise1(payload)] == ["service_not_own"] * 3
+    # one line rewritten per scheme is enough
+    for scheme in prefilled:
+        first = codes[0] if scheme == "aum" else next(iter(prefilled[scheme]))
+        prefilled[scheme][first] = "每月一次企业微信问候，节日电话"
+    payload = exercises.exercise1_submission(book, group="G", members=["A"], schemes=SCHEMES3, services=prefilled,
+                                             reflection="x" * 30)
+    assert exercises.check_exercise1(payload) == []
+    assert [t["service_own"] for t in payload["schemes"][0]["tiers"]] == [True, False, False, False, False]
+    # a stored payload without the flag (version 1) has no line of its own
+    old = json.loads(json.dumps(payload))
+    for entry in old["schemes"]:
+        for tier in entry["tiers"]:
+            tier.pop("service_own")
+    assert [p.code for p in exercises.check_exercise1(old)] == ["service_not_own"] * 3
+
+
 def test_scheme_without_usable_fields_has_no_tier_counts() -> None:
     book = _hand_book()[["customer_id", "aum"]]
     entry = exercises.scheme_entry(book, "aum", None)
@@ -172,7 +212,7 @@ def test_messages_name_schemes_in_the_language(lang: str) -> None:
     book = _hand_book()
     payload = exercises.exercise1_submission(book, group="G", members=["A"], schemes=SCHEMES3, reflection="x" * 30)
     problems = exercises.check_exercise1(payload, lang)
-    assert problems and all(p.code == "service_missing" for p in problems)
+    assert problems and all(p.code in ("service_missing", "service_not_own") for p in problems)
     names = {p.values["scheme"] for p in problems}
     expected = {"按资产量分层"} if lang == "zh" else {"By assets (AUM)"}
     assert expected <= names

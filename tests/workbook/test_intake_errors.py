@@ -10,7 +10,7 @@ import zipfile
 
 import pytest
 
-from tests.workbook.intake_files import csv_bytes, with_declared_size, xlsx_bytes, zip_bytes
+from tests.workbook.intake_files import csv_bytes, raw_xlsx, sheet_xml, with_declared_size, xlsx_bytes, zip_bytes
 from workbook import BookError, read_book, sources
 from workbook.intake import preview_source
 
@@ -79,15 +79,27 @@ def test_over_twenty_megabytes() -> None:
     assert error.code == "too_large" and "20 MB" in str(error)
 
 
+def _long_list(data_rows: int, kind: str) -> bytes:
+    """A real-size list (the limits apply in the reading child process, so they are not patched down here)."""
+    if kind == "csv":
+        return ("客户号,金融资产\n" + "".join(f"C{i},{i}\n" for i in range(data_rows))).encode()
+    rows = {1: {"A1": "客户号", "B1": "金融资产"}}
+    rows.update({r: {f"A{r}": f"C{r}", f"B{r}": r} for r in range(2, data_rows + 2)})
+    return raw_xlsx(sheet_xml(rows))
+
+
 @pytest.mark.parametrize("kind", ["csv", "xlsx"])
-def test_too_many_rows(monkeypatch: pytest.MonkeyPatch, kind: str) -> None:
-    monkeypatch.setattr(sources, "MAX_DATA_ROWS", 30)
-    rows = [["客户号", "金融资产"], *[[f"C{i}", i] for i in range(31)]]
-    data = csv_bytes(rows) if kind == "csv" else xlsx_bytes(rows)
-    error = _fails(data, f"多.{kind}", whole_file=False)
-    assert error.code == "too_many_rows" and "30" in str(error)
-    fitting = rows[:31]  # exactly 30 data rows
-    assert read_book(csv_bytes(fitting) if kind == "csv" else xlsx_bytes(fitting), "x").report.rows_kept == 30
+def test_too_many_rows(kind: str) -> None:
+    limit = sources.MAX_DATA_ROWS
+    error = _fails(_long_list(limit + 1, kind), f"多.{kind}", whole_file=False)
+    assert error.code == "too_many_rows" and f"{limit}" in str(error)
+    assert read_book(_long_list(limit, kind), f"x.{kind}").report.rows_kept == limit
+
+
+def test_a_sheet_far_over_the_row_limit_is_refused_before_it_is_read() -> None:
+    # The pre-scan measures the sheet from its XML: the mapping step refuses it without parsing it.
+    error = _fails(_long_list(sources.MAX_DATA_ROWS + 100, "xlsx"), "多.xlsx")
+    assert error.code == "too_many_rows"
 
 
 def test_empty_and_blank_files() -> None:

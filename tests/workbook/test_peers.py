@@ -108,9 +108,9 @@ def test_grades_read_as_words() -> None:
         "高", "⚠\u00a0中高", "⚠\u00a0中", "⚠\u00a0中低", "⚠\u00a0较低", "⚠\u00a0低"
     ]
     assert peers.confidence_text("M-L", "en") == "⚠\u00a0Medium–low"
-    assert peers.confidence_phrase("H", "zh") == "高（多个来源一致）"
-    assert peers.confidence_phrase("M", "zh") == "⚠\u00a0中（单一来源）"
-    assert peers.confidence_phrase("H", "en") == "High (several consistent sources)"
+    assert peers.confidence_phrase("H", "zh") == "高，多个来源一致"
+    assert peers.confidence_phrase("M", "zh") == "⚠\u00a0中，单一来源"  # no brackets: it sits inside some
+    assert peers.confidence_phrase("H", "en") == "High, several consistent sources"
 
 
 def test_cmb_tiers_equal_the_reference() -> None:
@@ -368,3 +368,40 @@ def test_private_banking_reach_on_a_hand_book() -> None:
     assert reach.loc[6e6, "aum_share"] == pytest.approx(28 / 28.1)
     assert reach.loc[6e6, "customer_share"] == pytest.approx(3 / 5)
     assert "招商银行" in reach.loc[10e6, "banks"] and "浦发银行" in reach.loc[8e6, "banks"]
+
+
+def test_two_tier_banks_can_keep_the_course_lower_tiers() -> None:
+    # 工商银行 publishes only its private-banking line (800万): its preset is 私行以下 · 私人银行. Blended with the
+    # course: 大众 < 5万 ≤ 潜力 < 50万 ≤ 财富 < 800万 ≤ 私人银行 (工行); the course's own 私行 (600万) gives way to the
+    # bank's line.
+    blend = peers.course_blend("icbc")
+    assert blend.params() == {
+        "thresholds": [50_000, 500_000, 8_000_000],
+        "labels": [{"code": "mass", "zh": "大众客户", "en": "Mass"},
+                   {"code": "potential", "zh": "潜力客户", "en": "Potential"},
+                   {"code": "affluent", "zh": "财富客户", "en": "Affluent"},
+                   {"code": "icbc_private", "zh": "私人银行", "en": "Private banking"}],
+    }
+    assert [t.origin for t in blend.tiers] == ["course", "course", "course", "private_banking"]
+    table = peers.preset_table("icbc", "zh", blend=True)
+    assert table["range"].tolist() == ["< 5万", "5万 – 50万", "50万 – 800万", "≥ 800万"]
+    assert table["filled"].tolist() == [True, True, True, False]
+    # 农业银行 at 600万: the course ladder with the bank's private tier
+    assert peers.course_blend("abc").thresholds == (50_000, 500_000, 6_000_000)
+    # on the sample book: the 4 customers at ≥ 800万 are 工行 private clients, the 3 at 600–800万 stay 财富
+    book = sample_book(n=SAMPLE_SIZE, seed=SAMPLE_SEED)
+    summary = tier_summary(book, segment_detail(book, "aum", blend.params()))
+    assert summary.loc["icbc_private", "customers"] == 4
+    assert summary.loc["affluent", "customers"] == 59 + 3
+    # banks that publish their lower tiers do not blend
+    with pytest.raises(peers.PresetError):
+        peers.course_blend("cmb")
+    assert set(peers.PRIVATE_ONLY_BANKS) == {"icbc", "abc", "boc", "ccb", "spdb"}
+
+
+def test_the_product_churn_figure_has_its_provenance() -> None:
+    churn = peers.PRODUCT_CHURN
+    assert "1–2%" in churn.text("zh") and "50%" in churn.text("zh") and "1–2%" in churn.text("en")
+    assert churn.provenance.year("zh") == "2011" and churn.provenance.confidence == "M"
+    assert churn.provenance.flagged  # one source: shown with ⚠ on the page
+    assert "期刊" in churn.provenance.source("zh") and "2011" not in churn.provenance.source("zh")

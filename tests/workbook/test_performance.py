@@ -9,8 +9,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tests.fixtures.small_books import formula_book
+from tests.fixtures.small_books import dated_formula_book, formula_book
 from workbook import performance as perf
+from workbook import samples
 
 
 def test_ten_percent_on_three_levers_is_33_1_percent() -> None:
@@ -142,9 +143,82 @@ def test_derive_from_book_worked_example() -> None:
     assert derived.missing == ()
     # P a year = 3 × 2/3 × 65,000 = 130,000 = the growth of the two deals
     assert derived.levers().performance == pytest.approx(130_000)
+    # a month without contact dates: a customer contacted k times a year is reached in about k months of 12:
+    # N = (4 + 1 + 0 + 2 + 0) ÷ 12 = 7/12; the year's 2 deals → 2/12 a month; c = (2/12) ÷ (7/12) = 2/7
     monthly = perf.derive_from_book(formula_book(), "month")
-    assert monthly.n.value == pytest.approx(3 / 12)
+    assert monthly.n.value == pytest.approx(7 / 12) and monthly.n.source == perf.SOURCE_CONTACTS_SPREAD
+    assert monthly.c.value == pytest.approx(2 / 7)
+    assert monthly.v.value == pytest.approx(65_000)
     assert monthly.levers().performance == pytest.approx(130_000 / 12)
+    assert monthly.missing == ("last_contact_date",)
+
+
+def test_n_a_month_counts_the_customers_reached_in_the_last_30_days() -> None:
+    book = dated_formula_book()
+    monthly = perf.derive_from_book(book, "month")
+    # c1 (16 days) and c2 (29 days) before 2026-03-31; c4 at 30 days is outside the window
+    assert monthly.n.value == 2 and monthly.n.source == perf.SOURCE_CONTACT_DATE
+    assert monthly.n.detail == {"reached": 2, "customers": 5, "days": 30}
+    assert monthly.as_of == "2026-03-31"
+    # on asset growth: 2 deals a year → 1/6 a month over 2 reached → c = 8.3%, not the 2/7 a spread gives, nor the
+    # 2/3 a year (the issue's "42% a month no banker believes"); P is the same a twelfth of the year
+    growth = perf.derive_from_book(book, "month", perf.BASIS_GROWTH)
+    assert growth.c.value == pytest.approx(1 / 12)
+    assert growth.levers().performance == pytest.approx(130_000 / 12)
+    # a year still counts contacts in 12 months
+    assert perf.derive_from_book(book, "year").n.value == 3
+
+
+def test_the_basis_of_performance() -> None:
+    book = dated_formula_book()
+    # fee income: c1 (3,000) and c4 (1,000) paid among the 3 reached → c = 2/3, v = 4,000 ÷ 2 = 2,000,
+    # P a year = 3 × 2/3 × 2,000 = 4,000 (the reached customers' fee income)
+    fee = perf.derive_from_book(book, "year", perf.BASIS_FEE)
+    assert (fee.c.value, fee.v.value) == pytest.approx((2 / 3, 2_000))
+    assert fee.c.source == perf.SOURCE_FEE and fee.basis == perf.BASIS_FEE
+    assert fee.levers().performance == pytest.approx(4_000)
+    # a month: 2/12 deals over 2 reached → c = 1/12; P = 4,000 ÷ 12
+    fee_month = perf.derive_from_book(book, "month", perf.BASIS_FEE)
+    assert fee_month.c.value == pytest.approx(1 / 12)
+    assert fee_month.levers().performance == pytest.approx(4_000 / 12)
+    # the trainee's own month: 1 deal, 理财 10万 + 基金 5万 → c = 1 ÷ 2 = 50%, v = 15万, P = 15万 exactly
+    own = perf.OwnSales(deals=1, wealth=100_000, fund=50_000, fee_income=3_000)
+    sales = perf.derive_from_book(book, "month", perf.BASIS_OWN_SALES, own)
+    assert (sales.c.value, sales.v.value) == pytest.approx((0.5, 150_000))
+    assert sales.levers().performance == pytest.approx(150_000)
+    own_fee = perf.derive_from_book(book, "month", perf.BASIS_OWN_FEE, own)
+    assert own_fee.levers().performance == pytest.approx(3_000)
+    # more deals than customers reached: c is capped at 100% and says so
+    capped = perf.derive_from_book(book, "month", perf.BASIS_OWN_SALES, perf.OwnSales(deals=5, wealth=500_000))
+    assert capped.c.value == 1.0 and capped.c.detail["capped"] == 1.0
+    # an own basis without figures: stated defaults
+    empty = perf.derive_from_book(book, "month", perf.BASIS_OWN_SALES)
+    assert empty.c.source == perf.SOURCE_NO_OWN and empty.c.value == perf.DEFAULT_CONVERSION
+    # no fee column: the fee basis says what is missing
+    assert "fee_income_12m" in perf.derive_from_book(formula_book(), "year", perf.BASIS_FEE).missing
+    with pytest.raises(ValueError):
+        perf.derive_from_book(book, "year", "hunch")
+
+
+def test_the_page_starts_on_the_strongest_basis_the_data_allows() -> None:
+    assert perf.default_basis(formula_book()) == perf.BASIS_GROWTH
+    assert perf.default_basis(dated_formula_book()) == perf.BASIS_FEE
+    assert perf.default_basis(formula_book(), perf.OwnSales(deals=2, insurance=10_000)) == perf.BASIS_OWN_SALES
+    assert perf.default_basis(formula_book(), perf.OwnSales(deals=2, fee_income=800)) == perf.BASIS_OWN_FEE
+    assert perf.default_basis(formula_book(), perf.OwnSales(wealth=10_000)) == perf.BASIS_GROWTH  # no deals
+
+
+def test_a_monthly_conversion_a_banker_believes_on_the_sample_book() -> None:
+    # A property, not a figure (the sample book is being rebuilt): with 30-day contacts, the month's reach is at
+    # most the year's, and a month's conversion on asset growth stays a plausible rate.
+    book = samples.sample_book(300, seed=7)
+    month = perf.derive_from_book(book, "month", perf.BASIS_GROWTH)
+    year = perf.derive_from_book(book, "year", perf.BASIS_GROWTH)
+    assert month.n.source == perf.SOURCE_CONTACT_DATE
+    assert 0 < month.n.value <= year.n.value
+    assert month.c.value < 0.25
+    # a twelfth of the year's performance (less only if a month's rate had to be capped at 100%)
+    assert month.levers().performance <= year.levers().performance / 12 * (1 + 1e-9)
 
 
 def test_derive_from_a_book_with_only_id_and_aum_uses_stated_defaults() -> None:
@@ -154,6 +228,9 @@ def test_derive_from_a_book_with_only_id_and_aum_uses_stated_defaults() -> None:
     assert derived.c.value == perf.DEFAULT_CONVERSION and derived.c.source == perf.SOURCE_DEFAULT
     assert derived.v.value == perf.DEFAULT_DEAL_SIZE and derived.v.source == perf.SOURCE_DEFAULT
     assert derived.missing == ("contacts_12m", "aum_12m_ago")
+    monthly = perf.derive_from_book(book, "month")
+    assert monthly.n.value == pytest.approx(3 / 12) and monthly.n.source == perf.SOURCE_ALL
+    assert monthly.missing == ("contacts_12m", "last_contact_date", "aum_12m_ago")
     with pytest.raises(ValueError):
         perf.derive_from_book(book, "week")
 

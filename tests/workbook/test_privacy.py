@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from workbook import privacy
@@ -94,9 +94,57 @@ def test_mask_frame_returns_a_masked_copy_and_keeps_types() -> None:
     assert dict(masked.dtypes) == dict(book.dtypes)
 
 
-def test_mask_frame_with_known_kinds_skips_detection() -> None:
-    frame = pd.DataFrame({"a": ["13812345678"], "b": ["13812345678"]})
-    assert mask_frame(frame, {"b": "phone"}).iloc[0].tolist() == ["13812345678", "138****5678"]
+def test_mask_frame_with_known_kinds_skips_column_detection_but_never_cell_masking() -> None:
+    frame = pd.DataFrame({"a": ["张伟", "李娜"], "b": ["13812345678", "x"], "c": ["电话13812345678", "—"]})
+    masked = mask_frame(frame, {"b": "phone"})
+    assert masked["a"].tolist() == ["张伟", "李娜"]  # not detected (the caller's kinds decide columns)…
+    assert masked["b"].tolist() == ["138****5678", "*"]
+    assert masked["c"].tolist() == ["电话138****5678", "—"]  # …but every phone number is masked where it stands
+
+
+# ---- cell by cell: whatever the column, whatever the share ---------------------------------------------------
+
+
+def test_id_numbers_among_customer_numbers_are_masked_one_by_one() -> None:
+    # 2 of 5 customer numbers (40%) are ID numbers: the column is not an ID column, each ID is masked anyway.
+    ids = ["C001", "110101199003071234", "C003", "31010419851230002X", "C005"]
+    book = pd.DataFrame({"customer_id": pd.Series(ids, dtype="str"), "aum": [1.0, 2.0, 3.0, 4.0, 5.0]})
+    assert detect_pii(book) == {}
+    assert mask_frame(book)["customer_id"].tolist() == [
+        "C001", "1101**********1234", "C003", "3101**********002X", "C005"]
+
+
+@pytest.mark.parametrize("text, masked", [
+    ("客户张伟，电话13812345678，身份证110101199003071234", "客户张伟，电话138****5678，身份证1101**********1234"),
+    ("卡号 6222 0212 3456 7890 备用 +86 139-8765-4321", "卡号 622202******7890 备用 139****4321"),
+    ("老身份证 110101900307123", "老身份证 1101*******7123"),  # a 15-digit first-generation ID
+    ("订单 12345678901234567890123", "订单 12345678901234567890123"),  # 23 digits: no ID, card or phone
+    ("金额 1,380,000 元", "金额 1,380,000 元"),
+])
+def test_numbers_inside_free_text_are_masked_where_they_stand(text: str, masked: str) -> None:
+    assert privacy.mask_text(text) == masked
+
+
+def test_numbers_typed_as_numbers_in_an_unknown_column_are_masked_but_money_is_not() -> None:
+    frame = pd.DataFrame({"联系方式": [13812345678, 1234], "金融资产": [13812345678.0, 1.0],
+                          "aum": [13812345678.0, 1.0]})
+    masked = mask_frame(frame)
+    assert masked["联系方式"].tolist() == ["138****5678", 1234]
+    assert masked["金融资产"].tolist() == [13812345678.0, 1.0] and masked["aum"].tolist() == [13812345678.0, 1.0]
+
+
+def test_masking_twice_changes_nothing() -> None:
+    frame = pd.DataFrame({"phone": ["13812345678"], "note": ["电话13812345678"], "id_number": ["110101199003071234"]})
+    once = mask_frame(frame)
+    pd.testing.assert_frame_equal(mask_frame(once), once)
+
+
+def test_a_value_that_is_not_its_kinds_shape_is_masked_whole_not_glued() -> None:
+    # "13800138000 5" is not a phone number: never shown as the twelve-digit 138*****0005.
+    assert mask_value("13800138000 5", "phone") == "*********** *"
+    assert mask_value("E12345678", "id_number") == "*********"  # a passport number in an ID column
+
+
 
 
 def test_object_columns_with_mixed_values() -> None:
@@ -140,3 +188,21 @@ def test_masked_frame_shows_no_full_number_anywhere(rows: list[tuple[str, str, s
     shown = mask_frame(frame).to_csv(index=False)
     for phone, id_number, card in rows:
         assert phone not in shown and id_number not in shown and card not in shown
+
+
+@settings(max_examples=150)
+@given(
+    fillers=st.lists(st.sampled_from(["C001", "VIP", "城东支行", "", "1200", "备注：老客户"]), min_size=1,
+                     max_size=12),
+    secrets=st.lists(st.tuples(st.one_of(phones.map(lambda v: ("phone", v)), ids.map(lambda v: ("id_number", v)),
+                                         cards.map(lambda v: ("card_no", v))),
+                               st.sampled_from(["{}", "电话{}", "{} 请回电", "ID: {}"])), min_size=1, max_size=3),
+    column=st.sampled_from(["customer_id", "备注", "col", "occupation", "Mobile No"]),
+)
+def test_any_pii_number_in_any_text_column_is_masked_whatever_its_share(
+    fillers: list[str], secrets: list[tuple[tuple[str, str], str]], column: str
+) -> None:
+    values = list(fillers) + [template.format(value) for (_, value), template in secrets]
+    shown = mask_frame(pd.DataFrame({column: pd.Series(values, dtype="str"), "aum": 1.0})).to_csv(index=False)
+    for (_, value), _template in secrets:
+        assert value not in shown

@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 import workbook
 from tests.fixtures.hand_book import ANSWER_KEY, IDS, MIGRATION_MOVES, hand_book
 from tests.fixtures.small_books import aum_book
+from tests.workbook.intake_files import csv_bytes
 from workbook import i18n
 from workbook.profit import profitability
 from workbook.segmentation import (
@@ -63,7 +64,11 @@ def test_default_tier_names_follow_the_outline() -> None:
     names = {sid: [t.zh for t in SCHEMES[sid].tiers()] for sid in ORDER}
     assert names["aum"] == ["大众客户", "潜力客户", "财富客户", "私行客户", "信息不足"]
     assert names["relationship"] == ["陌生", "认识", "熟悉", "信任", "挚友", "信息不足"]
-    assert names["priority"] == ["批量低成本服务", "快速标准化", "重点培育", "立即成交", "信息不足"]
+    # the course's 苹果四象限: size (大/小) and ripeness (熟/生), each with its sales action
+    assert names["priority"] == ["小而生 · 批量低成本服务", "小而熟 · 快速标准化", "大而生 · 重点培育",
+                                 "大而熟 · 立即成交", "信息不足"]
+    assert SCHEMES["priority"].default_params()["value_quantile"] == 0.75
+    assert SCHEMES["priority"].default_params()["urgency_quantile"] == 0.75
     assert [t.code for t in SCHEMES["contribution"].tiers()] == ["C", "B", "A", INSUFFICIENT]
     assert names["behaviour"] == ["沉睡", "网点依赖", "线上线下融合", "数字活跃", "信息不足"]
     assert names["cognition"] == ["储蓄保本", "稳健理财", "均衡配置", "进取投资", "传承规划", "信息不足"]
@@ -89,12 +94,40 @@ def test_facade_segment_is_the_categorical() -> None:
     assert workbook.segment(book, "aum").equals(segment_detail(book, "aum").tiers)
 
 
-def test_hand_book_warnings() -> None:
-    book = hand_book()
-    priority = segment_detail(book, "priority")
+MEDIAN_CUTS = {"value_quantile": 0.5, "urgency_quantile": 0.5}
+
+
+def test_priority_median_cut_and_ties() -> None:
+    # At the median (position 0.5 × 9 = 4.5 of the 10 eligible): value (800,000 + 1,200,000) / 2 = 1,000,000;
+    # urgency (25 + 25) / 2 = 25, on which 4 customers (H03, H06, H09, H11) tie and all count as ripe.
+    priority = segment_detail(hand_book(), "priority", MEDIAN_CUTS)
     ties = [w for w in priority.warnings if w.code == "tie_at_cut"]
     assert [(w.values["axis"], w.values["count"], w.values["cut"]) for w in ties] == [("urgency", 4, 25.0)]
     assert priority.details["value_cut"] == 1_000_000 and priority.details["urgency_cut"] == 25.0
+    assert _by_id(priority.tiers) == {
+        "H01": "standardise", "H02": "batch", "H03": "standardise", "H04": "standardise", "H05": "nurture",
+        "H06": "close_now", "H07": "close_now", "H08": "nurture", "H09": "close_now", "H10": INSUFFICIENT,
+        "H11": "standardise", "H12": INSUFFICIENT,
+    }
+
+
+def test_priority_default_cut_is_stricter_on_the_sample_book() -> None:
+    from workbook.samples import sample_book
+
+    book = sample_book()
+    strict = segment(book, "priority").value_counts(normalize=True)
+    median = segment(book, "priority", MEDIAN_CUTS).value_counts(normalize=True)
+    # at the median a fifth or more of the book would be "close now"; at the top quarter about a tenth
+    assert median["close_now"] >= 0.2
+    assert 0.06 <= strict["close_now"] <= 0.14
+
+
+def test_hand_book_warnings() -> None:
+    book = hand_book()
+    priority = segment_detail(book, "priority")
+    assert not [w for w in priority.warnings if w.code == "tie_at_cut"]  # 75th percentiles fall between values
+    assert priority.details["value_cut"] == pytest.approx(4_874_999.25)
+    assert priority.details["urgency_cut"] == pytest.approx(43.75)
     assert priority.details["as_of"] == "2026-03-31"
     assert {"small_sample", "blank_required", "blank_optional"} <= _codes(priority)
     # H04 urgency 80: 50 (高) + 30 (maturing ≥ 30% of aum) + 0 (120 days ago)
@@ -116,6 +149,39 @@ def test_hand_book_warnings() -> None:
     assert unknown.values["values"] == ("未评估",) and unknown.values["count"] == 1
 
 
+def test_unreadable_risk_levels_are_counted_apart_from_blank_ones() -> None:
+    # Read through intake: C5's "R3" is a product's grade and C7's "不详" no grade at all, so both cells held a value
+    # intake could not read (marked); C6's cell is blank. C4's "abc" years of investing could not be read either.
+    rows = [["客户号", "金融资产", "风险等级", "投资经验(年)"],
+            ["C1", 100_000, "C1", 1], ["C2", 100_000, "C5", 2], ["C3", 100_000, "中低风险", 3],
+            ["C4", 100_000, "中风险", "abc"], ["C5", 100_000, "R3", 5], ["C6", 100_000, "", 6],
+            ["C7", 100_000, "不详", 7]]
+    book = workbook.read_book(csv_bytes(rows), "名册.csv").book
+    detail = segment_detail(book, "cognition")
+    by_code = {w.code: w for w in detail.warnings}
+    # three customers under 信息不足 (C5, C6, C7): two could not be read, one is blank — never "three blank"
+    assert (detail.tiers == INSUFFICIENT).sum() == 3
+    assert by_code["unreadable_required"].values == {"count": 2, "fields": ("risk_level",)}
+    assert by_code["blank_required"].values == {"count": 1, "fields": ("risk_level",)}
+    assert "unrecognised_values" not in by_code  # intake already set the unreadable cells aside
+    # C4's unreadable years count as the lowest level, said as unreadable, not as blank
+    assert by_code["unreadable_optional"].values == {"field": "invest_years", "count": 1}
+    assert "blank_optional" not in by_code
+    zh = warning_text(by_code["unreadable_required"], "zh")
+    en = warning_text(by_code["unreadable_required"], "en")
+    assert zh.startswith("2 位客户的 风险等级 有值但无法读取") and "为空" not in zh
+    assert en.startswith("2 customers have a Risk level value that could not be read") and "blank" not in en
+    assert warning_text(by_code["blank_required"], "zh").startswith("1 位客户的 风险等级 为空")
+
+
+def test_a_value_the_rule_does_not_know_is_not_called_blank() -> None:
+    # A book not read by intake (no marks): "未评估" is there but no risk level → unrecognised, not blank; H12's
+    # cell is "未评估" in the hand book, so no customer of it has a blank risk level.
+    detail = segment_detail(hand_book(), "cognition")
+    codes = {w.code: w for w in detail.warnings}
+    assert codes["unrecognised_values"].values["count"] == 1 and "blank_required" not in codes
+
+
 def test_every_warning_reads_in_both_languages() -> None:
     book = hand_book()
     for scheme_id in ORDER:
@@ -123,7 +189,8 @@ def test_every_warning_reads_in_both_languages() -> None:
             for lang in ("zh", "en"):
                 text = warning_text(warning, lang)
                 assert i18n.MISSING_MARK.split("{")[0] not in text and "{" not in text, text
-    zh = warning_text(next(w for w in segment_detail(book, "priority").warnings if w.code == "tie_at_cut"), "zh")
+    zh = warning_text(next(w for w in segment_detail(book, "priority", {"urgency_quantile": 0.5}).warnings
+                           if w.code == "tie_at_cut"), "zh")
     assert "4 位客户" in zh and "成交紧迫度" in zh
 
 
@@ -302,15 +369,22 @@ def test_migration_on_the_hand_book() -> None:
     assert flows.loc[("private", "affluent"), "customers"] == 1  # H07
     assert flows.loc[("private", "affluent"), "aum"] == 5_999_999
     assert flows.loc[(INSUFFICIENT, "potential"), "customers"] == 1  # H04 (blank a year ago)
+    assert flows.loc[("new", "mass"), "customers"] == 2  # H01 and H10, new accounts
+    assert flows.loc[("new", "mass"), "aum"] == 49_999 + 30_000
+    assert flows.loc[("potential", "mass"), "customers"] == 0  # H01 is not a fall: it is new
+    assert [t.code for t in detail.sources] == ["new", "mass", "potential", "affluent", "private", INSUFFICIENT]
     assert flows.loc[("potential", INSUFFICIENT), "customers"] == 1  # H12 (blank now)
     assert int(flows["customers"].sum()) == 12
+    assert sum(detail.moves.values()) == 12
     assert any(w.code == "blank_history" and w.values["count"] == 1 for w in detail.warnings)
 
 
 def test_migration_without_history() -> None:
     book = hand_book().drop(columns=["aum_12m_ago"])
     detail = migration_detail(book)
-    assert detail.moves["unknown"] == 12
+    # the tenure still tells the two new accounts (H01, H10); the other ten have no year-ago tier
+    assert detail.moves["new"] == 2
+    assert detail.moves["unknown"] == 10
     assert any(w.code == "missing_fields" for w in detail.warnings)
 
 
@@ -418,3 +492,31 @@ def test_reference_date_can_be_given() -> None:
     assert seg.details["as_of"] == "2026-09-30"
     assert set(seg.tiers[seg.tiers != INSUFFICIENT].astype(str)) == {"dormant"}
     assert seg.scores is not None and seg.scores["days_since_txn"].iloc[6] == 183
+
+
+def test_legacy_by_stage_of_life_not_years_of_investing() -> None:
+    # 传承规划: age ≥ 50, AUM + outside assets ≥ 300万, at least one child — whatever the risk level or experience.
+    book = pd.DataFrame({
+        "customer_id": list("abcd"),
+        "aum": [2_000_000.0, 5_000_000.0, 2_500_000.0, 8_000_000.0],
+        "external_assets_est": [1_500_000.0, 0.0, 0.0, 0.0],
+        "risk_level": pd.array(["C2", "C3", "C4", "C1"], dtype="str"),
+        "invest_years": [0.0, 6.0, 20.0, 2.0],
+        "product_count": [1.0, 4.0, 8.0, 1.0],
+        "age": [55.0, 45.0, 60.0, 70.0],
+        "children": [1.0, 2.0, 2.0, 0.0],
+    })
+    assert segment(book, "cognition").astype(str).tolist() == [
+        "legacy",  # 55, 200万 + 150万 elsewhere = 350万, a child; C2 and no experience do not matter
+        "balanced",  # 45 is too young: min(C3 → 2, 6 years → 3, 4 products → 2)
+        "growth",  # 250万 is below 300万: min(C4 → 3, 20 years → 3, 8 products → 3); 20 years alone is not legacy
+        "saver",  # 800万 at 70, but no child: min(C1 → 0, …)
+    ]
+    # without a children column children are not asked for: d is legacy
+    assert segment(book.drop(columns="children"), "cognition")[3] == "legacy"
+    # without ages nobody is legacy, and the page is told the field is missing
+    detail = segment_detail(book.drop(columns="age"), "cognition")
+    assert "legacy" not in set(detail.tiers.astype(str))
+    assert any(w.code == "optional_missing" and "age" in w.values["fields"] for w in detail.warnings)
+    # the bar is a parameter (元): at 200万 c (250万) qualifies
+    assert segment(book, "cognition", {"legacy_min_wealth": 2_000_000})[2] == "legacy"

@@ -81,3 +81,20 @@ def test_focus_is_at_most_three_known_modules_in_score_order(ratings: dict[str, 
     assert all(p.because for p in picks)  # every pick can say why
     values = self_check.radar_values(ratings)
     assert len(values) == len(self_check.ITEMS) and all(0 <= v <= 5 for v in values)
+
+
+def test_the_real_needs_check() -> None:
+    # five questions; 4 or 5 "yes" → good, 3 → partial, 0–2 → weak
+    assert len(self_check.NEEDS_QUESTIONS) == 5
+    assert self_check.needs_level(["purpose", "latent", "risk", "term"]) == "good"
+    assert self_check.needs_level(["purpose", "risk", "term"]) == "partial"
+    assert self_check.needs_level(["purpose", "risk"]) == "weak"
+    assert self_check.needs_level([]) == "weak"
+    # stale or repeated ids are dropped; the order is the questions' own
+    assert self_check.clean_needs(["term", "old", "purpose", "term"]) == ("purpose", "term")
+    assert self_check.clean_needs("purpose") == ()
+    for code in (*self_check.NEEDS_QUESTIONS, ):
+        for lang in i18n.LANGUAGES:
+            assert "⟦" not in i18n.t(f"s1.check.needs.{code}", lang)
+    for level in self_check.NEEDS_LEVELS:
+        assert i18n.has_key(f"s1.check.needs_level.{level}")

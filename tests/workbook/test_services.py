@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from workbook import services
 from workbook.profit import ProfitParams
-from workbook.segmentation import INSUFFICIENT, SCHEMES, segment
+from workbook.segmentation import INSUFFICIENT, SCHEMES, segment, segment_detail
 
 DEFAULT_AUM_CODES = [t.code for t in SCHEMES["aum"].tiers()]
 
@@ -31,10 +31,47 @@ def test_every_template_has_every_dimension_in_both_languages() -> None:
             assert template.text[dimension]["zh"].strip() and template.text[dimension]["en"].strip(), template.key
 
 
-def test_default_aum_ladder_and_kind_schemes_have_their_own_templates() -> None:
-    for scheme_id in ("aum", "behaviour", "cognition"):
+def test_every_scheme_has_templates_of_its_own_kind() -> None:
+    for scheme_id in SCHEMES:
         ladder = [t.code for t in SCHEMES[scheme_id].tiers() if t.code != INSUFFICIENT]
         assert set(ladder) == set(services.TIER_TEMPLATES[scheme_id]), scheme_id
+    own = services.TIER_TEMPLATES
+
+    def text(scheme: str, code: str, dimension: str) -> str:
+        return own[scheme][code].text[dimension]["zh"]
+
+    # priority: the quadrant's sales action, and "close now" is a meeting this week, not a private gathering with
+    # 4,000 元 of premium benefits
+    close_now = text("priority", "close_now", "cadence")
+    assert "1周内面谈" in close_now and "大而熟" in close_now
+    assert own["priority"]["close_now"].benefits_cost <= 500
+    assert "私享会" not in text("priority", "close_now", "activities")
+    assert "先建立信任" in text("priority", "nurture", "cadence")
+    # relationship: build trust first, ask for referrals at the top
+    assert "转介绍" in text("relationship", "trusted", "cadence")
+    assert "转介绍" not in text("relationship", "stranger", "cadence")
+    # contribution: A retain, C cut the cost
+    assert text("contribution", "A", "cadence").startswith("保留")
+    assert text("contribution", "C", "cadence").startswith("降成本")
+    assert "不送礼" in text("contribution", "C", "benefits")
+    # education: the activities follow the stage
+    assert "新客欢迎会" in text("education", "new", "activities")
+    assert "客户带客户" in text("education", "loyal_fan", "activities")
+
+
+def test_no_template_offers_principal_guaranteed_products() -> None:
+    # 保本型产品 are gone since 资管新规 (2018); a saver's shelf is deposits, large CDs and structured deposits
+    templates = [*(t for tiers in services.TIER_TEMPLATES.values() for t in tiers.values()),
+                 *services.GENERIC_TEMPLATES.values()]
+    for template in templates:
+        for dimension in services.DIMENSIONS:
+            assert "保本型" not in template.text[dimension]["zh"], template.key
+            assert "capital-protected" not in template.text[dimension]["en"], template.key
+    saver = services.TIER_TEMPLATES["cognition"]["saver"].text["shelf"]["zh"]
+    assert "大额存单" in saver and "结构性存款" in saver
+
+
+def test_default_aum_ladder_gets_more_time_higher_up() -> None:
     rows = services.template_rows("aum", DEFAULT_AUM_CODES, "zh")
     hours = [r["hours"] for r in rows if r["tier"] != INSUFFICIENT]
     assert hours == sorted(hours)  # more time for higher tiers
@@ -47,7 +84,8 @@ def test_generic_templates_by_rank() -> None:
     assert [services.generic_level(r, 3) for r in range(3)] == ["base", "high", "top"]
     assert [services.generic_level(r, 5) for r in range(5)] == ["base", "mid", "high", "high", "top"]
     assert services.generic_level(0, 1) == "mid"
-    rows = services.template_rows("contribution", ["C", "B", "A"], "en")
+    # tiers a scheme's defaults do not have (relabelled codes) take the generic templates by rank
+    rows = services.template_rows("contribution", ["low", "mid", "top"], "en")
     assert rows[0]["owner"] == services.GENERIC_TEMPLATES["base"].row("en")["owner"]
     assert rows[2]["hours"] == services.GENERIC_TEMPLATES["top"].hours
     # A bank preset's codes on the aum scheme take the generic templates too.
@@ -172,3 +210,45 @@ def test_plan_cost_is_hours_times_customers_times_rate_plus_benefits(
     for code, n in zip(codes, customers, strict=True):
         assert costs.loc[code, "plan_cost"] == pytest.approx(hours * n * hourly + benefits * n)
         assert costs.loc[code, "plan_cost"] >= 0
+
+
+def test_today_beside_the_plan_on_a_hand_book() -> None:
+    # Four customers: two 大众 (3 h and 5 h, gifts 100 and 0, events 60, rebates 0), one 潜力 (10 h, gifts 300,
+    # rebates 50), one 财富 (4 h, events 400, a blank rebate).
+    book = pd.DataFrame({
+        "customer_id": list("abcd"),
+        "aum": [10_000.0, 20_000.0, 100_000.0, 800_000.0],
+        "fee_income_12m": [50.0, 50.0, 1_000.0, 8_000.0],
+        "service_hours_12m": [3.0, 5.0, 10.0, 4.0],
+        "gift_cost_12m": [100.0, 0.0, 300.0, 0.0],
+        "event_cost_12m": [60.0, 0.0, 0.0, 400.0],
+        "rebate_cost_12m": [0.0, 0.0, 50.0, float("nan")],
+    })
+    tiers = segment_detail(book, "aum").tiers
+    actuals = services.tier_actuals(book, tiers)
+    assert actuals.loc["mass", "hours_today"] == 8  # 3 + 5
+    assert actuals.loc["mass", "perks_today"] == 160  # 100 + 60
+    assert actuals.loc["potential", "perks_today"] == 350  # 300 + 50
+    assert actuals.loc["affluent", "rebates_today"] == 0  # a blank counts 0
+    assert actuals.loc["private", "hours_today"] == 0 and actuals.loc["private", "customers"] == 0
+    codes = ["mass", "potential", "affluent", "private"]
+    rows = services.matrix_rows("aum", codes, "zh")  # templates: 0.5 · 2 · 8 · 24 h per customer
+    costs = services.plan_costs(rows, services.tier_revenue(book, tiers), 200)
+    frame, balance = services.plan_vs_today(costs, actuals)
+    # planned: mass 0.5 × 2 = 1 h (today 8: frees 7); potential 2 × 1 = 2 (today 10: frees 8);
+    # affluent 8 × 1 = 8 (today 4: needs 4); private 0
+    assert frame["hours_change"].tolist() == [-7.0, -8.0, 4.0, 0.0]
+    assert (balance.today, balance.planned, balance.freed, balance.needed) == (22.0, 11.0, 15.0, 4.0)
+    assert balance.change == -11.0 and balance.known
+    # benefits planned: 0 · 200 · 1,500 per customer
+    assert frame["benefits_planned"].tolist() == [0.0, 200.0, 1_500.0, 0.0]
+
+
+def test_today_unknown_when_the_book_has_no_hours() -> None:
+    book = pd.DataFrame({"customer_id": ["a"], "aum": [10_000.0], "deposit_balance": [10_000.0]})
+    tiers = segment_detail(book, "aum").tiers
+    actuals = services.tier_actuals(book, tiers)
+    assert actuals["hours_today"].isna().all() and actuals["perks_today"].isna().all()
+    costs = services.plan_costs(services.matrix_rows("aum", ["mass"], "zh"), services.tier_revenue(book, tiers), 200)
+    _, balance = services.plan_vs_today(costs, actuals)
+    assert not balance.known and math.isnan(balance.freed)

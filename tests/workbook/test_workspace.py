@@ -92,3 +92,67 @@ def test_older_version_opens_with_new_defaults() -> None:
     assert work["version"] == ws.SCHEMA_VERSION
     assert work["trainee"] == {"name": "", "group": "", "workshop": ""}
     assert ws.module_values(work, "s1_2", {"period": "month"}) == {"target": 3, "period": "month"}
+
+
+# ---- what changed (two tabs on one link) ------------------------------------------------------------------------
+
+module_maps = st.dictionaries(
+    st.sampled_from(["book", "s1_1", "s1_2", "s3_5"]),
+    st.dictionaries(st.sampled_from(["a", "b", "note", "_done"]), json_values, min_size=1, max_size=3),
+    max_size=3,
+)
+trainees = st.fixed_dictionaries({"name": st.text(max_size=5), "group": st.text(max_size=5),
+                                  "workshop": st.text(max_size=5)})
+
+
+def _built(modules: dict, trainee: dict) -> ws.Workspace:
+    work = ws.new_workspace()
+    work["trainee"].update(trainee)
+    for module_id, values in modules.items():
+        ws.set_values(work, module_id, **values)
+    return work
+
+
+@given(before_modules=module_maps, after_modules=module_maps, before_trainee=trainees, after_trainee=trainees)
+def test_applying_the_changes_turns_before_into_after(before_modules: dict, after_modules: dict,
+                                                      before_trainee: dict, after_trainee: dict) -> None:
+    before, after = _built(before_modules, before_trainee), _built(after_modules, after_trainee)
+    result = ws.apply_changes(before, ws.changes(before, after))
+    # equal up to a module left without inputs (an empty module and a missing one read the same)
+    assert {k: v for k, v in result["modules"].items() if v} == {k: v for k, v in after["modules"].items() if v}
+    assert result["trainee"] == after["trainee"]
+    assert ws.changes(after, after) == []
+
+
+def test_changes_from_two_tabs_both_survive_value_by_value() -> None:
+    base = ws.new_workspace()
+    ws.set_values(base, "s1_2", target=1, period="month")
+    laptop, phone = ws.from_json(ws.to_json(base)), ws.from_json(ws.to_json(base))
+    ws.set_values(laptop, "s1_2", target=2)  # same module, different inputs
+    ws.set_values(phone, "s1_2", period="year")
+    ws.set_trainee(phone, name="张三")
+    merged = ws.apply_changes(ws.apply_changes(base, ws.changes(base, laptop)), ws.changes(base, phone))
+    assert merged["modules"]["s1_2"] == {"target": 2, "period": "year"}
+    assert merged["trainee"] == {"name": "张三", "group": "", "workshop": ""}
+    assert base["modules"]["s1_2"] == {"target": 1, "period": "month"}  # a copy: the original is untouched
+
+
+def test_removed_inputs_are_removed() -> None:
+    before = ws.new_workspace()
+    ws.set_values(before, "s3_5", receipt={"number": 1}, reflection="x")
+    after = ws.from_json(ws.to_json(before))
+    del after["modules"]["s3_5"]["receipt"]
+    assert ws.changes(before, after) == [(("modules", "s3_5", "receipt"), ws.REMOVED)]
+    assert ws.apply_changes(before, ws.changes(before, after))["modules"]["s3_5"] == {"reflection": "x"}
+
+
+def test_trainee_identity_and_module_status() -> None:
+    work = ws.new_workspace()
+    assert ws.trainee(work) == {"name": "", "group": "", "workshop": ""}
+    ws.set_trainee(work, name="  张三 ", workshop="BJ1205")
+    assert ws.trainee(work) == {"name": "张三", "group": "", "workshop": "BJ1205"}
+    with pytest.raises(TypeError):
+        ws.set_trainee(work, phone="138")
+    ws.set_values(work, "s1_1", note="x")
+    ws.mark_done(work, "s1_2")
+    assert [ws.module_status(work, m) for m in ("s1_1", "s1_2", "s1_3")] == ["started", "done", "new"]
