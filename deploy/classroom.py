@@ -19,7 +19,6 @@ script, which holds freed memory (measured: ~10% less resident memory for a clas
 from __future__ import annotations
 
 import argparse
-import asyncio
 import os
 import shutil
 import signal
@@ -77,7 +76,7 @@ def wait_healthy(url: str, process: subprocess.Popen[bytes] | None = None, timeo
 def warm_up(url: str) -> None:
     """Open every page once, so imports and the sample book's shared results are ready for the first trainees."""
     sys.path.insert(0, str(ROOT))
-    from scripts.load import Tab
+    from scripts.load import Tab, run_async
 
     async def visit() -> None:
         tab = Tab(url, 0)
@@ -86,7 +85,7 @@ def warm_up(url: str) -> None:
             await tab.rerun(page=page)
         await tab.close()
 
-    asyncio.run(visit())
+    run_async(visit())
 
 
 @dataclass
@@ -94,6 +93,7 @@ class AppProcess:
     port: int
     log: Path
     extra_args: tuple[str, ...] = ()
+    env: dict[str, str] = field(default_factory=dict)  # over the launcher's own environment
     process: subprocess.Popen[bytes] | None = None
     restarts: int = 0
 
@@ -109,7 +109,7 @@ class AppProcess:
             "--server.port", str(self.port),
             *self.extra_args,
         ]
-        env = {**os.environ, "MALLOC_ARENA_MAX": os.environ.get("MALLOC_ARENA_MAX", "2")}
+        env = {**os.environ, "MALLOC_ARENA_MAX": os.environ.get("MALLOC_ARENA_MAX", "2"), **self.env}
         with open(self.log, "ab") as log:
             self.process = subprocess.Popen(command, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env=env)
 
@@ -133,6 +133,7 @@ class Classroom:
     warm: bool = True
     run_dir: Path = field(default_factory=lambda: Path(tempfile.mkdtemp(prefix="workbook-classroom-")))
     extra_args: tuple[str, ...] = ()
+    env: dict[str, str] = field(default_factory=dict)  # e.g. WORKBOOK_DB_URL for every app process
     apps: list[AppProcess] = field(default_factory=list)
     proxy: subprocess.Popen[bytes] | None = None
 
@@ -147,7 +148,7 @@ class Classroom:
 
     def start(self) -> None:
         self.run_dir.mkdir(parents=True, exist_ok=True)
-        self.apps = [AppProcess(free_port(), self.run_dir / f"app-{i}.log", self.extra_args)
+        self.apps = [AppProcess(free_port(), self.run_dir / f"app-{i}.log", self.extra_args, dict(self.env))
                      for i in range(self.processes)]
         for app in self.apps:
             app.start()

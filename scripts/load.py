@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import concurrent.futures
 import contextlib
 import io
 import json
@@ -35,10 +36,10 @@ import statistics
 import sys
 import time
 import uuid
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Coroutine, Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -75,15 +76,54 @@ GENERIC_SKIP = ("sidebar_language", "done_", "_reset", "_clear", "_finish", "boo
 # ---- the server process ----------------------------------------------------------------------------------------
 
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+T = TypeVar("T")
+
+
+def run_async(coroutine: Coroutine[Any, Any, T]) -> T:
+    """Run ``coroutine`` to the end on an event loop of its own. A caller may already run a loop in its thread
+    (Playwright's sync API does, for the whole browser test session), where ``asyncio.run`` refuses: then the
+    loop runs in a worker thread and this waits for it."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(coroutine)
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as worker:
+        return worker.submit(asyncio.run, coroutine).result()
+
+
+def _stat(pid: int) -> list[str]:
+    with open(f"/proc/{pid}/stat", encoding="ascii") as handle:
+        return handle.read().rsplit(")", 1)[1].split()  # fields from the 3rd (state) on
+
+
+def _descendants(pids: Iterable[int]) -> list[int]:
+    """Live processes below ``pids`` (the intake's reader worker and its children, workbook/sandbox.py)."""
+    parents: dict[int, int] = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            with contextlib.suppress(OSError, IndexError):
+                parents[int(entry)] = int(_stat(int(entry))[1])
+    found, frontier = [], set(pids)
+    while frontier:
+        children = [pid for pid, parent in parents.items() if parent in frontier]
+        found += children
+        frontier = set(children)
+    return found
 
 
 def cpu_seconds(pids: Iterable[int]) -> float:
-    """User + system CPU of the processes so far (every thread, ended ones included)."""
+    """User + system CPU of the server processes so far (every thread, ended ones included) and of the processes
+    they started: the live ones' own CPU and what they collected from children that ended (an upload is read in
+    a child of the reader worker, which is a child of the server)."""
+    pids = list(pids)
     total = 0.0
     for pid in pids:
-        with open(f"/proc/{pid}/stat", encoding="ascii") as handle:
-            fields = handle.read().rsplit(")", 1)[1].split()
+        fields = _stat(pid)
         total += (int(fields[11]) + int(fields[12])) / CLOCK_TICKS  # utime, stime (fields 14 and 15)
+    for pid in _descendants(pids):
+        with contextlib.suppress(OSError):
+            fields = _stat(pid)
+            total += sum(int(fields[i]) for i in (11, 12, 13, 14)) / CLOCK_TICKS  # + cutime, cstime
     return total
 
 
@@ -142,22 +182,29 @@ class Tab:
         self.widgets: dict[str, Widget] = {}  # widget id -> element, as last drawn
         self.sent: dict[str, WidgetState] = {}  # widget id -> the value this tab holds for it
         self.exceptions: list[str] = []
+        self.alerts: list[str] = []  # the success / info / warning boxes of the last run
+        self.query_string = ""  # what the address bar holds after "?" (the app keeps the resume token there)
         self.file_urls: dict[str, Any] = {}
         # The browser's message cache: big elements it already holds are sent again only as a reference (the
         # server still builds and hashes them). hash -> (message, the run it was last seen in).
         self.message_cache: dict[str, tuple[ForwardMsg, int]] = {}
         self.runs = 0
+        self.socket_runs = 0  # requests sent over the current socket
+        self.fragment_run = False  # the last run was one fragment's, not the page's
 
     # -- connection -----------------------------------------------------------------------------------------
 
-    async def open(self, page: str) -> float:
-        """What a browser does on opening a link: health check (it sets the XSRF cookie), socket, first run."""
+    async def open(self, page: str, query_string: str = "") -> float:
+        """What a browser does on opening a link (``/<page>?<query_string>``): health check (it sets the XSRF
+        cookie), socket, first run."""
         started = time.perf_counter()
-        self.cookies = await asyncio.to_thread(self._health_cookies)
+        self.query_string = query_string
+        self.cookies |= await asyncio.to_thread(self._health_cookies)
         self.xsrf = self.cookies.get(XSRF_COOKIE, "")
         # The browser sends its cookies with the websocket handshake: behind deploy/'s proxy they keep the tab on
         # its process.
         cookie_header = "; ".join(f"{name}={value}" for name, value in self.cookies.items())
+        self.socket_runs = 0
         self.socket = await connect(self.ws_url, subprotocols=["streamlit"], max_size=None, open_timeout=60,
                                     ping_interval=None,
                                     additional_headers={"Cookie": cookie_header} if cookie_header else None)
@@ -167,7 +214,11 @@ class Tab:
     def _health_cookies(self) -> dict[str, str]:
         import urllib.request
 
-        with urllib.request.urlopen(f"{self.http_url}/_stcore/health", timeout=60) as response:
+        # A browser sends the cookies it holds (behind deploy/'s proxy, the one that picks its process).
+        request = urllib.request.Request(f"{self.http_url}/_stcore/health")
+        if self.cookies:
+            request.add_header("Cookie", "; ".join(f"{name}={value}" for name, value in self.cookies.items()))
+        with urllib.request.urlopen(request, timeout=60) as response:
             headers = response.headers.get_all("Set-Cookie") or []
         cookies = {}
         for header in headers:
@@ -175,6 +226,13 @@ class Tab:
             if name:
                 cookies[name] = value
         return cookies
+
+    @property
+    def resume_token(self) -> str:
+        """The ``?t=`` the app put in the address bar (a trainee's link back to their work)."""
+        from urllib.parse import parse_qs
+
+        return (parse_qs(self.query_string).get("t") or [""])[0]
 
     async def close(self) -> None:
         if self.socket is not None:
@@ -196,7 +254,11 @@ class Tab:
         else:
             state.page_name = self.page
             state.page_script_hash = self.pages.get(self.page, "")
-        state.query_string = ""
+        # The address bar's query: a browser keeps it across reruns of a page; sidebar navigation drops it (the
+        # app puts the resume token back, see ui/saving.py).
+        if page is not None and self.socket_runs > 0:
+            self.query_string = ""
+        state.query_string = self.query_string
         state.cached_message_hashes.extend(self.message_cache)
         triggers = []
         for change in changes:
@@ -211,12 +273,13 @@ class Tab:
         if page is None and len(fragments) == 1 and "" not in fragments:
             state.fragment_id = fragments.pop()
         await self.socket.send(message.SerializeToString())
+        self.socket_runs += 1
         await self._read_until_finished()
 
     async def _read_until_finished(self) -> None:
         assert self.socket is not None
         self.exceptions = []
-        self.alerts: list[str] = []  # the success / info / warning boxes of the last run
+        self.alerts = []
         self.runs += 1
         drawn: dict[str, Widget] = {}
         while True:
@@ -234,6 +297,8 @@ class Tab:
                 self.message_cache[message.hash] = (message, self.runs)
             if kind == "delta":
                 self._read_delta(message, drawn)
+            elif kind == "page_info_changed":
+                self.query_string = message.page_info_changed.query_string
             elif kind == "new_session":
                 self.session_id = message.new_session.initialize.session_id or self.session_id
             elif kind == "navigation":
@@ -247,7 +312,8 @@ class Tab:
                 if message.script_finished == FINISHED_EARLY_FOR_RERUN:
                     drawn, self.alerts = {}, []
                     continue  # st.rerun() or a newer request: the next run follows on its own
-                if message.script_finished == FINISHED_FRAGMENT_RUN_SUCCESSFULLY:
+                self.fragment_run = message.script_finished == FINISHED_FRAGMENT_RUN_SUCCESSFULLY
+                if self.fragment_run:
                     self.widgets.update(drawn)  # the rest of the page stays as it was
                     return
                 # As the frontend does (global.maxCachedMessageAge = 2): forget what two runs did not use.
@@ -274,6 +340,13 @@ class Tab:
             drawn[widget_id] = Widget(kind, proto, delta.fragment_id)
 
     # -- widgets --------------------------------------------------------------------------------------------
+
+    def value(self, key: str) -> Any:
+        """The value the server drew for the text, number or select widget with user key ``key``: the one the app
+        set, else the widget's default (not what this tab typed since: a browser keeps that itself)."""
+        (widget_id,) = self.find(key)
+        proto = self.widgets[widget_id].proto
+        return proto.value if proto.set_value else proto.default
 
     def find(self, key: str) -> list[str]:
         """Widget ids of the current page whose user key is ``key`` (or starts with it when it ends in ``_``)."""
@@ -626,6 +699,14 @@ def server_for(args: argparse.Namespace) -> Iterator[tuple[str, list[int]]]:
     if args.url:
         yield args.url, list(args.pid or [])
         return
+    if args.deploy:
+        # deploy/'s classroom: N app processes of this checkout behind nginx, each warmed up, as a centre runs it
+        from deploy.classroom import Classroom, free_port
+
+        with Classroom(args.deploy, address="127.0.0.1", port=free_port(),
+                       extra_args=tuple(args.server_arg or ())) as room:
+            yield room.url, room.pids
+        return
     from scripts.serve import running_server
 
     root = Path(args.root).resolve() if args.root else ROOT
@@ -694,7 +775,7 @@ def scenario_class(args: argparse.Namespace, url: str, pids: list[int], *, uploa
     plans = class_plans(args.trainees, arrival=args.arrival, duration=args.duration, think=args.think, rng=rng,
                         uploads=books)
     name = "b" if uploads else "a"
-    return asyncio.run(run_plans(url, pids, plans, args.seed, settle=args.settle, name=name))
+    return run_async(run_plans(url, pids, plans, args.seed, settle=args.settle, name=name))
 
 
 def scenario_ramp(args: argparse.Namespace, url: str, pids: list[int]) -> Measured:
@@ -712,7 +793,7 @@ def scenario_ramp(args: argparse.Namespace, url: str, pids: list[int]) -> Measur
                              first=previous, start_at=start)
         windows.append((f"{level} trainees", start, start + step, level))
         previous = level
-    return asyncio.run(run_plans(url, pids, plans, args.seed, settle=args.settle, name="c", windows=windows))
+    return run_async(run_plans(url, pids, plans, args.seed, settle=args.settle, name="c", windows=windows))
 
 
 def scenario_memory(args: argparse.Namespace, url: str, pids: list[int]) -> Measured:
@@ -728,51 +809,55 @@ def scenario_memory(args: argparse.Namespace, url: str, pids: list[int]) -> Meas
                       actions_per_page=(1, 1), think=0.5) for i in range(args.trainees)]
         return await run_plans(url, pids, plans, args.seed, settle=args.settle, name="memory")
 
-    return asyncio.run(run())
+    return run_async(run())
 
 
 def scenario_pages(args: argparse.Namespace, url: str, pids: list[int]) -> dict[str, Any]:
-    """Server CPU per click for every page: first visit (a fresh session each time, the page's first run in
-    it) and warm (the same page rerun with nothing changed), one click at a time on a quiet server."""
-    visits, warm_reruns = args.page_visits, args.warm_reruns
+    """Server CPU per click for every page, one click at a time on a quiet server: the process's very first visit
+    (``cold``: imports, and for the sample book the results every session then shares), a session's first visit
+    to the page (a fresh tab each time, landing elsewhere first), and warm (the same page rerun with nothing
+    changed). One more tab stays connected throughout, as the rest of a class would: with no session left,
+    Streamlit empties its cache of compiled page scripts, which a classroom never sees."""
+    visits, warm_reruns = max(2, args.page_visits), args.warm_reruns
+
+    async def click_cpu(action: Callable[[], Any]) -> tuple[float, float]:
+        before, started = cpu_seconds(pids), time.perf_counter()
+        await action()
+        return cpu_seconds(pids) - before, time.perf_counter() - started
 
     async def run() -> dict[str, Any]:
-        probe = Tab(url, 0)
-        await probe.open("")
-        order = list(probe.page_order)
-        await probe.close()
+        anchor = Tab(url, 0)
+        await anchor.open("")
+        order = list(anchor.page_order)
         results: dict[str, Any] = {}
         for page in order:
-            first_cpu = first_wall = 0.0
-            warm_cpu = 0.0
-            warm_walls: list[float] = []
+            firsts: list[tuple[float, float]] = []
+            warm: list[tuple[float, float]] = []
+            errors: list[str] = []
             for visit in range(visits):
-                tab = Tab(url, visit)
+                tab = Tab(url, visit + 1)
                 await tab.open("" if page else "book")  # land elsewhere, then open the page as a click
-                before = cpu_seconds(pids)
-                started = time.perf_counter()
-                await tab.rerun(page=page)
-                first_wall += time.perf_counter() - started
-                first_cpu += cpu_seconds(pids) - before
-                if visit == 0:
-                    before = cpu_seconds(pids)
+                firsts.append(await click_cpu(lambda tab=tab, page=page: tab.rerun(page=page)))
+                errors += tab.exceptions
+                if visit == 1:
                     for _ in range(warm_reruns):
-                        started = time.perf_counter()
-                        await tab.rerun()
-                        warm_walls.append(time.perf_counter() - started)
-                    warm_cpu = cpu_seconds(pids) - before
-                errors = list(tab.exceptions)
+                        warm.append(await click_cpu(tab.rerun))
+                        errors += tab.exceptions
                 await tab.close()
+            cold, later = firsts[0], firsts[1:]
             results[page or "home"] = {
-                "first_cpu_ms": round(1000 * first_cpu / visits, 1),
-                "first_wall_ms": round(1000 * first_wall / visits, 1),
-                "warm_cpu_ms": round(1000 * warm_cpu / warm_reruns, 1),
-                "warm_wall_ms": round(1000 * statistics.median(warm_walls), 1),
-                "errors": errors,
+                "cold_cpu_ms": round(1000 * cold[0], 1),
+                "cold_wall_ms": round(1000 * cold[1], 1),
+                "first_cpu_ms": round(1000 * statistics.fmean(c for c, _ in later), 1),
+                "first_wall_ms": round(1000 * statistics.median(w for _, w in later), 1),
+                "warm_cpu_ms": round(1000 * statistics.fmean(c for c, _ in warm), 1),
+                "warm_wall_ms": round(1000 * statistics.median(w for _, w in warm), 1),
+                "errors": sorted(set(errors)),
             }
+        await anchor.close()
         return results
 
-    return asyncio.run(run())
+    return run_async(run())
 
 
 def print_measured(measured: Measured) -> dict[str, Any]:
@@ -804,6 +889,8 @@ def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
     parser.add_argument("--url", help="a running server (default: start one)")
     parser.add_argument("--pid", type=int, action="append", help="server process ids for CPU and memory")
     parser.add_argument("--root", help="project checkout to serve (default: this one)")
+    parser.add_argument("--deploy", type=int, metavar="N",
+                        help="serve through deploy/: N app processes behind nginx (default: one plain server)")
     parser.add_argument("--server-arg", action="append", help="extra streamlit argument, e.g. --server-arg=...")
     parser.add_argument("--server-log", help="keep the started server's output in this file")
     parser.add_argument("--trainees", type=int, default=60)
@@ -828,14 +915,15 @@ def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
         if args.scenario == "pages":
             figures: dict[str, Any] = {"pages": scenario_pages(args, url, pids), "load_average": load_average()}
             for page, stats in figures["pages"].items():
-                print(f"   {page:<8} first visit {stats['first_cpu_ms']:>7} ms CPU ({stats['first_wall_ms']} ms)   "
-                      f"warm {stats['warm_cpu_ms']:>6} ms CPU ({stats['warm_wall_ms']} ms)  {stats['errors'] or ''}")
+                print(f"   {page:<8} cold {stats['cold_cpu_ms']:>6} ms CPU   first visit {stats['first_cpu_ms']:>6} ms "
+                      f"CPU ({stats['first_wall_ms']} ms)   warm {stats['warm_cpu_ms']:>6} ms CPU "
+                      f"({stats['warm_wall_ms']} ms)  {stats['errors'] or ''}")
         else:
             if args.scenario == "smoke":
                 rng = random.Random(args.seed)
                 plans = [Plan(i, rng.uniform(0, 1), "", 0, pages=("s1_2", "s3_2"), visit_once=True,
                               actions_per_page=(1, 1), think=0.1) for i in range(3)]
-                measured = asyncio.run(run_plans(url, pids, plans, args.seed, settle=0, name="smoke"))
+                measured = run_async(run_plans(url, pids, plans, args.seed, settle=0, name="smoke"))
             elif args.scenario in ("a", "b"):
                 measured = scenario_class(args, url, pids, uploads=args.uploads if args.scenario == "b" else 0)
             elif args.scenario == "c":

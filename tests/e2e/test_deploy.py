@@ -1,27 +1,32 @@
-"""deploy/: two app processes behind Debian's nginx. Trainees spread over both processes, each tab stays on its
-own (an upload names its session, so it fails on any other process), and a real browser works through the proxy
-(the websocket's Origin and Host pass through)."""
+"""deploy/: two app processes behind Debian's nginx, sharing only the database (PostgreSQL, as compose.yaml runs
+it). Trainees spread over both processes and each tab stays on its own (an upload names its session, so it fails
+on any other process); a real browser works through the proxy (the websocket's Origin and Host pass through); and
+a trainee whose process dies and is restarted gets their typed answer back from the database through ``?t=``."""
 
 from __future__ import annotations
 
 import asyncio
 import random
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, expect
 
-from deploy.classroom import Classroom, free_port, nginx_config
-from scripts.load import Plan, cpu_seconds, run_plans, upload_books
+from deploy.classroom import AppProcess, Classroom, free_port, nginx_config, wait_healthy
+from scripts.load import Plan, Tab, cpu_seconds, run_async, run_plans, upload_books
+from tests.conftest import fresh_postgres_database
 
 pytestmark = pytest.mark.e2e
 
+NOTE = "s1_1_note"  # 1.1's free-text answer, kept in the workspace
+
 
 @pytest.fixture(scope="module")
-def classroom() -> Iterator[Classroom]:
-    with Classroom(processes=2, address="127.0.0.1", port=free_port(), warm=False) as room:
+def classroom(postgres_admin_url: str) -> Iterator[Classroom]:
+    with (fresh_postgres_database(postgres_admin_url) as database,
+          Classroom(processes=2, address="127.0.0.1", port=free_port(), warm=False,
+                    env={"WORKBOOK_DB_URL": database}) as room):
         yield room
 
 
@@ -42,7 +47,7 @@ def test_trainees_spread_over_both_processes_and_stay_on_theirs(classroom: Class
         for i in range(16)
     ]
     before = [cpu_seconds([pid]) for pid in classroom.pids]
-    measured = asyncio.run(run_plans(classroom.url, classroom.pids, plans, 3, settle=0, name="deploy"))
+    measured = run_async(run_plans(classroom.url, classroom.pids, plans, 3, settle=0, name="deploy"))
     summary = measured.summary()
     assert summary["errors"] == 0, summary["error_examples"]
     kinds = summary["by_kind"]
@@ -66,14 +71,58 @@ def test_a_browser_works_through_the_proxy(classroom: Classroom, browser: Browse
         context.close()
 
 
+def test_a_trainee_whose_process_restarts_resumes_from_the_database(classroom: Classroom) -> None:
+    answer = "先把季度目标拆到每周的三次面谈。"
+    before = {pid: cpu_seconds([pid]) for pid in classroom.pids}
+
+    def kill_the_holder() -> AppProcess:
+        """Kill the process that served the tab (the one that worked), restart it as the launcher does."""
+        worked = {pid: cpu_seconds([pid]) - start for pid, start in before.items()}
+        holder = next(app for app in classroom.apps if app.process is not None
+                      and app.process.pid == max(worked, key=worked.__getitem__))
+        assert holder.process is not None
+        holder.process.kill()  # the process dies with the trainee's session in it
+        holder.process.wait()
+        assert classroom.supervise_once() == [holder.port]
+        wait_healthy(holder.url, holder.process, timeout=90)
+        return holder
+
+    async def work_then_lose_the_process() -> tuple[Tab, str, AppProcess]:
+        tab = Tab(classroom.url, 1)
+        await tab.open("s1_1")
+        (note,) = tab.find(NOTE)
+        change = tab.change(note, random.Random(1))
+        assert change is not None
+        change.string_value = answer
+        await tab.rerun(changes=[change])  # app.py's autosave writes the workspace after this run
+        for _ in range(6):  # a few more clicks, so the process that holds the tab shows in its CPU time
+            await tab.rerun()
+        assert not tab.exceptions, tab.exceptions
+        assert tab.resume_token
+        address = tab.query_string
+        holder = await asyncio.to_thread(kill_the_holder)
+        # The trainee opens their link again (a reload: the page holds no widget values of its own any more),
+        # ?t= included, with the browser's cookies, so the proxy sends them to the restarted process, which has
+        # never seen this session: only the database has the answer.
+        again = Tab(classroom.url, 1)
+        again.cookies = dict(tab.cookies)
+        await again.open("s1_1", query_string=address)
+        await again.close()
+        return again, address, holder
+
+    back, address, holder = run_async(work_then_lose_the_process())
+    assert not back.exceptions, back.exceptions
+    assert back.value(NOTE) == answer
+    assert back.resume_token and back.resume_token in address
+    assert holder.restarts == 1
+
+
 def test_a_process_that_exits_is_restarted(classroom: Classroom) -> None:
     victim = classroom.apps[0]
     assert victim.process is not None
+    restarts = victim.restarts
     victim.process.kill()
     victim.process.wait()
     assert classroom.supervise_once() == [victim.port]
-    deadline = time.monotonic() + 90
-    from deploy.classroom import wait_healthy
-
-    wait_healthy(victim.url, victim.process, timeout=max(1.0, deadline - time.monotonic()))
-    assert victim.restarts == 1
+    wait_healthy(victim.url, victim.process, timeout=90)
+    assert victim.restarts == restarts + 1
