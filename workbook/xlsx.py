@@ -50,6 +50,7 @@ YUAN = "#,##0"  # money in 元, per customer and in inputs
 WAN = "#,##0.0"  # money in 万元 (the cell holds 元 ÷ 10,000; the header says 万元)
 COUNT = "#,##0"
 HOURS = "#,##0.0"
+SIGNED_HOURS = "+#,##0.0;-#,##0.0;0"  # a change: +3.5 / -2.0 / 0
 DECIMAL = "#,##0.00"
 RATIO = "0.00"
 PERCENT = "0.0%"

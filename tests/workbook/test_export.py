@@ -21,6 +21,7 @@ from tests.workbook.spreadsheet_tools import cells, find, load, table
 from workbook import carrier, export, privacy, resume, xlsx
 from workbook import workspace as ws
 from workbook.export import ExportContext, ModuleSheet
+from workbook.schema import UNREADABLE
 
 # Distinctive payloads (7*191 appears in no formula of ours), so a formula carrying one is caught.
 INJECTIONS = ["=7*191", "+7*191", "-7*191", "@SUM(A1:A7)", "\t=7*191", "\r=7*191", '=HYPERLINK("http://x","y")',
@@ -52,6 +53,19 @@ def test_sheets_in_course_order_and_language(sample: pd.DataFrame) -> None:
         assert not CJK.search(cell.value), (cell.parent.title, cell.coordinate, cell.value)
     assert not any(CJK.search(str(header)) for header in book_columns)
     assert "Tier: By assets (AUM)" in book_columns and "Net (CNY a year)" in book_columns
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_every_text_is_in_the_catalogue(sample: pd.DataFrame, lang: str) -> None:
+    # A key missing from the catalogue renders as ⟦key⟧: no sheet may show one, in either language.
+    book = load(export.export_xlsx(sample.head(60), lang=lang, strict=True))
+    missing = [(c.parent.title, c.coordinate, c.value) for c in cells(book)
+               if isinstance(c.value, str) and "⟦" in c.value]
+    assert missing == []
+    if lang == "en":  # and no Chinese in the English workbook, outside the customers' own data
+        chinese = [(c.parent.title, c.coordinate) for c in cells(book) if c.parent.title not in (
+            "Customer book", carrier.CARRIER_TITLE) and isinstance(c.value, str) and CJK.search(c.value)]
+        assert chinese == []
 
 
 def test_summary_lists_progress_and_live_key_figures(sample: pd.DataFrame) -> None:
@@ -138,6 +152,19 @@ def test_customer_sheet_reads_back_as_the_masked_frame(book: pd.DataFrame) -> No
         got = [row[position] if position < len(row) else None for row in rows]
         expected = [_expected_cell(v) for v in masked[key].astype(object)]
         assert got == expected, key
+
+
+def test_the_unreadable_marker_is_no_customer_column(sample: pd.DataFrame) -> None:
+    # Intake adds "unreadable_fields" when some cells could not be read; it is counted, not listed as a field.
+    book = sample.head(5).copy()
+    book["aum_12m_ago"] = book["aum_12m_ago"].astype("float64")
+    book.loc[book.index[1], "aum_12m_ago"] = np.nan
+    book[UNREADABLE] = pd.Series([None, "aum_12m_ago", None, None, None], index=book.index, dtype=object)
+    exported = load(export.export_xlsx(book, strict=True))
+    header, _ = table(exported["客户名册"])
+    assert UNREADABLE not in header and "unreadable_fields" not in " ".join(map(str, header))
+    summary = exported["总览"]
+    assert summary.cell(find(summary, "有单元格无法读取的客户"), 2).value == 1
 
 
 def test_personal_data_is_masked_everywhere(sample: pd.DataFrame) -> None:
@@ -247,17 +274,27 @@ def test_a_new_section_adds_its_sheet_by_registering_a_writer(sample: pd.DataFra
 
 def test_damaged_saved_work_costs_one_sheet_not_the_workbook(sample: pd.DataFrame) -> None:
     work = ws.new_workspace()
+    # 1.4 reads a damaged number as the page does: the default stays (36 万元), the trainee's text is kept.
     ws.set_values(work, "s1_4", annual_cost="not a number", my_assets="保留")
     ws.set_values(work, "s1_1", note="我的问题")
-    data = export.export_xlsx(sample.head(20), work)
+    ws.set_values(work, "results", plan={"rows": "damaged"})
+
+    def fragile(ctx: ExportContext, canvas) -> None:  # a writer that trusts a saved value it should not
+        canvas.text(1, 1, "x")
+        ctx.values("results")["plan"]["rows"][0]["hours"]
+
+    sheets = (*export.module_sheets(), ModuleSheet("results", fragile))
+    data = export.export_xlsx(sample.head(20), work, sheets=sheets)
     book = load(data)
+    assert "无法读取" in book["我的成果"]["A3"].value
     review = book["1.4 客户资产负债"]
-    assert "无法读取" in review["A3"].value
+    assert review.cell(find(review, "年度成本（万元）"), 2).value == 36
+    assert review.cell(find(review, "什么样的客户是我的资产？"), 2).value == "保留"
     check = book["1.1 难题自测"]
     assert check.cell(find(check, "我今天最想解决的一个问题（选填）"), 2).value == "我的问题"
     assert resume.resume_from_xlsx(data).workspace == ws.from_json(ws.to_json(work))
-    with pytest.raises(ValueError):
-        export.export_xlsx(sample.head(20), work, strict=True)
+    with pytest.raises(TypeError):
+        export.export_xlsx(sample.head(20), work, sheets=sheets, strict=True)
 
 
 def test_an_empty_book_and_a_book_with_only_id_and_aum(sample: pd.DataFrame) -> None:

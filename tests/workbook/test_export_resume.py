@@ -99,20 +99,20 @@ def test_a_default_workspace_comes_back_empty(small_book: pd.DataFrame) -> None:
 def test_an_edited_hourly_cost_comes_back_as_a_change(small_book: pd.DataFrame) -> None:
     book = load(export.export_xlsx(small_book, None, strict=True))
     sheet = book["1.4 客户资产负债"]
-    sheet.cell(find(sheet, "年度成本：薪酬、福利与分摊的网点成本"), 2).value = 540_000
+    sheet.cell(find(sheet, "年度成本（万元）"), 2).value = 54  # typed in 万元, as on the page
     sheet.cell(find(sheet, "存款利差 FTP（%）"), 2).value = 0.012  # typed as 1.2% in Excel
     resumed = resume_from_xlsx(_save(book))
     assert resumed.workspace["modules"]["s1_4"] == {"annual_cost": 540_000, "deposit_spread_pct": 1.2}
     assert [c.text("zh") for c in resumed.changes] == [
-        "1.4 客户资产负债审视 · 年度成本：薪酬、福利与分摊的网点成本：360,000 元 → 540,000 元",
+        "1.4 客户资产负债审视 · 年度成本（万元）：36 万元 → 54 万元",
         "1.4 客户资产负债审视 · 存款利差 FTP（%）：1% → 1.2%",
     ]
     assert resumed.changes[0].text("en") == (
-        "1.4 Asset or liability? · Annual cost: pay, benefits and allocated branch cost: CNY 360,000 → CNY 540,000")
-    # the app computes with what came back: 540,000 ÷ 1,800 = 300 元 an hour
-    from workbook.services import profit_params_from
+        "1.4 Asset or liability? · Annual cost (CNY 10k): CNY 360k → CNY 540k")
+    # the app computes with what came back (kept in 元): 540,000 ÷ 1,800 = 300 元 an hour
+    from workbook.asset_review import params_from
 
-    assert profit_params_from(resumed.workspace["modules"]["s1_4"])[0].hourly_cost == pytest.approx(300)
+    assert params_from(resumed.workspace["modules"]["s1_4"]).hourly_cost == pytest.approx(300)
 
 
 def test_edits_in_tables_seed_the_table_first(small_book: pd.DataFrame) -> None:
@@ -162,20 +162,20 @@ def test_a_cleared_rating_removes_it(small_book: pd.DataFrame) -> None:
 def test_bad_edits_are_refused_one_by_one(small_book: pd.DataFrame) -> None:
     book = load(export.export_xlsx(small_book, None, strict=True))
     sheet = book["1.4 客户资产负债"]
-    sheet.cell(find(sheet, "年度成本：薪酬、福利与分摊的网点成本"), 2).value = "很多"
+    sheet.cell(find(sheet, "年度成本（万元）"), 2).value = "很多"
     sheet.cell(find(sheet, "每年可用于客户的有效小时数"), 2).value = 0  # at least 1 hour
     sheet.cell(find(sheet, "贷款利差（%）"), 2).value = None  # a number is needed
-    sheet.cell(find(sheet, "他行资产至少（元）"), 2).value = "800,000"  # typed as text: still a number
+    sheet.cell(find(sheet, "他行资产至少（万元）"), 2).value = "80"  # typed as text: still a number (万元)
     check = book["1.1 难题自测"]
     check.cell(find(check, "客户个性化需求日益强烈"), 2).value = 7  # ratings are 1–5
     resumed = resume_from_xlsx(_save(book))
     assert resumed.workspace["modules"]["s1_4"] == {"potential_external": 800_000}
     assert "s1_1" not in resumed.workspace["modules"]
     reasons = {s.label_zh: s.reason for s in resumed.skipped}
-    assert reasons == {"年度成本：薪酬、福利与分摊的网点成本": "not_number", "每年可用于客户的有效小时数": "range",
+    assert reasons == {"年度成本（万元）": "not_number", "每年可用于客户的有效小时数": "range",
                        "贷款利差（%）": "blank", "需求个性化": "range"}
     texts = [s.text("zh") for s in resumed.skipped]
-    assert "1.4 客户资产负债审视 · 年度成本：薪酬、福利与分摊的网点成本：「很多」不是数字，保留原值。" in texts
+    assert "1.4 客户资产负债审视 · 年度成本（万元）：「很多」不是数字，保留原值。" in texts
 
 
 def test_text_edits_come_back_as_typed(small_book: pd.DataFrame) -> None:
@@ -193,10 +193,10 @@ def test_inputs_are_found_by_their_defined_name(small_book: pd.DataFrame) -> Non
     data = export.export_xlsx(small_book, None, strict=True)
     book = load(data)
     sheet = book["1.4 客户资产负债"]
-    row = find(sheet, "年度成本：薪酬、福利与分摊的网点成本")
+    row = find(sheet, "年度成本（万元）")
     spec = next(s for s in _inputs(data) if s.path == ("annual_cost",))
     sheet.cell(row, 2).value = None
-    sheet.cell(60, 10).value = 400_000  # the cell now lives at J60 (as if rows and columns had been inserted)
+    sheet.cell(60, 10).value = 40  # 万元  # the cell now lives at J60 (as if rows and columns had been inserted)
     book.defined_names[spec.name].attr_text = "'1.4 客户资产负债'!$J$60"
     resumed = resume_from_xlsx(_save(book))
     assert resumed.workspace["modules"]["s1_4"] == {"annual_cost": 400_000}
