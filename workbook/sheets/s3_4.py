@@ -18,8 +18,8 @@ sheet and every tier's plan cost follows. Totals are in 万元, per-customer fig
 from __future__ import annotations
 
 from workbook import carrier, services, xlsx
-from workbook.schema import field_label
 from workbook.export import Both, ExportContext, ModuleSheet
+from workbook.schema import field_label
 from workbook.segmentation import INSUFFICIENT, SCHEME_IDS, SCHEMES
 from workbook.sheets import layout
 from workbook.sheets.s1_4 import EFFECTIVE_HOURS, HOURLY_COST, present, profit_params
