@@ -40,8 +40,9 @@ def sample() -> pd.DataFrame:
 def test_sheets_in_course_order_and_language(sample: pd.DataFrame) -> None:
     zh = load(export.export_xlsx(sample, strict=True))
     assert zh.sheetnames == ["总览", "客户名册", "1.1 难题自测", "1.2 核心业绩公式", "1.3 瓶颈五步法",
-                             "1.4 客户资产负债", "3.2 多维分层", "3.3 客户四度", "3.4 差异化服务", "3.5 练习一",
-                             carrier.CARRIER_TITLE]
+                             "1.4 客户资产负债", "2.1 深度KYC", "2.2 时间杠杆", "3.2 多维分层", "3.3 客户四度",
+                             "3.4 差异化服务", "3.5 练习一", "4.1 客户经营梯度", "4.2 经营策略", "4.3 有效产出会计",
+                             "4.4 练习二", carrier.CARRIER_TITLE]
     assert zh[carrier.CARRIER_TITLE].sheet_state == "veryHidden"
     en = load(export.export_xlsx(sample, lang="en", strict=True))
     assert en.sheetnames[:2] == ["Summary", "Customer book"]
@@ -250,26 +251,27 @@ def test_control_characters_are_stripped_and_long_text_is_cut(sample: pd.DataFra
 
 
 def test_a_new_section_adds_its_sheet_by_registering_a_writer(sample: pd.DataFrame) -> None:
-    # What section 二 will do for 2.2: a ModuleSheet with its own inputs and formulas, nothing else touched.
+    # What a new page does (here the instructor board, which has no sheet yet): a ModuleSheet with its own inputs
+    # and formulas, nothing else touched.
     def write(ctx: ExportContext, canvas) -> None:
-        values = ctx.values("s2_2", {"weekly_hours": 40.0})
-        canvas.text(1, 1, "2.2", "title")
-        hours = ctx.input(canvas, 3, 2, module="s2_2", path=("weekly_hours",), kind=carrier.NUMBER,
+        values = ctx.values("board", {"weekly_hours": 40.0})
+        canvas.text(1, 1, "board", "title")
+        hours = ctx.input(canvas, 3, 2, module="board", path=("weekly_hours",), kind=carrier.NUMBER,
                           value=values["weekly_hours"], label=("每周小时", "Hours a week"), unit="hours")
         canvas.formula(4, 2, f"{hours}*52")
-        ctx.key_figure("s2_2", "年度小时", canvas.ref(4, 2), xlsx.COUNT)
+        ctx.key_figure("board", "年度小时", canvas.ref(4, 2), xlsx.COUNT)
 
-    sheets = (*export.module_sheets(), ModuleSheet("s2_2", write))
+    sheets = (*export.module_sheets(), ModuleSheet("board", write))
     data = export.export_xlsx(sample.head(20), sheets=sheets, strict=True)
     book = load(data)
-    assert book.sheetnames[-2] == "2.2 时间杠杆：一对多经营"
-    assert book["2.2 时间杠杆：一对多经营"]["B4"].value == "='2.2 时间杠杆：一对多经营'!$B$3*52"
-    book["2.2 时间杠杆：一对多经营"]["B3"].value = 30
+    assert book.sheetnames[-2] == "讲师看板"  # after the course's pages, before the carrier
+    assert book["讲师看板"]["B4"].value == "='讲师看板'!$B$3*52"
+    book["讲师看板"]["B3"].value = 30
     edited = io.BytesIO()
     book.save(edited)
     resumed = resume.resume_from_xlsx(edited.getvalue())
-    assert resumed.workspace["modules"]["s2_2"] == {"weekly_hours": 30}
-    assert resumed.changes[0].text("zh") == "2.2 时间杠杆：一对多经营 · 每周小时：40 小时 → 30 小时"
+    assert resumed.workspace["modules"]["board"] == {"weekly_hours": 30}
+    assert resumed.changes[0].text("zh") == "讲师看板 · 每周小时：40 小时 → 30 小时"
 
 
 def test_damaged_saved_work_costs_one_sheet_not_the_workbook(sample: pd.DataFrame) -> None:

@@ -67,7 +67,42 @@ def workspaces(draw: Any) -> ws.Workspace:
         modules["s3_5"] = {"group": draw(any_text), "members": draw(any_text), "reflection": draw(any_text),
                            "schemes": draw(st.lists(st.sampled_from(["aum", "behaviour", "cognition"]), max_size=3)),
                            "services": {"aum": {"mass": draw(any_text)}}}
-    for name in draw(st.lists(st.sampled_from(["s2_1", "s4_2", "custom"]), max_size=2, unique=True)):
+    if draw(st.booleans()):
+        modules["s1_2"] = {"period": draw(st.sampled_from(["month", "year"])), "basis": draw(st.sampled_from(
+            [None, "own_sales", "fee_income", "aum_growth"])), "c_pct_year": draw(st.floats(0, 100)),
+            "v": draw(st.floats(0, 1e6)), "own_month": {"deals": draw(st.floats(0, 50)),
+                                                         "wealth": draw(st.floats(0, 1e7))}}
+    if draw(st.booleans()):
+        modules["s2_1"] = {"source": draw(st.sampled_from(["book", "case", "blank"])), "case": "pufa",
+                           "shares_pct": {"spend": 10.0, "protect": 20.0, "grow": 30.0, "preserve": 40.0},
+                           "cards": {"_blank": {"notes": draw(any_text), "total_assets_wan": draw(st.floats(0, 1e4)),
+                                                "holdings_wan": {"spend": draw(st.floats(0, 100))}},
+                                     "case:pufa": {"goals": draw(any_text)}},
+                           "proposals": {"_blank": draw(any_text)}}
+    if draw(st.booleans()):
+        modules["s2_2"] = {"weekly_hours": draw(st.one_of(st.none(), st.floats(0, 100))),
+                           "source": draw(st.sampled_from(["tier", "need"])),
+                           "groups": {"tier:aum:mass": {"events_per_month": draw(st.floats(0, 10)),
+                                                        "format": draw(st.sampled_from(["salon", "online", "x"]))}},
+                           "formats": {"salon": {"capacity": draw(st.floats(1, 50))}}}
+    if draw(st.booleans()):
+        modules["s4_1"] = {"scheme": "aum", "levels": {"aum": {"affluent": {
+            "current": draw(st.one_of(st.none(), st.integers(1, 12))), "target": draw(st.integers(1, 12))}}}}
+    if draw(st.booleans()):
+        modules["s4_2"] = {"state": draw(any_text), "tiers": {"aum": ["affluent"]},
+                           "strategies": {"aum": {"affluent": {"goal": draw(any_text),
+                                                               "hours_per_customer": draw(st.floats(0, 50)),
+                                                               "kpi.satisfaction": draw(st.floats(-100, 100))}}}}
+    if draw(st.booleans()):
+        modules["s4_3"] = {"other_oe": draw(st.floats(0, 1e6)), "available": draw(st.one_of(st.none(),
+                                                                                              st.floats(0, 5000))),
+                           "investment": {"aum": {"private": draw(st.floats(1, 1e6))}},
+                           "bounds": {"aum": {"mass": {"floor": draw(st.floats(0, 100))}}}}
+    if draw(st.booleans()):
+        modules["s4_4"] = {"group": draw(any_text), "members": "王芳\n李雷", "start": "2026-12-07",
+                           "directions": {"王芳": {"scheme": "aum", "tier": "affluent", "actions": [
+                               {"action": draw(any_text), "owner": draw(any_text), "due": "2026-12-20"}]}}}
+    for name in draw(st.lists(st.sampled_from(["custom", "board"]), max_size=2, unique=True)):
         modules[name] = draw(st.dictionaries(st.text(max_size=8), json_values, max_size=3))
     for module in modules.values():
         if draw(st.booleans()):
@@ -80,7 +115,8 @@ def workspaces(draw: Any) -> ws.Workspace:
 @given(work=workspaces(), lang=st.sampled_from(["zh", "en"]))
 def test_workspace_to_xlsx_to_workspace_is_identity(small_book: pd.DataFrame, work: ws.Workspace, lang: str) -> None:
     expected = ws.from_json(ws.to_json(work))
-    resumed = resume_from_xlsx(export.export_xlsx(small_book, work, lang=lang))
+    # strict: a writer that failed on one of these plausible workspaces would be a bug, not damaged saved work
+    resumed = resume_from_xlsx(export.export_xlsx(small_book, work, lang=lang, strict=True))
     assert resumed.workspace == expected
     assert resumed.changes == ()
     assert resumed.skipped == ()
