@@ -235,7 +235,9 @@ def _totals(ctx: ExportContext, canvas: xlsx.Canvas, row: int, first: int, last:
 
 def _calendar(ctx: ExportContext, canvas: xlsx.Canvas, row: int, specs: list[lv.GroupSpec],
               formats: Mapping[str, lv.EventFormat], edits: Mapping[str, Any], labels: Mapping[str, str]) -> None:
-    """The next twelve months' events per group (values as at export: a plan, not a formula)."""
+    """The next twelve months' events: a month per row, a group per column, each cell the number of events and
+    their themes (values as at export: a plan, not a formula). A branch book plans hundreds of events a year, so
+    they are counted per month rather than listed one by one."""
     from datetime import UTC, datetime
 
     plans = [lv.group_plan(spec, _mapping(edits.get(spec.key)), formats)[0] for spec in specs]
@@ -247,15 +249,21 @@ def _calendar(ctx: ExportContext, canvas: xlsx.Canvas, row: int, specs: list[lv.
         layout.note(canvas, row, ctx.t("s2_2.calendar_empty"))
         return
     months = ctx.t("s2_2.months").split(",")
-    row = layout.header_row(canvas, row, [ctx.t("s2_2.col.month"), ctx.t("s2_2.col.group"),
-                                          ctx.t("s2_2.col.calendar_events")])
-    canvas.merged.append(f"C{row - 1}:F{row - 1}")
-    for record in calendar.sort_values(["offset", "group"], kind="stable").to_dict("records"):
-        canvas.text(row, 1, months[(start_month - 1 + int(record["offset"])) % 12])
-        canvas.text(row, 2, labels.get(str(record["group"]), str(record["group"])))
-        canvas.text(row, 3, ctx.t("s2_2.calendar_event", format=lv.FORMATS[record["format"]].label(ctx.lang),
-                                  theme=lv.THEMES[record["theme"]].label(ctx.lang) if record["theme"] else ""))
-        canvas.merged.append(f"C{row}:F{row}")
+    keys = [plan.key for plan in plans if (calendar["group"] == plan.key).any()]
+    row = layout.header_row(canvas, row, [ctx.t("s2_2.col.month"), *(labels.get(key, key) for key in keys)])
+    separator = ctx.t("common.list_sep")
+    for offset in range(lv.MONTHS_PER_YEAR):
+        canvas.text(row, 1, months[(start_month - 1 + offset) % 12])
+        month = calendar[calendar["offset"] == offset]
+        for column, key in enumerate(keys, start=2):
+            events = month[month["group"] == key]
+            if events.empty:
+                continue
+            fmt = lv.FORMATS[str(events["format"].iloc[0])].label(ctx.lang)
+            themes = separator.join(dict.fromkeys(lv.THEMES[t].label(ctx.lang) for t in events["theme"] if t))
+            canvas.text(row, column, ctx.t("export.s2_2.calendar_cell", count=len(events), format=fmt,
+                                           themes=themes or "—"), "wrap")
+        canvas.row_heights[row] = 48
         row += 1
 
 
