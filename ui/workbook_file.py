@@ -19,6 +19,7 @@ import streamlit as st
 from ui import saving
 from ui.state import active_book, lang, memo, missing_upload, t, workspace
 from ui.tier_views import plain_markdown
+from ui.uploader import localise_uploader
 from workbook import clock, export
 from workbook import workspace as ws
 from workbook.resume import Resumed, ResumeFileError, change_lines, resume_from_xlsx
@@ -113,6 +114,7 @@ def resume_section() -> None:
     version = int(st.session_state.get(UPLOAD_VERSION_KEY, 0))
     upload = st.file_uploader(t("export.page.resume_upload"), type=["xlsx"], key=f"results_resume_file_{version}",
                               help=t("export.page.resume_upload_help"))
+    localise_uploader("export.page.uploader_limits")  # Streamlit draws "Upload" and its limits line in English
     if upload is None:
         return
     data = upload.getvalue()

@@ -28,7 +28,7 @@ TEXT = {
            "done": "已从工作簿恢复", "foreign": "不是本应用导出的", "unchanged": "你现在的练习没有任何改动",
            "annual": "s1_4_annual_cost"},
     "en": {"download": "Download the workbook (.xlsx)", "resume": "Resume from this workbook",
-           "found": "with 2 inputs changed in Excel",
+           "found": "inputs changed in Excel: 2",
            "changed": "1.4 Asset or liability? · Annual cost (CNY 10k): CNY 360k → CNY 540k",
            "skipped": "1.4 Asset or liability? · Effective hours a year for customers: 0 hours is outside the allowed "
                       "range; the previous value is kept.",
