@@ -69,7 +69,7 @@ def groups(ctx: ExportContext) -> tuple[str, str | None, list[lv.GroupSpec], dic
 
 def write(ctx: ExportContext, canvas: xlsx.Canvas) -> None:
     values = ctx.values(PAGE, DEFAULTS)
-    layout.widths(canvas, 22, 10, 12, 12, 16, 12, 12, 12, 12, 12, 12, 12, 12, 12, 14)
+    layout.widths(canvas, 30, 10, 12, 12, 16, 12, 12, 12, 12, 12, 12, 12, 12, 12, 14)
     row = layout.title_block(ctx, canvas, PAGE)
 
     # ---- the week ----

@@ -59,7 +59,7 @@ def write(ctx: ExportContext, canvas: xlsx.Canvas) -> None:
     labels = detail.labels(ctx.lang)
     names = layout.tier_names(detail)
     wan = ctx.t("export.unit.wan")
-    layout.widths(canvas, 22, 12, 14, 14, 14, 14, 14, 14, 12, 16, 16, 12)
+    layout.widths(canvas, 40, 12, 14, 14, 14, 14, 14, 14, 12, 16, 16, 12)
     row = layout.title_block(ctx, canvas, PAGE)
     canvas.text(row, 1, ctx.t("s4.scheme_label"), "header")
     canvas.text(row, 2, detail_name(ctx, scheme_id))
