@@ -163,7 +163,7 @@ def replace_workspace(work: ws.Workspace) -> None:
     keep_upload = book is not None and not getattr(book, "is_sample", True)
     _reset_page_state(keep_book=keep_upload)
     session[state.WORKSPACE_KEY] = work
-    if keep_upload:
+    if book is not None and keep_upload:
         state.set_active_book(book)
 
 

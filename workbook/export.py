@@ -6,7 +6,9 @@
   module sheets) and how to use the file.
 * **Customer book** (客户名册): the book with personal data masked as on screen, a tier column per segmentation
   scheme (the trainee's parameters from 3.2 where set), and the columns modules add as live formulas (1.4 adds
-  revenue, cost, net and kind, which follow the hourly cost on the 1.4 sheet).
+  the cost tier, assumed hours where the book has none, revenue, cost, net, kind, justified hours and the truly
+  variable cost, which follow the hourly cost and the cost-to-serve assumptions on the 1.4 sheet; each is one
+  shared formula per column). Intake's marker of unreadable cells is counted on the summary, not listed.
 * **One sheet per module**, written by a :class:`ModuleSheet` (``workbook/sheets/``): inputs in blue on yellow
   (editable), results as formulas where the app's arithmetic allows, native charts.
 * A very hidden sheet carrying the workspace and the manifest of input cells (:mod:`workbook.carrier`), so the

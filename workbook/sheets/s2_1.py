@@ -87,7 +87,7 @@ def _card(ctx: ExportContext, key: str) -> tuple[dict[str, Any], dict[str, Any],
         customer = key[5:]
         row, position = _row_of(ctx, customer)
         if row is not None and position is not None:
-            defaults = cards.card_from_row(row)
+            defaults = cards.card_from_row({str(k): v for k, v in row.items()})
             name = row.get("name")
             if isinstance(name, str) and name.strip():
                 names = (name.strip(),)
@@ -153,8 +153,8 @@ def write(ctx: ExportContext, canvas: xlsx.Canvas) -> None:
 
 
 def _member_line(ctx: ExportContext, member: Mapping[str, Any], names: tuple[str, ...]) -> str:
-    relation = member.get("relation")
-    parts = [kyc.RELATIONS[relation].label(ctx.lang) if relation in kyc.RELATIONS else str(relation or "")]
+    relation = str(member.get("relation") or "")
+    parts = [kyc.RELATIONS[relation].label(ctx.lang) if relation in kyc.RELATIONS else relation]
     if member.get("age") is not None:
         parts.append(ctx.t("export.s2_1.member_age", age=member["age"]))
     note = cards.masked(member.get("note"), names)
@@ -178,7 +178,8 @@ def _card_block(ctx: ExportContext, canvas: xlsx.Canvas, row: int, key: str, pro
         ("s2_1.occupation", card["occupation"] or unknown),
         ("s2_1.life_events", separator.join(kyc.EVENTS[e].label(ctx.lang) for e in card["life_events"]
                                             if e in kyc.EVENTS) or unknown),
-        ("s2_1.life_stage", kyc.STAGES[stage].label(ctx.lang) if stage in kyc.STAGES else unknown),
+        ("s2_1.life_stage", kyc.STAGES[stage].label(ctx.lang) if stage is not None and stage in kyc.STAGES
+         else unknown),
         ("s2_1.goals", cards.masked(card["goals"], names) or unknown),
         ("s2_1.notes", cards.masked(card["notes"], names) or unknown),
     ]

@@ -149,7 +149,7 @@ def write(ctx: ExportContext, canvas: xlsx.Canvas) -> None:
             canvas.formula(r, CUSTOMERS, f"COUNTIF({tier_range},{cell[GROUP]})", "body", xlsx.COUNT)
         else:
             canvas.number(r, CUSTOMERS, spec.customers, "body", xlsx.COUNT)
-        name = names[spec.key]
+        group_name = names[spec.key]
         for column, field, value, unit, number_format, minimum, maximum, scale in (
             (HOURS_PER, "hours_per_customer", plan.hours_per_customer, "hours", xlsx.HOURS, 0.0, None, 1.0),
             (TOUCH, "touch_hours", plan.touch_hours, "hours", xlsx.DECIMAL, 0.25, 8.0, 1.0),
@@ -159,11 +159,11 @@ def write(ctx: ExportContext, canvas: xlsx.Canvas) -> None:
             ctx.input(canvas, r, column, module=PAGE, path=("groups", spec.key, field), kind=carrier.NUMBER,
                       value=value, unit=unit, scale=scale, number_format=number_format, minimum=minimum,
                       maximum=maximum, blank=carrier.BLANK_DELETE,
-                      label=ctx.both("export.s2_2.group_cell", group=name,
+                      label=ctx.both("export.s2_2.group_cell", group=group_name,
                                      field=ctx.pair(f"export.s2_2.field.{field}")))
         ctx.input(canvas, r, FORMAT, module=PAGE, path=("groups", spec.key, "format"), kind=carrier.CHOICE,
                   value=plan.format, unit="text", choices=choices, blank=carrier.BLANK_DELETE,
-                  label=ctx.both("export.s2_2.group_cell", group=name, field=ctx.pair("s2_2.col.format")))
+                  label=ctx.both("export.s2_2.group_cell", group=group_name, field=ctx.pair("s2_2.col.format")))
 
         def lookup(table: str, chosen: str = cell[FORMAT]) -> str:
             return f"INDEX({FORMAT_NAMES[table]},MATCH({chosen},{FORMAT_NAMES['label']},0))"

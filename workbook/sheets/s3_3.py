@@ -98,8 +98,10 @@ def _plan(ctx: ExportContext, canvas: xlsx.Canvas, row: int, scheme_id: str, res
     actions (an input: the trainee's own text)."""
     sizes = result.figures["customers"]
     tiers = [c for c in result.figures.index if c not in (ALL, INSUFFICIENT) and int(sizes[c]) > 0]
-    plans = saved.get("plans") if isinstance(saved.get("plans"), Mapping) else {}
-    scheme_plan = plans.get(scheme_id) if isinstance(plans.get(scheme_id), Mapping) else {}
+    plans = saved.get("plans")
+    plans = plans if isinstance(plans, Mapping) else {}
+    scheme_plan = plans.get(scheme_id)
+    scheme_plan = scheme_plan if isinstance(scheme_plan, Mapping) else {}
     plan = degree_plan(result, tiers, scheme_plan, ctx.lang)
     row = layout.heading(canvas, row, ctx.t("s3_3.plan_title"))
     row = layout.header_row(canvas, row, [ctx.t("s3_3.tier_column"), ctx.t("s3_3.plan_degree"),

@@ -13,7 +13,7 @@ from typing import Any
 
 from workbook import carrier, ladder, xlsx
 from workbook.export import ExportContext, ModuleSheet
-from workbook.schema import field_label
+from workbook.schema import field_label, finite_number
 from workbook.segmentation import get_scheme
 from workbook.sheets import layout
 
@@ -69,8 +69,8 @@ def write(ctx: ExportContext, canvas: xlsx.Canvas) -> None:
         canvas.text(r, TIER, labels[code])
         canvas.formula(r, CUSTOMERS, f"COUNTIF({tier_range},{xlsx.relative(r, TIER)})", "body", xlsx.COUNT)
         for key, column in FIGURE_COLUMNS.items():
-            value = float(figures.loc[code, key])
-            if value != value:  # NaN: the book cannot show it
+            value = finite_number(figures.at[code, key])
+            if value is None:  # NaN: the book cannot show it
                 canvas.text(r, column, "—")
             else:
                 canvas.number(r, column, value, "body", xlsx.PERCENT0 if key == "gift_share" else xlsx.DECIMAL)
@@ -79,9 +79,9 @@ def write(ctx: ExportContext, canvas: xlsx.Canvas) -> None:
             canvas.text(r, SUGGESTED, "—")
         else:
             canvas.number(r, SUGGESTED, suggestion, "body", xlsx.COUNT)
-        for column, key, value in ((CURRENT, "current", assessment.current), (TARGET, "target", assessment.target)):
+        for column, key, level in ((CURRENT, "current", assessment.current), (TARGET, "target", assessment.target)):
             ctx.input(canvas, r, column, module=PAGE, path=("levels", scheme_id, code, key), kind=carrier.INTEGER,
-                      value=value, label=ctx.both(f"export.s4_1.{key}_of", tier=names[code]), unit="count",
+                      value=level, label=ctx.both(f"export.s4_1.{key}_of", tier=names[code]), unit="count",
                       number_format=xlsx.COUNT, minimum=1.0, maximum=float(ladder.TOP), blank=carrier.BLANK_NONE)
         canvas.validations.append(xlsx.whole_number_validation(1, ladder.TOP, f"{xlsx.relative(r, CURRENT)}:"
                                                                               f"{xlsx.relative(r, TARGET)}"))

@@ -103,9 +103,8 @@ def write(ctx: ExportContext, canvas: xlsx.Canvas) -> None:
         row = layout.note(canvas, row, facts)
         for field in strat.TEXT_FIELDS:
             label = ctx.t(f"s4_2.field.{field}")
-            question = questions.get(field)
-            canvas.text(row, 1, f"{label} · {question.number}. {question.prompt(ctx.lang)}" if question else label,
-                        "wrap")
+            asked = questions.get(field)
+            canvas.text(row, 1, f"{label} · {asked.number}. {asked.prompt(ctx.lang)}" if asked else label, "wrap")
             ctx.input(canvas, row, 2, module=PAGE, path=("strategies", scheme_id, code, field), kind=carrier.TEXT,
                       value=plan.value(field), unit="text", blank=carrier.BLANK_EMPTY,
                       label=ctx.both("export.s4_2.cell", tier=tier, field=ctx.pair(f"s4_2.field.{field}")))

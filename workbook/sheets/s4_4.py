@@ -11,6 +11,7 @@ keep working on in Excel; a few empty action rows per member take new ones.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
@@ -57,15 +58,15 @@ def exercise2_payload(ctx: ExportContext) -> tuple[dict[str, Any], dict[str, Any
     directions = []
     for member in members:
         mine = stored.get(member, {})
-        scheme_id = mine.get("scheme") if mine.get("scheme") in options else options[0]
+        scheme_id = str(mine["scheme"]) if mine.get("scheme") in options else options[0]
         overrides = dict(_mapping(params_by_scheme.get(scheme_id)))
         try:
             SCHEMES[scheme_id].resolve(overrides)
         except (SchemeParamError, TypeError, ValueError):
             overrides = {}
-        evidence = ctx.memo(f"s4_4.evidence.{scheme_id}.{sorted(overrides.items())!r}",
-                            lambda scheme_id=scheme_id, overrides=overrides: exercises.segment_evidence(
-                                ctx.book, scheme_id, overrides, params))
+        evidence: exercises.SegmentEvidence = ctx.memo(
+            f"s4_4.evidence.{scheme_id}.{sorted(overrides.items())!r}",
+            functools.partial(exercises.segment_evidence, ctx.book, scheme_id, overrides, params))
         tiers = [c for c in evidence.tiers.index if int(evidence.tiers.loc[c, "customers"]) > 0 and c != INSUFFICIENT]
         code = mine.get("tier") if mine.get("tier") in tiers else ""
         plan = None
