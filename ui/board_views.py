@@ -64,7 +64,7 @@ def workshop_bar() -> str | None:
     """Choose the workshop to run (open ones, archived on request), create one, archive or reset the chosen one.
     Returns the chosen code, or None when there is none yet."""
     try:
-        listed = saving.with_store(lambda store: store.workshops())
+        listed = saving.with_store(lambda store: store.workshops(classroom.GROUP_EXERCISES))
     except StoreUnavailable:
         _unavailable()
         return None
@@ -80,12 +80,11 @@ def workshop_bar() -> str | None:
     with pick:
         if codes:
             st.session_state[SELECT_KEY] = chosen
-            st.selectbox(
-                t("board.workshop.label"), codes, key=SELECT_KEY, on_change=_on_select,
-                format_func=lambda code: t(
-                    "board.workshop.option_archived" if info[code].status == WORKSHOP_ARCHIVED
-                    else "board.workshop.option", code=code, groups=info[code].groups),
-            )
+            # labels made in this run (a format function that read the language later would miss the session)
+            labels = {code: t("board.workshop.option_archived" if info[code].status == WORKSHOP_ARCHIVED
+                              else "board.workshop.option", code=code, groups=info[code].groups) for code in codes}
+            st.selectbox(t("board.workshop.label"), codes, key=SELECT_KEY, on_change=_on_select,
+                         format_func=labels.__getitem__)
         else:
             st.info(t("board.workshop.none"), icon=":material/info:")
     with create, st.popover(t("board.workshop.new"), icon=":material/add:", width="stretch"), \
@@ -122,16 +121,34 @@ def _manage(code: str, status: str) -> None:
             st.rerun()
     st.divider()
     st.caption(t("board.workshop.reset_help", code=code))
-    typed = st.text_input(t("board.workshop.reset_confirm", code=code), key="board_reset_confirm")
-    if st.button(t("board.workshop.reset", code=code), key="board_reset", type="primary",
-                 icon=":material/delete_sweep:"):
-        if workshop_code(typed) != code:
-            st.error(t("board.workshop.reset_mismatch", code=code))
-        else:
-            deleted = saving.with_store(lambda store: store.reset_workshop(code))
-            instructor.forget_timers()
-            st.session_state.pop("board_reset_confirm", None)
-            st.toast(t("board.workshop.reset_done", code=code, n=deleted), icon=":material/delete_sweep:")
+    st.text_input(t("board.workshop.reset_confirm", code=code), key=RESET_CONFIRM_KEY)
+    st.button(t("board.workshop.reset", code=code), key="board_reset", type="primary", icon=":material/delete_sweep:",
+              on_click=_reset, args=(code,))
+    outcome = st.session_state.pop(RESET_OUTCOME_KEY, None)
+    if outcome == "mismatch":
+        st.error(t("board.workshop.reset_mismatch", code=code))
+    elif outcome == "unavailable":
+        _unavailable()
+    elif isinstance(outcome, int):
+        st.success(t("board.workshop.reset_done", code=code, n=outcome), icon=":material/delete_sweep:")
+
+
+RESET_CONFIRM_KEY = "board_reset_confirm"
+RESET_OUTCOME_KEY = "_board_reset_outcome"
+
+
+def _reset(code: str) -> None:
+    """The reset, only when the code was typed again (a callback: it may empty the confirmation box)."""
+    if workshop_code(st.session_state.get(RESET_CONFIRM_KEY)) != code:
+        st.session_state[RESET_OUTCOME_KEY] = "mismatch"
+        return
+    try:
+        st.session_state[RESET_OUTCOME_KEY] = saving.with_store(lambda store: store.reset_workshop(code))
+    except StoreUnavailable:
+        st.session_state[RESET_OUTCOME_KEY] = "unavailable"
+        return
+    instructor.forget_timers()
+    st.session_state[RESET_CONFIRM_KEY] = ""
 
 
 # ---- the timer bar -------------------------------------------------------------------------------------------------
@@ -157,9 +174,10 @@ def timer_bar(code: str) -> None:
     with st.container(border=True):
         st.markdown(f"**{t('board.timer.title')}**")
         what, length, start, stop = st.columns([4, 2, 2, 2], vertical_alignment="bottom")
+        labels = {a.id: t("board.timer.activity_option", activity=instructor.activity_label(a.id),
+                          minutes=a.minutes) for a in activities}
         what.selectbox(t("board.timer.activity"), ids, key=ACTIVITY_KEY, on_change=_activity_minutes,
-                       format_func=lambda a: t("board.timer.activity_option", activity=instructor.activity_label(a),
-                                               minutes=classroom.activity(a).minutes))  # type: ignore[union-attr]
+                       format_func=labels.__getitem__)
         length.number_input(t("board.timer.minutes"), min_value=1, max_value=240, step=1, key=MINUTES_KEY)
         if start.button(t("board.timer.start"), key="board_timer_start", type="primary", icon=":material/timer:",
                         width="stretch"):
@@ -210,7 +228,8 @@ def live(code: str) -> None:
     if watched is not None and watched.watches is not None:
         _watch(watched.watches, groups, answers)
     _roster(groups)
-    view = st.segmented_control(t("board.view.label"), VIEWS, key=VIEW_KEY, format_func=lambda v: t(f"board.view.{v}"),
+    views = {v: t(f"board.view.{v}") for v in VIEWS}
+    view = st.segmented_control(t("board.view.label"), VIEWS, key=VIEW_KEY, format_func=views.__getitem__,
                                 default=VIEWS[0])
     view = view or VIEWS[0]
     if view == "submission":
@@ -276,8 +295,9 @@ def _pick_group(label: str, groups: Sequence[str], key: str, default: int = 0) -
 def _pick_exercise(key: str) -> str:
     if st.session_state.get(key) not in classroom.GROUP_EXERCISES:
         st.session_state[key] = classroom.GROUP_EXERCISES[0]
+    labels = {e: instructor.activity_label(e) for e in classroom.GROUP_EXERCISES}
     return str(st.radio(t("board.pick.exercise"), classroom.GROUP_EXERCISES, key=key, horizontal=True,
-                        format_func=instructor.activity_label))
+                        format_func=labels.__getitem__))
 
 
 def _one_submission(submissions: Sequence[Submission], groups: Sequence[classroom.GroupStatus]) -> None:

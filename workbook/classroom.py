@@ -210,7 +210,8 @@ def compare_exercise1(first: Submission, second: Submission, lang: str = "zh") -
                     (ra["customers"] if ra else None, rb["customers"] if rb else None),
                     (ra["service"] if ra else None, rb["service"] if rb else None),
                 ))
-        name = (a or b).name if (a or b) is not None else scheme_id
+        either = a if a is not None else b
+        name = either.name if either is not None else scheme_id
         pairs.append(SchemePair(name, (a.params if a else None, b.params if b else None), tuple(tiers)))
     return Comparison(
         (first.group, second.group),

@@ -45,7 +45,7 @@ import random
 import re
 import time
 import unicodedata
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -62,6 +62,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    case,
     create_engine,
     event,
     func,
@@ -663,12 +664,16 @@ class Store:
             write=False,
         )
 
-    def workshops(self) -> list[WorkshopInfo]:
+    def workshops(self, group_exercises: Sequence[str] | None = None) -> list[WorkshopInfo]:
         """Every workshop code: open ones first, then the most recently created first; with the number of groups
-        and submissions it holds and the time of its latest submission."""
+        and submissions it holds and the time of its latest submission. ``group_exercises``: count groups only
+        among these exercises (a poll's respondents are not groups); None counts every name."""
         s, w = submissions_table, workshops
+        named = s.c.group_name
+        if group_exercises is not None:
+            named = case((s.c.exercise.in_([_clean(e) for e in group_exercises]), s.c.group_name), else_=None)
         counts = (
-            select(s.c.workshop, func.count(func.distinct(s.c.group_name)).label("groups"),
+            select(s.c.workshop, func.count(func.distinct(named)).label("groups"),
                    func.count(s.c.id).label("submissions"), func.max(s.c.submitted_at).label("last"))
             .group_by(s.c.workshop)
             .subquery()

@@ -458,6 +458,7 @@ def test_workshops_are_listed_open_first_with_their_counts(database_url: str) ->
     store.submit("BJ1205", "第一组", "exercise1", {"v": 1}, "k1")
     store.submit("BJ1205", "第一组", "exercise1", {"v": 2}, "k2")
     store.submit("BJ1205", "第二组", "exercise1", {"v": 1}, "k3")
+    store.submit("BJ1205", "R-0123456789abcdef", "poll_s1_1", {"v": 1}, "k4")  # an anonymous poll answer
     store.create_workshop("SH0101")
     store.create_workshop("GZ0303")
     store.archive_workshop("GZ0303")
@@ -465,8 +466,10 @@ def test_workshops_are_listed_open_first_with_their_counts(database_url: str) ->
     # open ones first (the newer first), then the archived one
     assert [(w.code, w.status) for w in listed] == [("SH0101", "open"), ("BJ1205", "open"), ("GZ0303", "archived")]
     bj = listed[1]
-    # two groups; three accepted submissions (history), the latest at the third one's time
-    assert (bj.groups, bj.submissions) == (2, 3)
+    # three names (two groups and a poll respondent); four accepted submissions, the latest at the fourth's time
+    assert (bj.groups, bj.submissions) == (3, 4)
+    # counted among the group exercises only: two groups
+    assert store.workshops(["exercise1", "exercise2"])[1].groups == 2
     assert bj.last_submission == store.history("BJ1205")[-1].time
     assert listed[0].last_submission is None and listed[0].groups == 0
 
