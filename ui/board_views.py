@@ -10,6 +10,7 @@ text a trainee typed (group names, members, service lines, reflections, strategi
 from __future__ import annotations
 
 import hashlib
+import math
 from collections.abc import Sequence
 from typing import Any
 
@@ -173,21 +174,24 @@ def timer_bar(code: str) -> None:
         _activity_minutes()
     with st.container(border=True):
         st.markdown(f"**{t('board.timer.title')}**")
-        what, length, start, stop = st.columns([4, 2, 2, 2], vertical_alignment="bottom")
+        what, length = st.columns([3, 1], vertical_alignment="bottom")
         labels = {a.id: t("board.timer.activity_option", activity=instructor.activity_label(a.id),
                           minutes=a.minutes) for a in activities}
         what.selectbox(t("board.timer.activity"), ids, key=ACTIVITY_KEY, on_change=_activity_minutes,
                        format_func=labels.__getitem__)
         length.number_input(t("board.timer.minutes"), min_value=1, max_value=240, step=1, key=MINUTES_KEY)
-        if start.button(t("board.timer.start"), key="board_timer_start", type="primary", icon=":material/timer:",
-                        width="stretch"):
+        with st.container(horizontal=True):
+            start = st.button(t("board.timer.start"), key="board_timer_start", type="primary",
+                              icon=":material/timer:")
+            stop = st.button(t("board.timer.stop"), key="board_timer_stop", icon=":material/timer_off:")
+        if start:
             try:
                 saving.with_store(lambda store: store.start_timer(code, st.session_state[ACTIVITY_KEY],
                                                                   float(st.session_state[MINUTES_KEY])))
             except StoreUnavailable:
                 _unavailable()
             instructor.forget_timers()
-        if stop.button(t("board.timer.stop"), key="board_timer_stop", icon=":material/timer_off:", width="stretch"):
+        if stop:
             try:
                 saving.with_store(lambda store: store.stop_timer(code))
             except StoreUnavailable:
@@ -446,7 +450,7 @@ def _compare(submissions: Sequence[Submission], groups: Sequence[classroom.Group
                     "b_customers": t("board.compare.customers", group=plain_markdown(second)),
                     "a_service": t("board.compare.service", group=plain_markdown(first)),
                     "b_service": t("board.compare.service", group=plain_markdown(second)),
-                }, nowrap=("a_customers", "b_customers"), min_widths={"a_service": "11em", "b_service": "11em"})
+                }, nowrap=("tier", "a_customers", "b_customers"), min_widths={"a_service": "10em", "b_service": "10em"})
     st.markdown(f"**{t('board.compare.reflections')}**")
     for column, group, text in zip(st.columns(2, gap="large"), (first, second), compared.reflections, strict=True):
         with column, st.container(border=True):
@@ -479,8 +483,10 @@ def _schemes(submissions: Sequence[Submission]) -> None:
 def _scheme_figure(names: list[str], counts: list[int], handed: int) -> go.Figure:
     texts = [t("board.schemes.bar_text", n=n, share=charts.percent(n / handed, 0)) for n in counts]
     most = max(counts) if counts else 0
-    return charts.bars(names, counts, texts, highlight=[n == most and n > 0 for n in counts],
-                       title=t("board.schemes.title", n=handed), value_title=t("board.schemes.axis"))
+    figure = charts.bars(names, counts, texts, highlight=[n == most and n > 0 for n in counts],
+                         title=t("board.schemes.title", n=handed), value_title=t("board.schemes.axis"))
+    # whole groups on the axis, and room to the right of the longest bar for its "2 组（100%）"
+    return figure.update_xaxes(range=[0, max(most, 1) * 1.45], tick0=0, dtick=max(1, math.ceil(most / 6)))
 
 
 # ---- the 1.1 poll --------------------------------------------------------------------------------------------------
@@ -493,15 +499,14 @@ def show_poll(answers: poll.PollResult) -> None:
     digest = hashlib.sha256(repr((lang(), answers)).encode()).hexdigest()
     radar = memo("board.poll.radar", digest, lambda: poll_views.class_radar(answers))
     spread = memo("board.poll.distribution", digest, lambda: poll_views.distribution(answers))
-    left, right = st.columns([2, 3], gap="large")
-    with left:
-        st.plotly_chart(radar, width="stretch", config={"displayModeBar": False})
-        means = st.columns(2)
-        for column, group in zip(means, ("pain", "market"), strict=True):
-            value = answers.group_mean(group)
-            column.metric(t(f"s1.check.mean_{group}"), "—" if value is None else f"{value:.1f}")
-    with right:
-        st.plotly_chart(spread, width="stretch", config={"displayModeBar": False})
+    # one under the other: side by side, a radar in half of a 1024-px page is too small to read
+    figures = st.columns(3)
+    figures[0].metric(t("board.live.poll"), f"{answers.respondents:,}")
+    for column, group in zip(figures[1:], ("pain", "market"), strict=True):
+        value = answers.group_mean(group)
+        column.metric(t(f"s1.check.mean_{group}"), "—" if value is None else f"{value:.1f}")
+    st.plotly_chart(radar, width="stretch", config={"displayModeBar": False})
+    st.plotly_chart(spread, width="stretch", config={"displayModeBar": False})
 
 
 # ---- the class workbook --------------------------------------------------------------------------------------------

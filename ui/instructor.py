@@ -113,8 +113,9 @@ def pin_form() -> None:
 
 # ---- projector mode -----------------------------------------------------------------------------------------------
 
-# Larger type everywhere (Streamlit sizes its text in rem), the page's full width, and no toolbar, decoration or
-# status chrome: readable from the back of a room on a 1024×768 projector.
+# Larger type on the page (Streamlit sizes its text in rem), headings in proportion, the page's full width, no
+# toolbar, decoration or status chrome, and the sidebar at its usual size (zoomed back, so the page keeps its room):
+# readable from the back of a room on a 1024×768 projector.
 _PROJECTOR_CSS = """
 <style>
 html { font-size: 19px; }
@@ -123,8 +124,10 @@ html { font-size: 19px; }
 [data-testid="stHeader"] { background: transparent; }
 [data-testid="stMainBlockContainer"] { max-width: 100%; padding-top: 2.2rem; padding-left: 1.5rem;
   padding-right: 1.5rem; }
-[data-testid="stSidebarContent"] { font-size: 0.9rem; }
+[data-testid="stSidebar"] { zoom: 0.84; }
 h1 { font-size: 2.1rem !important; }
+h2 { font-size: 1.6rem !important; }
+h3 { font-size: 1.3rem !important; }
 .stCaption, [data-testid="stCaptionContainer"] { font-size: 0.9rem !important; color: #3c4650 !important; }
 </style>
 """
@@ -182,6 +185,8 @@ def chrome() -> None:
                           icon=":material/swap_horiz:", width="stretch")
                 st.page_link(course_map.page_by_id("board").file, label=t("board.sidebar.open_board"),
                              icon=":material/dashboard:")
+                st.button(t("board.sign_out"), key="board_sign_out", on_click=sign_out, icon=":material/logout:",
+                          type="tertiary")
         st.fragment(_timer_fragment, run_every=TIMER_REFRESH_S)()
 
 

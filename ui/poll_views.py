@@ -54,7 +54,9 @@ def distribution(result: poll.PollResult, mine: Mapping[str, int] | None = None)
     figure.add_trace(go.Scatter(x=[3] * len(labels), y=labels, mode="markers", marker={"opacity": 0},
                                 hoverinfo="skip", showlegend=False))
     figure.add_trace(go.Scatter(
-        x=xs, y=ys, mode="markers+text", text=texts, textfont={"size": 13, "color": "#1F2933"},
+        # the count beside its dot, where neither the mean's diamond nor one's own ring covers it
+        x=xs, y=ys, mode="markers+text", text=texts, textposition="middle right",
+        textfont={"size": 13, "color": "#1F2933"},
         marker={"size": sizes, "color": charts.PALETTE[1], "opacity": 0.3, "line": {"width": 0}},
         hovertext=hovers, hoverinfo="text", name=t("board.poll.answers"), showlegend=True,
     ))
@@ -174,7 +176,6 @@ def _beside_class(code: str, ratings: Mapping[str, int]) -> None:
     digest = (lang(), result, tuple(sorted(self_check.clean_ratings(ratings).items())))
     radar = memo("s1_1.poll.radar", digest, lambda: class_radar(result, ratings))
     spread = memo("s1_1.poll.distribution", digest, lambda: distribution(result, ratings))
-    left, right = st.columns([2, 3], gap="large")
-    left.plotly_chart(radar, width="stretch", config={"displayModeBar": False})
-    right.plotly_chart(spread, width="stretch", config={"displayModeBar": False})
+    st.plotly_chart(radar, width="stretch", config={"displayModeBar": False})
+    st.plotly_chart(spread, width="stretch", config={"displayModeBar": False})
     st.button(t("s1.poll.refresh"), key="s1_1_poll_refresh", icon=":material/refresh:")

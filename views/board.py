@@ -13,11 +13,7 @@ if not instructor.is_instructor():
     instructor.pin_form()
     st.stop()
 
-top, leave = st.columns([6, 1], vertical_alignment="center")
-top.caption(t("board.intro"))
-if leave.button(t("board.sign_out"), key="board_sign_out", icon=":material/logout:"):
-    instructor.sign_out()
-    st.rerun()
+st.caption(t("board.intro"))
 
 workshop = board_views.workshop_bar()
 if workshop is None:
