@@ -49,6 +49,10 @@ TIMER_CACHE_S = 5  # the class's timers are read from the database at most this 
 # data; see workbook.access). A per-session count alone would be reset by opening a new tab.
 _THROTTLE = access.Throttle()
 
+# At start: without a configured PIN, the random one is made and written to the server's log now, on the process's
+# first page run (Streamlit runs no app code before that), not when someone first tries a PIN.
+access.current_pin()
+
 
 @dataclass(frozen=True)
 class _Role:

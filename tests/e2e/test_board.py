@@ -7,13 +7,17 @@ from __future__ import annotations
 
 import os
 import re
+import subprocess
+import sys
+import time
+import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from scripts.serve import running_app
+from scripts.serve import free_port, running_app
 from tests.fixtures.classroom import the_class
 from workbook import access
 from workbook import workspace as ws
@@ -186,3 +190,52 @@ def test_a_trainee_without_the_pin_reaches_no_board_data(browser: Browser, class
         assert "第一组" not in page.get_by_test_id("stMain").inner_text()
     finally:
         page.context.close()
+
+
+def test_without_a_configured_pin_the_server_logs_a_random_one_that_opens_the_board(
+    browser: Browser, tmp_path: Path
+) -> None:
+    """Unset: the server makes up a PIN and prints it in its own terminal once; that PIN opens the board."""
+    port = free_port()
+    log = tmp_path / "server.log"
+    environment = {k: v for k, v in os.environ.items() if k != access.PIN_SETTING}
+    environment["WORKBOOK_DB_URL"] = f"sqlite:///{(tmp_path / 'workbook.sqlite').as_posix()}"
+    with log.open("wb") as output:
+        server = subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
+             "--server.address", "127.0.0.1", "--server.port", str(port)],
+            cwd=ROOT, stdout=output, stderr=subprocess.STDOUT, env=environment,
+        )
+    page = _tab(browser)
+    try:
+        app_url = f"http://127.0.0.1:{port}"
+        _wait_healthy(app_url, server)
+        page.goto(f"{app_url}/board")
+        expect(page.get_by_label("讲师 PIN")).to_be_visible()
+        found = re.findall(rf"{access.PIN_SETTING} is not set: the instructor PIN for this server run is (\d+)",
+                           log.read_text(encoding="utf-8", errors="replace"))
+        assert len(found) == 1 and len(found[0]) == access.RANDOM_PIN_DIGITS
+        assert found[0] not in page.get_by_test_id("stMain").inner_text()  # shown nowhere on the page
+        page.get_by_label("讲师 PIN").fill(found[0])
+        page.get_by_role("button", name="进入看板").click()
+        expect(page.get_by_text("还没有课堂代码")).to_be_visible()  # signed in: the board of an empty classroom
+        page.goto(f"{app_url}/s1_1")  # another session of the same process: the same PIN, not logged again
+        expect(page.get_by_role("heading", name="1.1 难题自测")).to_be_visible()
+        assert log.read_text(encoding="utf-8", errors="replace").count("instructor PIN for this server run") == 1
+    finally:
+        page.context.close()
+        server.terminate()
+        server.wait(timeout=10)
+
+
+def _wait_healthy(app_url: str, server: subprocess.Popen) -> None:
+    for _ in range(200):
+        assert server.poll() is None, "streamlit exited early"
+        try:
+            with urllib.request.urlopen(f"{app_url}/_stcore/health", timeout=2) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            pass
+        time.sleep(0.3)
+    raise AssertionError("streamlit did not become healthy")
