@@ -77,7 +77,7 @@ def workshop_bar() -> str | None:
     if chosen not in codes:
         chosen = codes[0] if codes else None
         _choose(chosen)
-    pick, create, manage = st.columns([5, 3, 3], gap="medium", vertical_alignment="bottom")
+    pick, actions = st.columns([2, 3], gap="medium", vertical_alignment="bottom")
     with pick:
         if codes:
             st.session_state[SELECT_KEY] = chosen
@@ -88,7 +88,9 @@ def workshop_bar() -> str | None:
                          format_func=labels.__getitem__)
         else:
             st.info(t("board.workshop.none"), icon=":material/info:")
-    with create, st.popover(t("board.workshop.new"), icon=":material/add:", width="stretch"), \
+    with actions:
+        buttons = st.container(horizontal=True)  # each as wide as its label, side by side
+    with buttons, st.popover(t("board.workshop.new"), icon=":material/add:"), \
             st.form("board_new_workshop", clear_on_submit=True, border=False):
         typed = st.text_input(t("board.workshop.new_label"), max_chars=40, placeholder=t("s3_5.workshop_placeholder"))
         if st.form_submit_button(t("board.workshop.create"), type="primary"):
@@ -101,7 +103,7 @@ def workshop_bar() -> str | None:
             else:
                 _choose(code)
                 st.rerun()
-    with manage, st.popover(t("board.workshop.manage"), icon=":material/settings:", width="stretch"):
+    with buttons, st.popover(t("board.workshop.manage"), icon=":material/settings:"):
         st.toggle(t("board.workshop.show_archived"), key=ARCHIVED_KEY)
         if chosen:
             _manage(chosen, info[chosen].status)
@@ -437,25 +439,27 @@ def _compare(submissions: Sequence[Submission], groups: Sequence[classroom.Group
                                else f"{plain_markdown(group)}: {params}" if params
                                else t("board.compare.not_used", group=plain_markdown(group)))
             if pair.tiers:
+                # one column per group, each cell the tier's customers and the group's service line for it
                 frame = pd.DataFrame({
                     "tier": [plain_markdown(p.tier) for p in pair.tiers],
-                    "a_customers": ["—" if p.customers[0] is None else f"{p.customers[0]:,}" for p in pair.tiers],
-                    "b_customers": ["—" if p.customers[1] is None else f"{p.customers[1]:,}" for p in pair.tiers],
-                    "a_service": [plain_markdown(p.service[0]) if p.service[0] else "—" for p in pair.tiers],
-                    "b_service": [plain_markdown(p.service[1]) if p.service[1] else "—" for p in pair.tiers],
+                    "first": [_pair_cell(p, 0) for p in pair.tiers],
+                    "second": [_pair_cell(p, 1) for p in pair.tiers],
                 })
-                text_table(frame, {
-                    "tier": t("tiers.col.tier"),
-                    "a_customers": t("board.compare.customers", group=plain_markdown(first)),
-                    "b_customers": t("board.compare.customers", group=plain_markdown(second)),
-                    "a_service": t("board.compare.service", group=plain_markdown(first)),
-                    "b_service": t("board.compare.service", group=plain_markdown(second)),
-                }, nowrap=("tier", "a_customers", "b_customers"), min_widths={"a_service": "10em", "b_service": "10em"})
+                text_table(frame, {"tier": t("tiers.col.tier"), "first": plain_markdown(first),
+                                   "second": plain_markdown(second)},
+                           nowrap=("tier",), min_widths={"first": "11em", "second": "11em"})
     st.markdown(f"**{t('board.compare.reflections')}**")
     for column, group, text in zip(st.columns(2, gap="large"), (first, second), compared.reflections, strict=True):
         with column, st.container(border=True):
             st.markdown(f"**{plain_markdown(group)}**")
             st.markdown(plain_markdown(text) if text else t("s3_5.summary_empty"))
+
+
+def _pair_cell(pair: classroom.TierPair, side: int) -> str:
+    customers, service = pair.customers[side], pair.service[side]
+    if customers is None:
+        return "—"
+    return t("board.compare.cell", customers=f"{customers:,}", service=plain_markdown(service) if service else "—")
 
 
 # ---- which schemes the class chose ---------------------------------------------------------------------------------

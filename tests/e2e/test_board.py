@@ -72,8 +72,8 @@ def _exercise1_workspace() -> ws.Workspace:
     a reflection, and who they are — all that is left is to press submit."""
     book = sample_book(n=300, seed=7)
     schemes = ["aum", "relationship", "behaviour"]
-    services = {s: {tier.code: f"{GROUP}自己的服务：{tier.zh}每月一次面谈" for tier in segment_detail(book, s).tier_list}
-                for s in schemes}
+    services = {s: {tier.code: f"{GROUP}自己的服务：{tier.zh}每月一次面谈"
+                    for tier in segment_detail(book, s).tier_list} for s in schemes}
     work = ws.new_workspace()
     ws.set_trainee(work, name="周九", group=GROUP, workshop=CODE)
     ws.set_values(work, "s3_5", group=GROUP, members="周九\n吴十", schemes=schemes, services=services,

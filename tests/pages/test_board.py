@@ -172,7 +172,9 @@ def test_two_groups_side_by_side(classroom: str, lang: str) -> None:
     text = _text(at)
     assert "季度电话" in text and "沙龙邀约" in text and "每月面谈" in text
     assert ("仅 第一组 使用" if lang == "zh" else "only 第一组") in text  # contribution: 第一组 only
-    assert ("第一组 人数" if lang == "zh" else "第一组: customers") in text
+    # the default ladder's 财富 tier (2 customers) against 第十组's ladder (0); each cell: customers · service line
+    assert ("2 位 · 每月面谈" if lang == "zh" else "2 · 每月面谈") in text
+    assert ("3 位 · 沙龙邀约" if lang == "zh" else "3 · 沙龙邀约") in text
     at.radio(key="board_compare_exercise").set_value("exercise2").run()
     text = _text(at)
     assert "提升财富客户资产留存" in text and "\\*\\*粗体\\*\\*" in text  # 第二组's goal, escaped
