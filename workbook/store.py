@@ -669,7 +669,7 @@ class Store:
         and submissions it holds and the time of its latest submission. ``group_exercises``: count groups only
         among these exercises (a poll's respondents are not groups); None counts every name."""
         s, w = submissions_table, workshops
-        named = s.c.group_name
+        named: Any = s.c.group_name
         if group_exercises is not None:
             named = case((s.c.exercise.in_([_clean(e) for e in group_exercises]), s.c.group_name), else_=None)
         counts = (
