@@ -23,6 +23,7 @@ from ui.state import lang, memo, t
 from ui.tier_views import plain_markdown, text_table
 from workbook import class_export, classroom, clock, exercises, i18n, poll
 from workbook import strategy as strat
+from workbook.money import money_text
 from workbook.segmentation import SCHEMES
 from workbook.store import WORKSHOP_ARCHIVED, StoreUnavailable, Submission, SubmissionError, workshop_code
 
@@ -364,7 +365,7 @@ def _heading(shown: Any) -> None:
                  members=t("s3_5.members_separator").join(plain_markdown(m) for m in shown.members))
                if shown.members else t("s3_5.summary_members_none", empty=empty))
     book = t("s3_5.summary_book", source=t(f"s3_5.book_source.{shown.book_source or 'upload'}"),
-             customers=f"{shown.book_customers:,}", aum=charts.money(shown.book_aum, lang()))
+             customers=f"{shown.book_customers:,}", aum=money_text(shown.book_aum, lang()))
     st.markdown("  \n".join([members, book]))
 
 
@@ -386,9 +387,9 @@ def show_exercise2(payload: Any) -> None:
                       scheme=plain_markdown(direction.scheme), tier=plain_markdown(direction.tier)))
         per_hour = evidence.get("t_per_hour")
         st.caption(t("s4_4.summary_evidence", customers=f"{int(evidence.get('customers') or 0):,}",
-                     aum=charts.money(evidence.get("aum") or 0.0, language),
+                     aum=money_text(evidence.get("aum") or 0.0, language),
                      t_per_hour="—" if per_hour is None else t("s4.per_hour",
-                                                              amount=charts.money(per_hour, language))))
+                                                              amount=money_text(per_hour, language))))
         kpis = separator.join(t(f"s4_4.kpi.{k['degree']}", target=f"{k['target']:g}") for k in direction.kpis
                               if k["target"] is not None and i18n.has_key(f"s4_4.kpi.{k['degree']}"))
         st.markdown(t("s4_4.summary_goal", goal=plain_markdown(direction.strategy.get("goal") or empty),

@@ -200,6 +200,9 @@ def _exercise1_detail(t: Any, groups: Sequence[classroom.GroupStatus], submissio
     return canvas
 
 
+DIRECTION_ROWS: tuple[str, ...] = ("member", "direction", "evidence", "goal", "channels", "kpis", "actions")
+
+
 def _direction_lines(t: Any, direction: exercises.DirectionSummary, lang: str) -> list[tuple[str, str]]:
     separator = t("export.class.members_separator")
     evidence = direction.evidence
@@ -227,16 +230,16 @@ def _exercise2(t: Any, groups: Sequence[classroom.GroupStatus], submissions: Seq
     chosen = [classroom.current(submissions, g.group, exercises.EXERCISE2_ID) for g in groups]
     summaries = [exercises.exercise2_summary(s.payload if s else {}, lang) for s in chosen]
     width = max((len(summary.directions) for summary in summaries), default=0)
-    blank = exercises.DirectionSummary("", "", "", {}, {}, (), None, None, (), ())
     columns = []
     for group, submission, summary in zip(groups, chosen, summaries, strict=True):
         rows = _heading_rows(t, group, submission, lang)
         rows.append((t("export.class.row.window"),
                      t("export.class.window", start=summary.start, end=summary.end) if summary.start else ""))
         for index in range(width):
-            direction = summary.directions[index] if index < len(summary.directions) else None
-            lines = _direction_lines(t, direction or blank, lang)
-            rows += lines if direction else [(label, "") for label, _ in lines]
+            if index < len(summary.directions):
+                rows += _direction_lines(t, summary.directions[index], lang)
+            else:  # fewer members than the largest group: empty cells under the same row labels
+                rows += [(t(f"export.class.row.{part}"), "") for part in DIRECTION_ROWS]
         columns.append(rows)
     return _side_by_side(t, "export.class.sheet.exercise2", groups, columns)
 
