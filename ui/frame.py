@@ -4,16 +4,19 @@ from __future__ import annotations
 
 import streamlit as st
 
+from ui import instructor
 from ui.state import t, workspace
 from workbook import course
 from workbook import workspace as ws
 
 
 def header(page_id: str) -> None:
-    """Page title and the lecture text (the outline's point in a few sentences)."""
+    """Page title and the lecture text (the outline's point in a few sentences); the 讲师提示 below it for the
+    instructor only."""
     st.title(t(f"nav.{page_id}"))
     with st.expander(t("frame.lecture"), expanded=True, icon=":material/school:"):
         st.markdown(t(f"lecture.{page_id}"))
+    instructor.notes(page_id)
 
 
 def footer(page_id: str) -> None:

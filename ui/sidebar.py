@@ -1,9 +1,11 @@
-"""The sidebar below the navigation: language, the active book badge and the trainee's progress."""
+"""The sidebar below the navigation: language, the active book badge, the trainee's progress, then the instructor's
+switches (with the role) and the exercise countdown (when one runs)."""
 
 from __future__ import annotations
 
 import streamlit as st
 
+from ui import instructor
 from ui.state import active_book, lang, missing_upload, set_lang, t, workspace
 from ui.tier_views import plain_markdown
 from workbook import course
@@ -45,3 +47,4 @@ def render() -> None:
                          icon=":material/upload:")
         done, total = ws.progress(workspace(), (p.id for p in course.worksheet_pages()))
         st.progress(done / total if total else 0.0, text=t("sidebar.progress", done=done, total=total))
+    instructor.chrome()

@@ -156,3 +156,10 @@ def test_trainee_identity_and_module_status() -> None:
     ws.set_values(work, "s1_1", note="x")
     ws.mark_done(work, "s1_2")
     assert [ws.module_status(work, m) for m in ("s1_1", "s1_2", "s1_3")] == ["started", "done", "new"]
+
+
+def test_an_input_may_be_named_like_the_functions_own_parameters() -> None:
+    # hypothesis found it: an input called "workspace" or "module_id" is a value, not a second argument
+    work = ws.new_workspace()
+    ws.set_values(work, "s1_1", workspace=None, module_id="x")
+    assert ws.module_values(work, "s1_1") == {"workspace": None, "module_id": "x"}
