@@ -70,7 +70,11 @@ PAGE_WORK: dict[str, tuple[str, ...]] = {
     "s3_5": ("s3_5_group", "s3_5_schemes", "s3_5_services_", "s3_5_reflection"),
 }
 # Keys a generic driver never touches: they reset work, switch the language or the book, or submit.
-GENERIC_SKIP = ("sidebar_language", "done_", "_reset", "_clear", "_finish", "book_use_", "book_upload", "_apply")
+GENERIC_SKIP = ("sidebar_language", "done_", "_reset", "_clear", "_finish", "book_use_", "book_upload", "_apply",
+                "instructor_", "board_")
+# Pages no trainee opens: the instructor's board (behind a PIN; a simulated trainee typing into the PIN box would
+# only spend the class's sign-in attempts).
+INSTRUCTOR_PAGES = ("board",)
 
 
 # ---- the server process ----------------------------------------------------------------------------------------
@@ -191,6 +195,8 @@ class Tab:
         self.runs = 0
         self.socket_runs = 0  # requests sent over the current socket
         self.fragment_run = False  # the last run was one fragment's, not the page's
+        # Fragments the page asked the browser to rerun on a clock (st.fragment(run_every=...)): id -> seconds.
+        self.auto_reruns: dict[str, float] = {}
 
     # -- connection -----------------------------------------------------------------------------------------
 
@@ -241,8 +247,9 @@ class Tab:
 
     # -- script runs ----------------------------------------------------------------------------------------
 
-    async def rerun(self, page: str | None = None, changes: Sequence[WidgetState] = ()) -> None:
-        """Ask for a run (a page switch when ``page`` is given) and read the answer up to the script's end."""
+    async def rerun(self, page: str | None = None, changes: Sequence[WidgetState] = (), fragment: str = "") -> None:
+        """Ask for a run (a page switch when ``page`` is given; one fragment's run when ``fragment`` is, as the
+        browser's clock asks for it) and read the answer up to the script's end."""
         assert self.socket is not None
         message = BackMsg()
         state = message.rerun_script
@@ -272,6 +279,10 @@ class Tab:
         fragments = {self.widgets[c.id].fragment for c in changes if c.id in self.widgets}
         if page is None and len(fragments) == 1 and "" not in fragments:
             state.fragment_id = fragments.pop()
+        if page is None and fragment:
+            state.fragment_id = fragment
+        if not state.fragment_id:
+            self.auto_reruns = {}  # as the frontend does: a full run registers its clocks again
         await self.socket.send(message.SerializeToString())
         self.socket_runs += 1
         await self._read_until_finished()
@@ -297,6 +308,8 @@ class Tab:
                 self.message_cache[message.hash] = (message, self.runs)
             if kind == "delta":
                 self._read_delta(message, drawn)
+            elif kind == "auto_rerun":
+                self.auto_reruns[message.auto_rerun.fragment_id] = message.auto_rerun.interval
             elif kind == "page_info_changed":
                 self.query_string = message.page_info_changed.query_string
             elif kind == "new_session":
@@ -553,9 +566,25 @@ async def trainee(url: str, plan: Plan, outcome: Outcome, origin: float, rng: ra
         return
     stop = origin + plan.stop_at
 
+    due: dict[str, float] = {}  # fragment id -> when the browser's clock next reruns it
+
     async def think() -> bool:
-        await asyncio.sleep(plan.think * rng.uniform(0.5, 1.5))
-        return time.perf_counter() < stop
+        """The trainee reads; meanwhile the browser reruns the fragments that run on a clock (the sidebar's
+        exercise timer, the board's live view), as a real tab does."""
+        until = time.perf_counter() + plan.think * rng.uniform(0.5, 1.5)
+        while True:
+            now = time.perf_counter()
+            for fragment, interval in tab.auto_reruns.items():
+                due.setdefault(fragment, now + interval)
+            for fragment in [f for f in due if f not in tab.auto_reruns]:
+                del due[fragment]
+            fragment, at = min(due.items(), key=lambda item: item[1], default=("", until))
+            if at >= until or at >= stop:
+                await asyncio.sleep(max(0.0, until - now))
+                return time.perf_counter() < stop
+            await asyncio.sleep(max(0.0, at - now))
+            due[fragment] = at + tab.auto_reruns.get(fragment, 0.0)
+            await timed("auto", "fragment", lambda fragment=fragment: tab.rerun(fragment=fragment))
 
     if plan.upload is not None and await think():
         await timed("open", "book", lambda: tab.rerun(page="book"))
@@ -567,7 +596,7 @@ async def trainee(url: str, plan: Plan, outcome: Outcome, origin: float, rng: ra
         await timed("open", "book", lambda: tab.rerun(page="book"))
         await timed("widget", "book_use_branch", lambda: tab.rerun(changes=[tab.click_button("book_use_branch")]))
 
-    order = list(plan.pages) if plan.pages is not None else list(tab.page_order)
+    order = list(plan.pages) if plan.pages is not None else [p for p in tab.page_order if p not in INSTRUCTOR_PAGES]
     for visited in range(1, 10_000):
         if not order or (not plan.visit_once and not await think()):
             break
@@ -654,7 +683,9 @@ class Measured:
     windows: list[dict[str, Any]] = field(default_factory=list)
 
     def summary(self) -> dict[str, Any]:
-        ok = [c for c in self.clicks]
+        # A trainee's own clicks; the fragment reruns a browser's clock asks for are counted apart (by_kind
+        # "auto"), though their errors count.
+        ok = [c for c in self.clicks if c.kind != "auto"]
         errors = [c for c in self.clicks if c.error]
         result: dict[str, Any] = {
             "trainees": self.trainees,
@@ -674,7 +705,7 @@ class Measured:
             "load_average_after": self.load_after,
             "by_kind": {k: latency(c.seconds for c in self.clicks if c.kind == k)
                         for k in sorted({c.kind for c in self.clicks})},
-            "by_page": {p: latency(c.seconds for c in self.clicks if c.page == p)
+            "by_page": {p: latency(c.seconds for c in ok if c.page == p)
                         for p in sorted({c.page for c in self.clicks})},
         }
         if self.windows:
@@ -764,7 +795,8 @@ async def run_plans(url: str, pids: list[int], plans: list[Plan], seed: int, *, 
                         load_before, load_after, wall)
     for label, start, end, active in windows:
         in_window = [c for c in outcome.clicks if start <= c.started < end]
-        measured.windows.append({"step": label, "trainees": active, **latency(c.seconds for c in in_window),
+        measured.windows.append({"step": label, "trainees": active,
+                                 **latency(c.seconds for c in in_window if c.kind != "auto"),
                                  "errors": sum(1 for c in in_window if c.error)})
     return measured
 

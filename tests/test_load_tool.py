@@ -45,3 +45,23 @@ def test_a_trainee_uploads_a_book_and_works_on_it() -> None:
     # The alerts arrive as the markdown the browser renders: the file name escaped as text (plain_markdown).
     shown = [re.sub(r"\\(.)", r"\1", alert) for alert in tab.alerts]
     assert any("我的名册.xlsx" in alert and "120" in alert for alert in shown), shown
+
+
+def test_the_browsers_clock_reruns_the_sidebar_timer_fragment_alone() -> None:
+    # Every page's sidebar holds the exercise timer as a fragment on a clock (ui/instructor.py): the server asks
+    # the browser to rerun it every few seconds, and a simulated trainee does so while thinking.
+    async def visit(url: str) -> tuple[load.Tab, dict[str, float], bool]:
+        tab = load.Tab(url, 1)
+        await tab.open("s1_2")
+        clocks = dict(tab.auto_reruns)
+        (fragment,) = clocks
+        await tab.rerun(fragment=fragment)
+        alone = tab.fragment_run
+        await tab.close()
+        return tab, clocks, alone
+
+    with running_server() as server:
+        tab, clocks, alone = load.run_async(visit(server.url))
+    assert not tab.exceptions, tab.exceptions
+    assert list(clocks.values()) == [15.0]  # TIMER_REFRESH_S
+    assert alone
