@@ -12,6 +12,10 @@ work in the same database (``WORKBOOK_DB_URL``; the default SQLite file under ``
 one machine), so a trainee whose process restarts resumes from their ``?t=`` link. Each process is warmed up
 (every page opened once) before the proxy takes trainees, and restarted if it exits; Ctrl+C stops them all.
 
+The instructor's PIN is one for the whole classroom: without ``WORKBOOK_INSTRUCTOR_PIN`` (environment or secrets) each
+app process would make and log a random PIN of its own, and the board would take a different PIN depending on the
+process a browser lands on. The launcher then makes one random PIN, gives it to every process and prints it.
+
 Processes are started with ``MALLOC_ARENA_MAX=2``: glibc otherwise keeps one heap per thread that ever ran a
 script, which holds freed memory (measured: ~10% less resident memory for a class on the branch demo).
 """
@@ -20,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import secrets
 import shutil
 import signal
 import socket
@@ -40,6 +45,18 @@ def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return int(probe.getsockname()[1])
+
+
+def shared_pin_env(env: dict[str, str]) -> dict[str, str]:
+    """``env`` with the instructor PIN every process will use: the configured one (environment, secrets or
+    ``env`` itself) is left alone; else one random PIN for all (see the module's note)."""
+    sys.path.insert(0, str(ROOT))
+    from workbook.access import PIN_SETTING, RANDOM_PIN_DIGITS
+    from workbook.settings import setting
+
+    if env.get(PIN_SETTING, "").strip() or setting(PIN_SETTING):
+        return dict(env)
+    return {**env, PIN_SETTING: "".join(secrets.choice("0123456789") for _ in range(RANDOM_PIN_DIGITS))}
 
 
 def nginx_path() -> str:
@@ -148,6 +165,7 @@ class Classroom:
 
     def start(self) -> None:
         self.run_dir.mkdir(parents=True, exist_ok=True)
+        self.env = shared_pin_env(self.env)
         self.apps = [AppProcess(free_port(), self.run_dir / f"app-{i}.log", self.extra_args, dict(self.env))
                      for i in range(self.processes)]
         for app in self.apps:
@@ -218,6 +236,9 @@ def main() -> None:
     signal.signal(signal.SIGINT, request_stop)
     with room:
         print(f"{args.processes} app processes behind nginx: {room.url}  (logs in {room.run_dir})", flush=True)
+        made = room.env.get("WORKBOOK_INSTRUCTOR_PIN")
+        if made:  # only when the launcher made it: a configured PIN is never printed
+            print(f"WORKBOOK_INSTRUCTOR_PIN is not set: the instructor PIN for this run is {made}", flush=True)
         while not stopping:
             for port in room.supervise_once():
                 print(f"app process on port {port} exited and was restarted", flush=True)

@@ -13,9 +13,11 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, expect
 
-from deploy.classroom import AppProcess, Classroom, free_port, nginx_config, wait_healthy
+from deploy.classroom import AppProcess, Classroom, free_port, nginx_config, shared_pin_env, wait_healthy
 from scripts.load import Plan, Tab, cpu_seconds, run_async, run_plans, upload_books
 from tests.conftest import fresh_postgres_database
+from workbook import settings
+from workbook.access import PIN_SETTING
 
 pytestmark = pytest.mark.e2e
 
@@ -126,3 +128,37 @@ def test_a_process_that_exits_is_restarted(classroom: Classroom) -> None:
     assert classroom.supervise_once() == [victim.port]
     wait_healthy(victim.url, victim.process, timeout=90)
     assert victim.restarts == restarts + 1
+
+
+def test_the_launcher_gives_every_process_one_pin_unless_one_is_configured(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv(PIN_SETTING, raising=False)
+    monkeypatch.setattr(settings, "secrets_files", lambda: ())
+    made = shared_pin_env({"WORKBOOK_DB_URL": "sqlite:///x"})
+    assert made["WORKBOOK_DB_URL"] == "sqlite:///x"
+    assert len(made[PIN_SETTING]) == 6 and made[PIN_SETTING].isdigit()
+    assert shared_pin_env({PIN_SETTING: "4711"}) == {PIN_SETTING: "4711"}  # given to the launcher: kept
+    monkeypatch.setenv(PIN_SETTING, "2468")
+    assert shared_pin_env({}) == {}  # configured for the processes already: they read it themselves
+
+
+def test_the_instructor_pin_opens_the_board_on_every_process(classroom: Classroom) -> None:
+    pins = {app.env.get(PIN_SETTING) for app in classroom.apps}
+    assert len(pins) == 1  # the launcher's own, or none when the environment configures it
+    pin = pins.pop() or settings.setting(PIN_SETTING)
+    assert pin
+
+    async def sign_in(url: str) -> Tab:
+        tab = Tab(url, 1)
+        await tab.open("board")
+        (box,) = tab.find("instructor_pin")
+        typed = tab.change(box, random.Random(4))
+        assert typed is not None
+        typed.string_value = pin
+        await tab.rerun(changes=[typed, tab.click_button(form_submit=True)])
+        await tab.close()
+        return tab
+
+    for app in classroom.apps:  # straight to each process, past the proxy
+        tab = run_async(sign_in(app.url))
+        assert not tab.exceptions, tab.exceptions
+        assert not tab.find("instructor_pin"), f"the PIN was refused on {app.url}: {tab.alerts}"
