@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import streamlit as st
 
 from ui import saving, sidebar
-from ui.state import lang, t
+from ui.state import lang, t, watch_session_end
 from workbook import course
 
-st.set_page_config(page_title="客户分层经营训练手册", page_icon=":material/stacked_bar_chart:", layout="wide")
+# The tab's icon is a file of the app's own, served by this server: a Material icon as page_icon makes the browser
+# fetch it from fonts.gstatic.com, which a classroom LAN may not reach.
+FAVICON = Path(__file__).resolve().parent / "ui" / "assets" / "favicon.png"
+st.set_page_config(page_title="客户分层经营训练手册", page_icon=str(FAVICON), layout="wide")
+watch_session_end()  # memory given back when this tab closes (ui/memory.py)
 saving.resume()  # the resume token in the URL; the saved workspace is read on a session's first run only
 
 current_language = lang()

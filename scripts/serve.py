@@ -3,6 +3,9 @@
     with running_app() as url:
         ...  # http://127.0.0.1:PORT
 
+    with running_server() as server:   # the same, with the server's process id (load figures read /proc)
+        ...  # server.url, server.pid
+
 The server runs with the project's own .streamlit/config.toml; it is stopped when the block ends.
 """
 
@@ -13,9 +16,11 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -49,8 +54,22 @@ def chromium_path() -> str:
     )
 
 
+@dataclass(frozen=True)
+class Server:
+    url: str  # http://127.0.0.1:PORT
+    pid: int
+
+
 @contextlib.contextmanager
-def running_app(port: int | None = None, extra_args: tuple[str, ...] = ()) -> Iterator[str]:
+def running_server(
+    port: int | None = None,
+    extra_args: tuple[str, ...] = (),
+    root: Path = ROOT,
+    env: dict[str, str] | None = None,
+    log_path: Path | None = None,
+) -> Iterator[Server]:
+    """Start ``app.py`` under ``root`` (another checkout can be measured the same way) and yield it once healthy.
+    The server's output goes to ``log_path`` when given (kept afterwards), else to a temporary file."""
     port = port or free_port()
     command = [
         sys.executable, "-m", "streamlit", "run", "app.py",
@@ -59,27 +78,37 @@ def running_app(port: int | None = None, extra_args: tuple[str, ...] = ()) -> It
         "--server.port", str(port),
         *extra_args,
     ]
-    process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            if process.poll() is not None:
-                output = process.stdout.read().decode(errors="replace") if process.stdout else ""
-                raise RuntimeError(f"streamlit exited early:\n{output}")
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-                    if response.status == 200:
-                        break
-            except OSError:
-                pass
-            if time.monotonic() > deadline:
-                raise RuntimeError("streamlit did not become healthy within 60 s")
-            time.sleep(0.3)
-        yield url
-    finally:
-        process.terminate()
+    # The log goes to a file, not a pipe: under load nobody reads a pipe, and a full one would stall the server.
+    with open(log_path, "w+b") if log_path else tempfile.TemporaryFile() as log:
+        process = subprocess.Popen(command, cwd=root, stdout=log, stderr=subprocess.STDOUT,
+                                   env={**os.environ, **(env or {})})
+        url = f"http://127.0.0.1:{port}"
         try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
+            deadline = time.monotonic() + 60
+            while True:
+                if process.poll() is not None:
+                    log.seek(0)
+                    raise RuntimeError(f"streamlit exited early:\n{log.read().decode(errors='replace')}")
+                try:
+                    with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+                        if response.status == 200:
+                            break
+                except OSError:
+                    pass
+                if time.monotonic() > deadline:
+                    raise RuntimeError("streamlit did not become healthy within 60 s")
+                time.sleep(0.3)
+            yield Server(url=url, pid=process.pid)
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+
+
+@contextlib.contextmanager
+def running_app(port: int | None = None, extra_args: tuple[str, ...] = ()) -> Iterator[str]:
+    with running_server(port, extra_args) as server:
+        yield server.url

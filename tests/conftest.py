@@ -9,6 +9,7 @@ server binaries (see ``scripts/postgres_cluster.py``).
 
 from __future__ import annotations
 
+import contextlib
 import os
 import secrets
 import tempfile
@@ -46,13 +47,13 @@ def postgres_admin_url() -> Iterator[str]:
         yield url
 
 
-@pytest.fixture
-def postgres_url(postgres_admin_url: str) -> Iterator[str]:
-    """A fresh, empty database on the test PostgreSQL, dropped afterwards."""
+@contextlib.contextmanager
+def fresh_postgres_database(admin_url: str) -> Iterator[str]:
+    """A new, empty database on the test PostgreSQL for the block (its URL), dropped afterwards."""
     import psycopg
     from sqlalchemy.engine import make_url
 
-    admin = make_url(postgres_admin_url)
+    admin = make_url(admin_url)
     name = f"workbook_test_{secrets.token_hex(6)}"
     conninfo = dict(host=admin.host, port=admin.port, user=admin.username, password=admin.password,
                     dbname=admin.database or "postgres")
@@ -63,6 +64,13 @@ def postgres_url(postgres_admin_url: str) -> Iterator[str]:
     finally:
         with psycopg.connect(**conninfo, autocommit=True) as connection:
             connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture
+def postgres_url(postgres_admin_url: str) -> Iterator[str]:
+    """A fresh, empty database on the test PostgreSQL, dropped afterwards."""
+    with fresh_postgres_database(postgres_admin_url) as url:
+        yield url
 
 
 @pytest.fixture

@@ -84,12 +84,17 @@ def test_facade_names_resolve() -> None:
         assert getattr(workbook, name) is not None, name
 
 
-def test_no_streamlit_cache_resource_anywhere() -> None:
-    # st.cache_resource is shared by every session: per-user data must never go there.
+USES_OF_CACHE_RESOURCE = r"(?:@st\.cache_resource\b|\bcache_resource(?=\())(\([^)]*\))?"  # with its arguments
+
+
+def test_no_streamlit_cache_resource_shared_by_sessions() -> None:
+    # st.cache_resource is shared by every session: per-user data must never go there. Only its per-session form
+    # (scope="session", ui/state.py's hook on a tab's end) is allowed.
     offenders = [
-        p.name
+        f"{p.name}: {use.group(0)}"
         for folder in ("views", "ui")
         for p in (ROOT / folder).rglob("*.py")
-        if re.search(r"@st\.cache_resource|cache_resource\(", p.read_text(encoding="utf-8"))
+        for use in re.finditer(USES_OF_CACHE_RESOURCE, p.read_text(encoding="utf-8"))
+        if 'scope="session"' not in (use.group(1) or "")
     ]
     assert offenders == []

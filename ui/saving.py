@@ -13,14 +13,16 @@ tries again for ``RETRY_SECONDS``, so a dead database does not cost every traine
 
 from __future__ import annotations
 
+import functools
 import logging
 import secrets
 import threading
 import time
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any, ParamSpec, TypeVar
 
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from ui import state
 from workbook import clock
@@ -28,6 +30,7 @@ from workbook import workspace as ws
 from workbook.store import Store, StoreError, StoreUnavailable, database_url, is_token, open_store
 
 T = TypeVar("T")
+P = ParamSpec("P")
 LOG = logging.getLogger(__name__)
 
 TOKEN_PARAM = "t"
@@ -168,6 +171,24 @@ def replace_workspace(work: ws.Workspace) -> None:
 
 
 # ---- autosave ---------------------------------------------------------------------------------------------------
+
+
+def fragment(body: Callable[P, None]) -> Callable[P, None]:
+    """``st.fragment`` for a part of a page that keeps inputs in the workspace. A rerun of the fragment alone does
+    not run app.py, whose ``autosave()`` follows every full run: such a rerun saves here instead, so what the
+    trainee typed there is in the database even if the next thing they do is close the tab."""
+
+    @functools.wraps(body)
+    def run(*args: P.args, **kwargs: P.kwargs) -> None:
+        try:
+            body(*args, **kwargs)
+        finally:
+            context = get_script_run_ctx()
+            if context is not None and context.fragment_ids_this_run:
+                autosave()
+
+    return st.fragment(run)
+
 
 
 def autosave() -> None:

@@ -1,7 +1,9 @@
 """Per-session state: language, the trainee's workspace, the active customer book and a session memo.
 
 Everything here lives in ``st.session_state`` (one browser tab), never in a module global or
-``st.cache_resource``: an uploaded book is one trainee's data.
+``st.cache_resource``: an uploaded book is one trainee's data. The one exception is what comes from the sample
+books, which are the same for everyone and hold no personal data: their frames and the results derived from them
+are shared by the whole server process (``ui.shared``), each session getting its own copy.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from typing import Any, TypeVar
 import pandas as pd
 import streamlit as st
 
+from ui import memory, shared
 from workbook import i18n
 from workbook import workspace as ws
 
@@ -93,16 +96,21 @@ def save_trainee(**fields: str) -> None:
 
 # ---- the customer book ----------------------------------------------------------------------------------
 
-@st.cache_data(show_spinner=False, max_entries=4)
-def _sample_frame(n: int, seed: int) -> pd.DataFrame:
-    # The sample book is the same for everyone (no user data), so a global cache is right here.
+def _build_sample(n: int, seed: int) -> pd.DataFrame:
     from workbook.samples import sample_book
 
     return sample_book(n=n, seed=seed)
 
 
+# The sample books are the same for everyone (no user data): one read-only frame per process, and results
+# derived from them computed once per process (see ui/shared.py for why no session can change what another reads).
+_SAMPLE_FRAMES = shared.SampleFrames(_build_sample)
+SAMPLE_RESULTS = shared.SharedResults()
+
+
 def sample_active_book(n: int = SAMPLE_SIZE, seed: int = SAMPLE_SEED) -> ActiveBook:
-    return ActiveBook(frame=_sample_frame(n, seed), source="sample", label="sample", token=f"sample-{n}-{seed}")
+    frame, token = _SAMPLE_FRAMES.get(n, seed)
+    return ActiveBook(frame=frame, source="sample", label="sample", token=token)
 
 
 def active_book() -> ActiveBook:
@@ -152,13 +160,61 @@ def missing_upload() -> dict[str, Any] | None:
 
 # ---- session memo ---------------------------------------------------------------------------------------
 
+class _SessionMemo(OrderedDict[tuple[str, Hashable], Any]):
+    """The session memo. Emptied when the browser tab disconnects (``_SessionEnd``): its results can be computed
+    again, while the rest of the session's state waits for a reconnect."""
+
+    watched = False
+
+
+class _SessionEnd:
+    """A session-scoped resource: Streamlit releases it when the session's tab disconnects."""
+
+    def __init__(self) -> None:
+        self.memo: _SessionMemo | None = None
+
+    def release(self) -> None:
+        if self.memo is not None:
+            self.memo.clear()
+            self.memo.watched = False  # a reconnected session watches it again on its next memo()
+            self.memo = None
+        memory.session_ended()
+
+
+def _release_session(end: _SessionEnd) -> None:
+    end.release()
+
+
+@st.cache_resource(scope="session", show_spinner=False, on_release=_release_session)
+def _session_end() -> _SessionEnd:
+    return _SessionEnd()
+
+
+def watch_session_end() -> None:
+    """Called on every run (app.py): when this tab disconnects, its memo is dropped and memory given back —
+    also the memory of sessions that closed earlier and expired meanwhile (Streamlit drops those only when
+    another session disconnects)."""
+    _memo_store()
+
+
+def _memo_store() -> _SessionMemo:
+    store = st.session_state.get(MEMO_KEY)
+    if not isinstance(store, _SessionMemo):
+        store = _SessionMemo()
+        st.session_state[MEMO_KEY] = store
+    if not store.watched:
+        _session_end().memo = store
+        store.watched = True
+    return store
+
+
 def memo(name: str, key: Hashable, compute: Callable[[], T]) -> T:
     """Compute once per session for a given key; reruns with an unchanged key reuse the value.
 
     ``key`` must capture every input (the book token and the parameters). Entries are per session, so one
-    trainee's derived data is never served to another.
+    trainee's derived data is never served to another; they are dropped when the tab disconnects.
     """
-    store: OrderedDict[tuple[str, Hashable], Any] = st.session_state.setdefault(MEMO_KEY, OrderedDict())
+    store = _memo_store()
     full_key = (name, key)
     if full_key in store:
         store.move_to_end(full_key)
@@ -171,6 +227,14 @@ def memo(name: str, key: Hashable, compute: Callable[[], T]) -> T:
 
 
 def book_memo(name: str, compute: Callable[..., T], *args: Hashable) -> T:
-    """``compute(book_frame, *args)`` for the active book, memoised per session by book token and args."""
+    """``compute(book_frame, *args)`` for the active book, keyed by the book's content token, ``name`` and
+    ``args``: for a sample book computed once per server process and shared (each caller gets its own copy), for
+    an uploaded book memoised in this session only.
+
+    ``args`` must capture every input ``compute`` reads besides the frame (parameters, language). A result that
+    depends on the trainee's own text (names, notes) belongs in ``memo``: it is nobody else's to share.
+    """
     book = active_book()
+    if book.is_sample:
+        return SAMPLE_RESULTS.get((name, book.token, args), lambda: compute(book.frame, *args))
     return memo(name, (book.token, args), lambda: compute(book.frame, *args))

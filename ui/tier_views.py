@@ -18,7 +18,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from ui import charts
-from ui.state import t
+from ui.state import book_memo, lang, t
 from workbook.money import wan_cell
 
 
@@ -127,8 +127,21 @@ def tier_share_chart(
     """Customer share beside AUM share for each tier of ``segmentation.tier_summary`` (3.1 and 3.2).
 
     Horizontal bars: the tier names sit level on the left however long they are, the lowest tier at the bottom
-    and the highest on top like a ladder, each bar labelled with its share.
+    and the highest on top like a ladder, each bar labelled with its share. The figure is rebuilt only when what
+    it shows changes (for the sample book, once for every session).
     """
+    shares = summary.loc[list(codes), ["customer_share", "aum_share"]].to_numpy(dtype=float)
+    figure = book_memo(
+        "tier_share_chart",
+        lambda _frame, *_inputs: tier_share_figure(summary, codes, labels, axis_title),
+        tuple(codes), tuple(labels.get(c, c) for c in codes), axis_title, lang(), shares.tobytes(),
+    )
+    st.plotly_chart(figure, width="stretch", key=key)
+
+
+def tier_share_figure(
+    summary: pd.DataFrame, codes: Sequence[str], labels: Mapping[str, str], axis_title: str
+) -> go.Figure:
     names = [axis_label(labels.get(c, c)) for c in codes]
     series = (("customer_share", t("tiers.col.customer_share")), ("aum_share", t("tiers.col.aum_share")))
     figure = go.Figure()
@@ -155,7 +168,7 @@ def tier_share_chart(
     figure.update_xaxes(title=axis_title, tickformat=".0%", range=[0, max(top, 0.01) * 1.15], gridcolor=charts.GRID,
                         automargin=True)
     figure.update_yaxes(automargin=True, tickfont={"size": 15, "color": "#1F2A36"})
-    st.plotly_chart(figure, width="stretch", key=key)
+    return figure
 
 
 def text_table(

@@ -6,7 +6,7 @@ from typing import Any
 
 import streamlit as st
 
-from ui import charts
+from ui import charts, saving
 from ui.frame import footer, header
 from ui.state import active_book, book_memo, lang, memo, module_values, save_values, t
 from workbook import i18n
@@ -284,15 +284,22 @@ else:
     ]
     st.dataframe(rows, hide_index=True, width="stretch")
 
-with st.container(border=True):
-    st.subheader(t("s1.formula.lesson_title"))
-    _init_widget(_key("lesson_pct"), float(values["lesson_pct"]))
-    lesson_pct = st.slider(t("s1.formula.lesson_slider"), min_value=1.0, max_value=50.0, step=1.0,
-                           key=_key("lesson_pct"), format="%.0f%%", on_change=_save_from_widget,
-                           args=("lesson_pct", _key("lesson_pct")))
-    compound, additive = perf.lesson_pct(lesson_pct, len(lever_names))
-    st.markdown(t("s1.formula.lesson_result", k=len(lever_names), u=f"{lesson_pct:.0f}%",
-                  total=charts.percent(compound), additive=charts.percent(additive, 0)))
+
+@saving.fragment  # st.fragment that also saves after its own reruns
+def _lesson(lever_count: int) -> None:
+    """+u% on every lever compounds: moving the slider reruns only this box, not the page."""
+    with st.container(border=True):
+        st.subheader(t("s1.formula.lesson_title"))
+        _init_widget(_key("lesson_pct"), float(_values()["lesson_pct"]))
+        lesson_pct = st.slider(t("s1.formula.lesson_slider"), min_value=1.0, max_value=50.0, step=1.0,
+                               key=_key("lesson_pct"), format="%.0f%%", on_change=_save_from_widget,
+                               args=("lesson_pct", _key("lesson_pct")))
+        compound, additive = perf.lesson_pct(lesson_pct, lever_count)
+        st.markdown(t("s1.formula.lesson_result", k=lever_count, u=f"{lesson_pct:.0f}%",
+                      total=charts.percent(compound), additive=charts.percent(additive, 0)))
+
+
+_lesson(len(lever_names))
 
 # ---- step 3: my plan and its waterfall -------------------------------------------------------------------
 if plan is not None:

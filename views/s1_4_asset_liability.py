@@ -15,7 +15,7 @@ from ui import charts
 from ui.editors import editor_start, restart_editor
 from ui.frame import footer, header
 from ui.persona_cards import persona_cards
-from ui.state import active_book, book_memo, lang, memo, module_values, save_values, t
+from ui.state import active_book, book_memo, lang, module_values, save_values, t
 from workbook import asset_review as ar
 from workbook.money import money_text
 from workbook.profit import COST_INPUTS, KINDS, REVENUE_INPUTS, assumed_inputs
@@ -215,6 +215,22 @@ def _scatter_figure(review: ar.AssetReview, log_axes: bool) -> Any:
     )
 
 
+@st.fragment
+def _scatter(params: ar.ProfitParams) -> None:
+    """The scatter and its log-axes switch: flipping the switch reruns only this part of the page. Its
+    arguments stay with the session for those reruns, so it takes the parameters, not the review itself."""
+    _init("log_axes", True)
+    log_axes = bool(st.session_state[_key("log_axes")])
+    review: ar.AssetReview = book_memo("s1_4.review", ar.review, params)
+    figure = book_memo("s1_4.scatter", lambda _frame, _p, _l, log: _scatter_figure(review, log), params, lang(),
+                       log_axes)
+    st.plotly_chart(figure, width="stretch")
+    st.caption(t("s1.asset.scatter_note"))
+    st.toggle(t("s1.asset.log_axes"), key=_key("log_axes"))
+    if len(review.scatter) < len(review.result):
+        st.caption(t("s1.asset.scatter_sampled", shown=len(review.scatter), total=len(review.result)))
+
+
 header(PAGE)
 language = lang()
 book = active_book()
@@ -298,8 +314,9 @@ if result.status != ar.STATUS_NOTHING:
     whale = result.whale
     whale_column, scatter_column = st.columns(2, gap="large")
     with whale_column:
-        # Figures are kept per session until the book, the parameters or the language change (~20 ms each).
-        figure = memo("s1_4.whale", (book.token, params, language), lambda: _whale_figure(result))
+        # Figures are rebuilt only when the book, the parameters or the language change (~20 ms each); for the
+        # sample book they are built once for every session (book_memo).
+        figure = book_memo("s1_4.whale", lambda _frame, _p, _l: _whale_figure(result), params, language)
         if not whale.meaningful:
             st.info(t("s1.asset.whale_not_meaningful", total=_money(whale.total_net)))
         st.plotly_chart(figure, width="stretch")
@@ -309,15 +326,7 @@ if result.status != ar.STATUS_NOTHING:
                           peak_at=charts.percent(whale.peak_customer_share, 0),
                           lost=charts.percent(ar.lost_share(whale), 0)))
     with scatter_column:
-        _init("log_axes", True)
-        log_axes = bool(st.session_state[_key("log_axes")])
-        figure = memo("s1_4.scatter", (book.token, params, language, log_axes),
-                      lambda: _scatter_figure(result, log_axes))
-        st.plotly_chart(figure, width="stretch")
-        st.caption(t("s1.asset.scatter_note"))
-        st.toggle(t("s1.asset.log_axes"), key=_key("log_axes"))
-        if len(result.scatter) < len(result.result):
-            st.caption(t("s1.asset.scatter_sampled", shown=len(result.scatter), total=len(result.result)))
+        _scatter(params)
 
     # ---- step 3: the 倒推 against the manager's capacity -----------------------------------------------------
     st.header(t("s1.asset.step3"))

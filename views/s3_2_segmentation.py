@@ -183,11 +183,15 @@ if value_kind == "aum":
 else:
     texts = [[f"{int(table.loc[r, c]):,}" for c in columns] for r in rows]
 labels_a, labels_b = seg_a.labels(language), seg_b.labels(language)
-st.plotly_chart(
-    views.heatmap(table.loc[rows, columns], [labels_a[r] for r in rows], [labels_b[c] for c in columns], texts,
-                  x_title=cross_names[scheme_b], y_title=cross_names[scheme_a]),
-    width="stretch", key="s3_2_heatmap",
+# Rebuilt only when the cross-tab or the language changes (for the sample book, once for every session).
+heatmap = book_memo(
+    "s3_2.heatmap",
+    lambda _frame, *_inputs: views.heatmap(
+        table.loc[rows, columns], [labels_a[r] for r in rows], [labels_b[c] for c in columns], texts,
+        x_title=cross_names[scheme_b], y_title=cross_names[scheme_a]),
+    scheme_a, scheme_b, value_kind, params_key(dict(seg_a.params)), params_key(dict(seg_b.params)), language,
 )
+st.plotly_chart(heatmap, width="stretch", key="s3_2_heatmap")
 
 # ---- the profile of each tier: which customers are your assets ---------------------------------------------
 st.subheader(t("s3_2.profile_title"))
@@ -248,11 +252,12 @@ if profile_id == "kind":
 # ---- migration a year ago → now ---------------------------------------------------------------------------
 st.subheader(t("s3_2.migration_title"))
 aum_overrides = views.overrides_for("aum")
+migration_key = params_key(aum_overrides)
 try:
-    moved = book_memo("s3_2.migration", lambda frame, _k: migration_detail(frame, aum_overrides),
-                      params_key(aum_overrides))
+    moved = book_memo("s3_2.migration", lambda frame, _k: migration_detail(frame, aum_overrides), migration_key)
 except SchemeParamError:
-    moved = book_memo("s3_2.migration", lambda frame, _k: migration_detail(frame, None), "{}")
+    migration_key = "{}"
+    moved = book_memo("s3_2.migration", lambda frame, _k: migration_detail(frame, None), migration_key)
 for warning in moved.warnings:
     st.warning(warning_text(warning, language), icon=":material/warning:")
 shown_moves = [m for m in ("up", "same", "down", "new", "unknown") if m != "unknown" or moved.moves[m]]
@@ -262,13 +267,15 @@ for column, move in zip(metrics, shown_moves, strict=True):
 aum_labels = {tier.code: tier.label(language) for tier in moved.sources}
 aum_labels[NEW_SOURCE] = t("s3_2.migration_new_source")
 if int(moved.flows["customers"].sum()):
-    st.plotly_chart(
-        views.sankey(moved.flows, [tier.code for tier in moved.sources], [tier.code for tier in moved.tier_list],
-                     aum_labels,
-                     left_title=t("s3_2.migration_before"), right_title=t("s3_2.migration_now"),
-                     count_unit=t("unit.customers")),
-        width="stretch", key="s3_2_sankey",
+    sankey = book_memo(
+        "s3_2.sankey",
+        lambda _frame, *_inputs: views.sankey(
+            moved.flows, [tier.code for tier in moved.sources], [tier.code for tier in moved.tier_list], aum_labels,
+            left_title=t("s3_2.migration_before"), right_title=t("s3_2.migration_now"),
+            count_unit=t("unit.customers")),
+        migration_key, language,
     )
+    st.plotly_chart(sankey, width="stretch", key="s3_2_sankey")
 st.caption(t("s3_2.migration_help"))
 
 # ---- the lesson -------------------------------------------------------------------------------------------

@@ -3,6 +3,7 @@ default the scheme chosen on 3.2, with its parameters): a radar on 0–100 scale
 the plan — per tier the degree to raise, a target on its key figure and the actions (kept in the workspace)."""
 
 import math
+from typing import Any
 
 import pandas as pd
 import streamlit as st
@@ -101,14 +102,20 @@ radar_column, score_column = st.columns([5, 6])  # the score table needs the wid
 with radar_column:
     st.markdown(f"**{t('s3_3.radar_title')}**")
     if len(axes) >= 3 and drawable:
-        figure = charts.radar(
-            [t(f"deg.name.{d}") for d in axes],
-            [(labels[c], [float(scores.loc[c, d]) for d in axes]) for c in drawable],
-            value_range=(0, 100), rotation=90, clockwise=True,  # the first degree on top
-        )
-        # 0–100 ticks every 25, drawn between two axes so they do not sit on a degree's spoke
-        figure.update_polars(radialaxis_dtick=25, radialaxis_angle=45, radialaxis_tickfont_size=11)
-        figure.update_layout(margin={"t": 40})  # the sides and the legend strip come from charts.radar
+        def _radar() -> Any:
+            figure = charts.radar(
+                [t(f"deg.name.{d}") for d in axes],
+                [(labels[c], [float(scores.loc[c, d]) for d in axes]) for c in drawable],
+                value_range=(0, 100), rotation=90, clockwise=True,  # the first degree on top
+            )
+            # 0–100 ticks every 25, drawn between two axes so they do not sit on a degree's spoke
+            figure.update_polars(radialaxis_dtick=25, radialaxis_angle=45, radialaxis_tickfont_size=11)
+            return figure.update_layout(margin={"t": 40})  # the sides and the legend strip come from charts.radar
+
+        # Rebuilt only when the segmentation, the tiers picked or the language change (sample book: once for all).
+        figure = book_memo("s3_3.radar", lambda _frame, *_inputs: _radar(), scheme_id,
+                           params_key(dict(detail.params)), repr(profit_params), tuple(drawable), tuple(axes),
+                           language)
         st.plotly_chart(figure, width="stretch", key="s3_3_radar")
     else:
         st.info(t("s3_3.radar_unavailable"), icon=":material/radar:")

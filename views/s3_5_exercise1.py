@@ -12,7 +12,7 @@ import streamlit as st
 from ui import charts
 from ui import exercise_views as submit_flow
 from ui.frame import footer, header
-from ui.state import active_book, book_memo, lang, module_values, save_values, t
+from ui.state import active_book, book_memo, lang, memo, module_values, save_values, t
 from ui.tier_views import plain_markdown, text_table, wan_cell
 from workbook import course, exercises, peers, services
 from workbook.money import money_text
@@ -140,13 +140,14 @@ st.text_area(t("s3_5.reflection_label"), key="s3_5_reflection", on_change=_keep,
 # ---- completeness and finishing -------------------------------------------------------------------------------
 reflection = st.session_state["s3_5_reflection"]
 inputs_key = json.dumps([group, members, configured, lines_by_scheme, reflection], sort_keys=True, default=str)
-payload = book_memo(
+# The group's own text is in the key: kept in this session (memo), never in the results shared for the sample book.
+payload = memo(
     "s3_5.payload",
-    lambda frame, _k: exercises.exercise1_submission(
-        frame, group=group, members=members, schemes=configured, services=lines_by_scheme, reflection=reflection,
-        book_source=book.source,
+    (book.token, inputs_key),
+    lambda: exercises.exercise1_submission(
+        book.frame, group=group, members=members, schemes=configured, services=lines_by_scheme,
+        reflection=reflection, book_source=book.source,
     ),
-    inputs_key,
 )
 problems = exercises.check_exercise1(payload, language)
 

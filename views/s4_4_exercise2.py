@@ -13,7 +13,7 @@ from ui import charts, profit_settings, section4
 from ui import exercise_views as submit_flow
 from ui import segment_views as views
 from ui.frame import footer, header
-from ui.state import active_book, book_memo, lang, module_values, save_values, t
+from ui.state import active_book, book_memo, lang, memo, module_values, save_values, t
 from ui.tier_views import params_key, plain_markdown, text_table
 from workbook import exercises, ladder
 from workbook import strategy as strat
@@ -223,12 +223,13 @@ for member, tab in zip(members, st.tabs(members) if members else [], strict=True
 # ---- completeness, what is submitted, finishing --------------------------------------------------------------------
 inputs_key = json.dumps([group, members, start, [{**d, "strategy": repr(d["strategy"])} for d in inputs]],
                         sort_keys=True, default=str, ensure_ascii=False)
-payload = book_memo(
+# The group's own text is in the key: kept in this session (memo), never in the results shared for the sample book.
+payload = memo(
     "s4_4.payload",
-    lambda frame, _k: exercises.exercise2_submission(
-        frame, group=group, members=members, start=start, directions=inputs, book_source=book.source,
+    (book.token, inputs_key, repr(profit_params)),
+    lambda: exercises.exercise2_submission(
+        book.frame, group=group, members=members, start=start, directions=inputs, book_source=book.source,
         profit_params=profit_params),
-    inputs_key,
 )
 problems = exercises.check_exercise2(payload, language)
 submit_flow.completeness(problems, language, "s4_4")
