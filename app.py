@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ui import saving, sidebar
+from ui import layout, saving, sidebar
 from ui.state import lang, t
 from workbook import course
 
 st.set_page_config(page_title="客户分层经营训练手册", page_icon=":material/stacked_bar_chart:", layout="wide")
+layout.apply_stylesheet()  # page padding and metric labels for a 1024×768 projector
 saving.resume()  # the resume token in the URL; the saved workspace is read on a session's first run only
 
 current_language = lang()
@@ -21,11 +22,14 @@ for section in course.SECTIONS:
     if pages:
         navigation[t(f"section.{section.id}")] = pages
 
-page = st.navigation(navigation)
-sidebar.render()
+# Every page listed: a collapsed menu says "View 8 more" in English whatever the language.
+page = st.navigation(navigation, expanded=True)
+progress_slot = sidebar.render()
 saving_notice = st.empty()  # the one line shown above the page while saving is paused
 try:
     page.run()
 finally:
     saving.autosave()  # also when the page called st.stop() or st.rerun(): what changed is saved
+    # Drawn after the page, so a page marked done (or an exercise submitted) on this click counts already.
+    sidebar.show_progress(progress_slot)
 saving.show_status(saving_notice)

@@ -309,10 +309,12 @@ def scatter_groups(
         figure.add_trace(go.Scatter(x=[low, high], y=[low, high], mode="lines", name=diagonal_label,
                                     line={"color": HIGHLIGHT, "width": 2, "dash": "dash"}, hoverinfo="skip"))
     style(figure, height=CHART_HEIGHT + 80)
-    # Legend under the axis title: in a half-width column a top legend wraps into the figure's title.
+    # The legend in its own strip at the bottom of the figure, measured from the figure's edge (not the plot's):
+    # placed relative to the plot it lands on the x-axis title whenever the plot is short. A top legend wraps
+    # into the figure's title in a narrow column.
     figure.update_layout(title={"text": title} if title else None, showlegend=True,
-                         legend={"orientation": "h", "yanchor": "top", "y": -0.2, "x": 0},
-                         margin={"t": 56 if title else 24, "b": 120})
+                         legend={"orientation": "h", "yref": "container", "yanchor": "bottom", "y": 0.0, "x": 0},
+                         margin={"t": 56 if title else 24, "b": 130})
     axis: dict[str, object] = {"type": "log"} if log_axes else {}
     if log_axes and tick_label is not None and diagonal is not None and diagonal[0] > 0:
         low_power = math.floor(math.log10(diagonal[0]))

@@ -13,6 +13,7 @@ import streamlit as st
 
 from ui import charts
 from ui.frame import footer, header
+from ui.layout import flow_columns, metric_row
 from ui.persona_cards import persona_cards
 from ui.state import active_book, book_memo, lang, memo, module_values, save_values, t
 from workbook import asset_review as ar
@@ -223,7 +224,9 @@ def _scatter_figure(review: ar.AssetReview, log_axes: bool) -> Any:
     return charts.scatter_groups(
         groups, diagonal=ar.break_even_range(points, positive_only=log_axes),
         diagonal_label=t("s1.asset.break_even"), x_title=t("s1.asset.scatter_x"),
-        y_title=t("s1.asset.scatter_y"), log_axes=log_axes, tick_label=_money, title=t("s1.asset.scatter_title"),
+        # ticks in the axis titles' unit (元 a year), with separators: 1,000 · 10,000 · 100,000
+        y_title=t("s1.asset.scatter_y"), log_axes=log_axes, tick_label=lambda amount: f"{amount:,.0f}",
+        title=t("s1.asset.scatter_title"),
     )
 
 
@@ -238,7 +241,7 @@ params = ar.params_from(values, standard)
 
 # ---- step 1: the hourly cost, worked back ------------------------------------------------------------------
 st.header(t("s1.asset.step1"))
-cost_columns = st.columns([1, 1, 1])
+cost_columns = flow_columns(3, min_width=200)
 with cost_columns[0]:
     _number_input("annual_cost", step=1.0, fmt="%.0f")
     _number_input("effective_hours", step=50.0, fmt="%.0f", min_value=1.0)
@@ -248,10 +251,11 @@ with cost_columns[1]:
 with cost_columns[2]:
     st.metric(t("s1.asset.hourly_metric"), _money(params.hourly_cost))
     _number_input("target_cost_ratio_pct", step=5.0, fmt="%.0f", min_value=1.0, max_value=100.0)
-    with st.popover(t("s1.asset.potential_title"), icon=":material/tune:"):
-        _number_input("potential_external", step=10.0, fmt="%.0f")
-        _number_input("potential_growth_pct", step=5.0, fmt="%.0f")
-        _number_input("potential_new_aum", step=1.0, fmt="%.0f")
+# Below the columns, at full width: inside a third of a projector's page its label is cut to "…".
+with st.popover(t("s1.asset.potential_title"), icon=":material/tune:"):
+    _number_input("potential_external", step=10.0, fmt="%.0f")
+    _number_input("potential_growth_pct", step=5.0, fmt="%.0f")
+    _number_input("potential_new_aum", step=1.0, fmt="%.0f")
 standard_hours = params.service_standard()
 st.markdown(t(
     "s1.asset.hourly_formula", annual=_money(params.annual_cost), hours=_hours(params.effective_hours),
@@ -297,8 +301,8 @@ if result.status != ar.STATUS_NOTHING and result.missing_potential:
 if result.status != ar.STATUS_NOTHING:
     st.header(t("s1.asset.step2"))
     kinds = result.kinds
-    # Two rows of two: four money figures in one row are cut to "CNY 7…" at 1024 px with the sidebar open.
-    metric_columns = [column for _ in range(2) for column in st.columns(2)]
+    # Two rows of two on a projector (four money figures in one row are cut to "CNY 7…"), one row where they fit.
+    metric_columns = metric_row(4, min_width=240)
     for kind, column in zip(KINDS, metric_columns, strict=False):
         column.metric(t("s1.asset.kind_metric", kind=t(f"profit.kind.{kind}"), count=kinds.counts[kind]),
                       _money(kinds.net[kind]))
@@ -308,7 +312,7 @@ if result.status != ar.STATUS_NOTHING:
         st.caption(t("s1.asset.on_assumptions"))
 
     whale = result.whale
-    whale_column, scatter_column = st.columns(2, gap="large")
+    whale_column, scatter_column = flow_columns(2, min_width=420)  # stacked on a projector
     with whale_column:
         # Figures are kept per session until the book, the parameters or the language change (~20 ms each).
         figure = memo("s1_4.whale", (book.token, params, language), lambda: _whale_figure(result))
@@ -343,7 +347,7 @@ if result.status != ar.STATUS_NOTHING:
     if not review.hours_known:
         st.info(t("s1.asset.no_hours"))
     else:
-        hours_columns = st.columns(4)
+        hours_columns = metric_row(4)
         hours_columns[0].metric(t("s1.asset.budget.today"), _hours(budget.today),
                                 help=t("s1.asset.budget.today_help", capacity=_hours(budget.capacity)))
         hours_columns[1].metric(t("s1.asset.budget.to_free"), _hours(budget.to_free),
@@ -405,7 +409,7 @@ with st.container(border=True):
 
 # ---- step 4: the trainee's own definitions -------------------------------------------------------------------
 st.header(t("s1.asset.step4"))
-text_columns = st.columns(3)
+text_columns = flow_columns(3, min_width=240)
 for name, column in zip(TEXT_NAMES, text_columns, strict=True):
     _init(name, str(values[name]))
     column.text_area(t(f"s1.asset.{name}"), key=_key(name), on_change=_save, args=(name,),
