@@ -65,7 +65,10 @@ _PROBE_JS = r"""
       cut.push({text, where: where(el), box: el.clientWidth, needs: el.scrollWidth});
     }
   }
-  const boxOf = (el) => { const r = el.getBoundingClientRect(); return {l: r.left, t: r.top, r: r.right, b: r.bottom}; };
+  const boxOf = (el) => {
+    const r = el.getBoundingClientRect();
+    return {l: r.left, t: r.top, r: r.right, b: r.bottom};
+  };
   const meets = (a, b) => a.l < b.r - 1 && b.l < a.r - 1 && a.t < b.b - 1 && b.t < a.b - 1;
   const plots = [];
   for (const gd of main.querySelectorAll('.js-plotly-plot')) {

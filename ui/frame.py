@@ -8,7 +8,6 @@ from ui.state import t, workspace
 from workbook import course
 from workbook import workspace as ws
 
-
 _OPEN_LECTURE = "_frame_open_lecture"  # the page whose lecture is shown open during this visit
 
 

@@ -10,8 +10,8 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from ui import charts, values
-from ui.layout import flow_columns, metric_row
 from ui.frame import footer, header
+from ui.layout import flow_columns, metric_row
 from ui.state import ActiveBook, active_book, book_memo, lang, memo, sample_active_book, set_active_book, t
 from ui.tier_views import plain_markdown
 from ui.uploader import localise_uploader

@@ -215,7 +215,7 @@ def _source_caption(lever: str) -> str:
 
 
 widget_specs = {
-    "n": {"name": f"n_{period}", "min_value": 0.0, "step": 1.0, "format": "%.1f"},
+    "n": {"name": f"n_{period}", "min_value": 0.0, "step": 1.0, "format": "%.0f"},  # whole customers
     "c": {"name": f"c_pct_{period}", "min_value": 0.0, "max_value": 100.0, "step": 0.5, "format": "%.1f"},
     "v": {"name": "v", "min_value": 0.0, "step": 1.0, "format": "%.2f"},  # 万元
     "r": {"name": "r_pct", "min_value": 0.0, "max_value": 100.0, "step": 1.0, "format": "%.1f"},
@@ -268,18 +268,33 @@ else:
     st.markdown(t("s1.formula.ratio", ratio=_times(plan.ratio), alone=charts.percent(plan.alone_uplift),
                   balanced=charts.percent(plan.balanced_uplift), k=len(lever_names)))
 
-    def _need_text(lever: str, value: float, feasible: bool) -> str:
-        text = _lever_text(lever, value, language)
-        return text if feasible else t("s1.formula.impossible", value=text)
+    def _cell(lever: str, value: float) -> str:
+        """A lever's value in its column's unit (said once, in the header): a count, a percentage, 万元."""
+        if lever == "n":
+            return _count(value)
+        if lever == "v":
+            return _times(value / WAN, 2) if value / WAN < 100 else f"{value / WAN:,.0f}"
+        return f"{value * 100:.1f}"
 
+    def _need_text(lever: str, value: float, feasible: bool) -> str:
+        text = _cell(lever, value)
+        return text if feasible else t("s1.formula.impossible", value=f"{text}%")
+
+    def _lever_header(lever: str) -> str:
+        if lever == "r":
+            return t("layout.with_unit", label=t("s1.formula.lever_short.r"), unit="%")
+        return t(f"s1.formula.lever.{lever}", period=period_word)
+
+    # One lever per column, so each column has one unit (customers, %, 万元) stated in its header.
+    needs = {need.lever: need for need in plan.needs}
     rows = [
-        {
-            t("s1.formula.col.lever"): t(f"s1.formula.lever_short.{need.lever}"),
-            t("s1.formula.col.current"): _lever_text(need.lever, need.current, language),
-            t("s1.formula.col.alone"): _need_text(need.lever, need.alone, need.alone_feasible),
-            t("s1.formula.col.balanced"): _need_text(need.lever, need.balanced, need.balanced_feasible),
-        }
-        for need in plan.needs
+        {t("s1.formula.col.scenario"): t("s1.formula.col.current"),
+         **{_lever_header(lever): _cell(lever, need.current) for lever, need in needs.items()}},
+        {t("s1.formula.col.scenario"): t("s1.formula.col.alone"),
+         **{_lever_header(lever): _need_text(lever, need.alone, need.alone_feasible) for lever, need in needs.items()}},
+        {t("s1.formula.col.scenario"): t("s1.formula.col.balanced"),
+         **{_lever_header(lever): _need_text(lever, need.balanced, need.balanced_feasible)
+            for lever, need in needs.items()}},
     ]
     st.dataframe(rows, hide_index=True, width="stretch")
 

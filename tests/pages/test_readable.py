@@ -1,12 +1,17 @@
 """Readable where the class looks, the parts a browser is not needed for: the lecture open on a page's first
 visit and folded on later ones (so the worksheet starts on a projector's first screen), and the rules for numbers
-in tables (a unit in every money header, counts as whole numbers). The browser measures the rest (tests/e2e/test_layout.py)."""
+in tables (a unit in every money header, counts as whole numbers). The browser measures the rest
+(tests/e2e/test_layout.py)."""
 
 from __future__ import annotations
 
+import re
+
+import pandas as pd
 import pytest
 
 from tests.pages.apptest import open_app
+from workbook import course
 from workbook import workspace as ws
 
 S1_3 = "views/s1_3_bottleneck.py"
@@ -37,3 +42,73 @@ def test_a_saved_workspace_folds_the_lecture_of_pages_already_read() -> None:
     ws.mark_seen(work, "s1_3")
     at = open_app("zh", S1_3, workspace=work)
     assert not _lecture_open(at)
+
+
+# ---- numbers in tables and metrics ---------------------------------------------------------------------------
+# A header that names an amount of money must say its unit; a share, a ratio or a count of things needs none.
+MONEY_WORDS = re.compile(r"资产|收入|成本|费用|金额|净贡献|中收|礼品|权益|让利|返佣|余额|客单价|AUM|"
+                         r"\b[Rr]evenue|\b[Cc]ost\b|\b[Nn]et\b|\b[Ff]ees?\b|\b[Gg]ifts\b|\b[Bb]enefits\b|\b[Bb]alances?\b|\b[Cc]oncessions\b|"
+                         r"\b[Aa]mount\b")
+UNIT_WORDS = re.compile(r"万元|亿元|元|CNY|%|占比|比例|率|[Ss]hare|/|÷|[Hh]ours?|小时|次数|[Rr]atio|"
+                        r"层级|[Tt]ier|类型|[Tt]ype|最大成本|[Ll]argest|[Dd]river")
+COUNT_HEADERS = re.compile(r"^(客户数|人数|Customers|customers)(（|\(|$)")
+WHOLE = re.compile(r"^-?[\d,]+$|^—$|^$")
+PAGES_READ_HERE = ("book", "s1_2", "s1_3", "s1_4", "s3_1", "s3_2", "s3_3", "s3_4")
+
+
+IDENTIFIER = re.compile(r"^[a-z_]+$")  # a data editor's frame comes back with its column keys, not the headers
+UNIT_IN_CELL = re.compile(r"万|元|CNY|%")
+
+
+def _frames(at) -> list[pd.DataFrame]:
+    return [element.value for element in at.dataframe] + [element.value for element in at.table]
+
+
+def _units_in_rows(frame: pd.DataFrame) -> bool:
+    """A table on its side (one figure per row, its unit in the row's name or in every cell): its headers are
+    tiers or groups (资产, 负债 …), not amounts."""
+    return any(frame[column].astype(str).str.contains(UNIT_IN_CELL).any() for column in frame.columns[:1])
+
+
+def _number_problems(frames: list[pd.DataFrame], metrics: list[tuple[str, str]]) -> list[str]:
+    problems: list[str] = []
+    for frame in frames:
+        sideways = _units_in_rows(frame)
+        for header in map(str, frame.columns):
+            if IDENTIFIER.match(header):
+                continue
+            cells_say_unit = frame[header].astype(str).str.contains(UNIT_IN_CELL).all()
+            if MONEY_WORDS.search(header) and not (sideways or cells_say_unit or UNIT_WORDS.search(header)):
+                problems.append(f"money column without a unit: {header!r}")
+            if COUNT_HEADERS.match(header):
+                cells = frame[header]
+                if pd.api.types.is_float_dtype(cells):
+                    whole = cells.dropna().map(float.is_integer).all()
+                    problems += [] if whole else [f"count column with fractions: {header!r}"]
+                elif not pd.api.types.is_integer_dtype(cells):
+                    bad = [str(v) for v in cells if not WHOLE.match(str(v))]
+                    problems += [f"count column {header!r} shows {bad[:3]}"] if bad else []
+    for label, value in metrics:
+        if MONEY_WORDS.search(label) and not UNIT_WORDS.search(label + value):
+            problems.append(f"metric without a unit: {label!r} = {value!r}")
+        if re.search(r"\d\.0(?!\d)", value):
+            problems.append(f"needless decimal in metric {label!r}: {value!r}")
+    return problems
+
+
+def test_the_number_rules_catch_a_bare_money_header_a_fractional_count_and_a_needless_decimal() -> None:
+    frame = pd.DataFrame({"层级": ["大众", "财富"], "资产合计": [12.5, 300.0], "客户数": ["25.0", "3"]})
+    found = _number_problems([frame], [("全部客户净贡献", "41.6"), ("客户数", "25.0")])
+    assert found == ["money column without a unit: '资产合计'", "count column '客户数' shows ['25.0']",
+                     "metric without a unit: '全部客户净贡献' = '41.6'", "needless decimal in metric '客户数': '25.0'"]
+    fine = pd.DataFrame({"层级": ["大众"], "资产（万元）": [12.5], "客户数": [25]})
+    assert _number_problems([fine], [("净贡献", "41.6万元"), ("客户数", "25")]) == []
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("page_id", PAGES_READ_HERE)
+def test_money_headers_say_their_unit_and_counts_are_whole(page_id: str, lang: str) -> None:
+    at = open_app(lang, course.page_by_id(page_id).file)
+    assert not at.exception
+    problems = _number_problems(_frames(at), [(metric.label, str(metric.value)) for metric in at.metric])
+    assert not problems, f"{page_id} ({lang}):\n" + "\n".join(problems)
