@@ -272,8 +272,10 @@ def curve_with_marks(
                               ax=-70 if near_right else 50, ay=95 if near_right else (45 if index % 2 else -45),
                               font={"color": ACCENT}, bgcolor="rgba(255,255,255,0.6)")
     if reference_y is not None:
+        # The line's label above it, mid-way: the marks' labels sit below the line at both ends (a label there
+        # ran into the first mark's in a half-width column), and a whale curve passes well above its middle.
         figure.add_hline(y=reference_y, line={"color": HIGHLIGHT, "width": 2, "dash": "dash"},
-                         annotation_text=reference_label, annotation_position="bottom",
+                         annotation_text=reference_label, annotation_position="top",
                          annotation_font={"color": HIGHLIGHT})
     style(figure)
     figure.update_layout(title={"text": title} if title else None, showlegend=False)

@@ -16,6 +16,7 @@ STYLESHEET = Path(__file__).with_name("projector.css")
 # A metric needs about this much width for a six-character value at Streamlit's 2.25rem metric font (e.g.
 # "1,234万元" or "CNY 1.5m") with its label on at most two lines.
 METRIC_MIN_WIDTH = 170
+GRID_GAP = 16  # px: Streamlit's "small" gap (1rem at the 16 px base font)
 
 
 def apply_stylesheet() -> None:
@@ -39,5 +40,12 @@ def flow_columns(count: int, *, min_width: int, spans: Sequence[int] | None = No
 def metric_row(count: int, *, min_width: int = METRIC_MIN_WIDTH, spans: Sequence[int] | None = None
                ) -> list[DeltaGenerator]:
     """Cells for ``count`` headline metrics: on a projector four metrics become two rows of two, never four cut
-    numbers."""
+    numbers. Four equal metrics go in two pairs, so a row never holds three of them and leaves one alone."""
+    if count == 4 and spans is None:
+        pairs = flow_columns(2, min_width=2 * min_width + GRID_GAP)
+        cells: list[DeltaGenerator] = []
+        for pair in pairs:
+            with pair:
+                cells += flow_columns(2, min_width=min_width)
+        return cells
     return flow_columns(count, min_width=min_width, spans=spans)

@@ -101,7 +101,7 @@ summary = book_memo("s3_2.summary", lambda frame, s, _k: tier_summary(frame, det
 labels = detail.labels(language)
 # Side by side where both fit; on a projector the table takes the whole width (every column, AUM share included)
 # and the chart goes under it.
-table_column, chart_column = flow_columns(2, min_width=440)
+table_column, chart_column = flow_columns(2, min_width=470)  # the English table needs 466 px
 with table_column:
     st.dataframe(tier_table(summary, labels, language, hide_empty=(INSUFFICIENT,)), hide_index=True, width="stretch",
                  key="s3_2_tier_table")
