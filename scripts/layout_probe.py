@@ -126,8 +126,9 @@ _PROBE_JS = r"""
   const selector = controlIds.map((id) => `[data-testid="${id}"]`).join(',');
   for (const el of main.querySelectorAll(selector)) {
     if (!shown(el)) continue;
+    // Within reach when its first 80 px show: an input whole, a table's header and first rows.
     const box = el.getBoundingClientRect();
-    const bottom = box.bottom - mainTop;
+    const bottom = Math.min(box.bottom, box.top + 80) - mainTop;
     if (firstControl === null || bottom < firstControl.bottom) {
       firstControl = {kind: el.getAttribute('data-testid'), text: textOf(el).slice(0, 40), bottom: Math.round(bottom)};
     }
@@ -154,7 +155,7 @@ class PageLayout:
 
     cut: list[dict[str, Any]] = field(default_factory=list)  # text cut to "…": text, where, box, needs
     plots: list[dict[str, Any]] = field(default_factory=list)  # title, width, height, problems
-    first_control: dict[str, Any] | None = None  # kind, text, bottom (px from the page top)
+    first_control: dict[str, Any] | None = None  # kind, text, bottom: where its first 80 px end (from the top)
     horizontal_scroll: bool = False
     wide_tables: list[dict[str, Any]] = field(default_factory=list)  # shown, needs (px), headers
     viewport_height: int = 0

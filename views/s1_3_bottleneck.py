@@ -171,10 +171,11 @@ edited = st.data_editor(
         "name": st.column_config.TextColumn(t("s1.neck.col.name"), help=t("s1.neck.help.name"), width="small"),
         "kind": st.column_config.SelectboxColumn(t("s1.neck.col.kind"), options=list(neck.STAGE_KINDS),
                                                  format_func=_kind_label, default="other", required=True),
+        # "localized": 3, 7.5, 0.05, 1.5 hours without needless zeros
         "weekly_hours": st.column_config.NumberColumn(t("s1.neck.col.weekly_hours"), min_value=0.0, step=0.5,
-                                                      format="%.1f", help=t("s1.neck.help.weekly_hours")),
+                                                      format="localized", help=t("s1.neck.help.weekly_hours")),
         "hours_per_customer": st.column_config.NumberColumn(t("s1.neck.col.hours_per_customer"), min_value=0.01,
-                                                            step=0.05, format="%.2f",
+                                                            step=0.05, format="localized",
                                                             help=t("s1.neck.help.hours_per_customer")),
         "pass_pct": st.column_config.NumberColumn(t("s1.neck.col.pass_pct"), min_value=0.0, max_value=100.0,
                                                   step=1.0, format="%.0f%%", help=t("s1.neck.help.pass_pct")),
