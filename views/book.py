@@ -375,7 +375,10 @@ preview_config: dict[str, Any] = {
     field_label(key, language): st.column_config.DateColumn(format="YYYY-MM-DD")
     for key in preview_frame.columns if key in DATE_FIELDS
 }
-preview_shown = preview_frame.copy()
+# Who and how much first: the customer, then AUM, then the rest in the book's order (on a projector the columns at
+# the right scroll out of sight).
+lead = [key for key in ("customer_id", "name", "aum") if key in preview_frame.columns]
+preview_shown = preview_frame[lead + [key for key in preview_frame.columns if key not in lead]].copy()
 for key in money_in_preview:
     preview_shown[key] = pd.to_numeric(preview_shown[key], errors="coerce") / 10_000
 st.dataframe(

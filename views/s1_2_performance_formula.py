@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import streamlit as st
@@ -270,8 +271,8 @@ else:
 
     def _cell(lever: str, value: float) -> str:
         """A lever's value in its column's unit (said once, in the header): a count, a percentage, 万元."""
-        if lever == "n":
-            return _count(value)
+        if lever == "n":  # customers are whole: the target needs at least this many (139.9 → 140)
+            return _count(math.ceil(round(value, 6)))
         if lever == "v":
             return _times(value / WAN, 2) if value / WAN < 100 else f"{value / WAN:,.0f}"
         return f"{value * 100:.1f}"

@@ -112,9 +112,9 @@ edited_numbers = st.data_editor(
     key=f"s3_4_numbers_{editor_suffix}",
     column_config={
         "label": st.column_config.TextColumn(t("tiers.col.tier"), pinned=True),
-        "customers": st.column_config.NumberColumn(t("tiers.col.customers"), format="%d"),
+        "customers": st.column_config.NumberColumn(t("tiers.col.customers"), format="%d", width="small"),
         "hours": st.column_config.NumberColumn(t("service.col.hours"), min_value=0.0, step=0.5,
-                                               format="localized"),  # 12 and 1.5, no needless ".0"
+                                               format="%g"),  # 12 and 1.5, no needless ".0"
         "benefits_cost": st.column_config.NumberColumn(t("service.col.benefits_cost"), min_value=0.0, step=50.0,
                                                        format="%,.0f"),
     },
