@@ -6,6 +6,7 @@ in tables (a unit in every money header, counts as whole numbers). The browser m
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 import pandas as pd
 import pytest
@@ -112,3 +113,25 @@ def test_money_headers_say_their_unit_and_counts_are_whole(page_id: str, lang: s
     assert not at.exception
     problems = _number_problems(_frames(at), [(metric.label, str(metric.value)) for metric in at.metric])
     assert not problems, f"{page_id} ({lang}):\n" + "\n".join(problems)
+
+
+def _progress_text(at) -> str:
+    return " ".join(element.proto.text for element in at.sidebar.get("progress"))
+
+
+def test_the_sidebar_progress_counts_an_exercise_finished_on_this_click() -> None:
+    # Finishing exercise 2 marks it done while the page runs, after the sidebar was drawn: the progress must
+    # still count it on this click, not the next one.
+    work = ws.new_workspace()
+    ws.set_values(work, "s3_5", group="第三组", members="张三", schemes=["aum"])
+    at = open_app("zh", "views/s4_4_exercise2.py", workspace=work)
+    assert "0 / " in _progress_text(at)
+    at.selectbox(key="s4_4_张三_tier").set_value("affluent").run()
+    start = at.session_state["s4_4_start"]
+    rows = [{"action": f"第 {i} 件事", "owner": "张三", "due": (start + timedelta(days=d)).isoformat()}
+            for i, d in enumerate((10, 40, 80), start=1)]
+    at.session_state["s4_4_actions_张三_zh"] = {"edited_rows": {}, "added_rows": rows, "deleted_rows": []}
+    at.run()
+    at.button(key="s4_4_finish").click().run()
+    assert not at.exception and ws.is_done(at.session_state["workspace"], "s4_4")
+    assert "1 / " in _progress_text(at)
