@@ -1,5 +1,6 @@
 """Shared chart and number presentation: one look for every plotly figure, readable on a laptop and on a
-projector, and money/percent formats per language. Presentation only; no domain arithmetic here."""
+projector, and the percent format (money is written by ``workbook.money``). Presentation only; no domain
+arithmetic here."""
 
 from __future__ import annotations
 
@@ -25,36 +26,6 @@ def style(figure: go.Figure, height: int = CHART_HEIGHT) -> go.Figure:
         hoverlabel={"font": {"family": FONT_FAMILY}},
     )
     return figure
-
-
-def _trim(number: str) -> str:
-    """Drop a needless decimal: "36.0" → "36", "1.50" → "1.5"."""
-    return number.rstrip("0").rstrip(".") if "." in number else number
-
-
-def money(value: float | None, lang: str) -> str:
-    """Money for display the way bankers write it: 800万元, 36.5万元, 1,235万元, 1.25亿元, 2,500元 in Chinese (no space,
-    no needless decimal); CNY 36.5k, CNY 1.5m, CNY 2bn in English. NaN → '—'."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "—"
-    sign = "-" if value < 0 else ""
-    amount = abs(float(value))
-    if lang == "zh":
-        if amount >= 1e8:
-            return f"{sign}{_trim(f'{amount / 1e8:,.2f}')}亿元"
-        if amount >= 1e6:  # 100万 and more: whole 万
-            return f"{sign}{amount / 1e4:,.0f}万元"
-        if amount >= 1e4:
-            return f"{sign}{_trim(f'{amount / 1e4:,.1f}')}万元"
-        return f"{sign}{amount:,.0f}元"
-    # The bounds sit where rounding would carry into the next unit (999,960 is CNY 1m, not CNY 1,000k).
-    if amount >= 999_995_000:
-        return f"{sign}CNY {_trim(f'{amount / 1e9:,.2f}')}bn"
-    if amount >= 999_950:
-        return f"{sign}CNY {_trim(f'{amount / 1e6:,.2f}')}m"
-    if amount >= 1e3:
-        return f"{sign}CNY {_trim(f'{amount / 1e3:,.1f}')}k"
-    return f"{sign}CNY {amount:,.0f}"
 
 
 def percent(value: float | None, digits: int = 1) -> str:

@@ -13,15 +13,9 @@ import streamlit as st
 from ui import charts
 from ui.state import t
 from workbook import kyc
-from workbook.households import ACCOUNT_INFO, wan_text
+from workbook.households import ACCOUNT_INFO
+from workbook.money import money_text, wan_input
 from workbook.products import product_label
-
-
-def money_wan(amount: float, lang: str) -> str:
-    """元 as 万元 in Chinese text (800万元) and CNY 10k in English (CNY 800 × 10k is awkward: "CNY 8.0m")."""
-    if lang == "en":
-        return charts.money(amount, "en")
-    return f"{wan_text(amount)}万元"
 
 
 def fact_text(key: str, value: Any, lang: str) -> str:
@@ -29,7 +23,7 @@ def fact_text(key: str, value: Any, lang: str) -> str:
     if key in ("age", "child_age", "parent_age", "children"):
         return t(f"s2_1.fact.{key}", value=f"{float(value):g}")
     if key == "assets":
-        return t("s2_1.fact.assets", value=money_wan(float(value), lang))
+        return t("s2_1.fact.assets", value=money_text(float(value), lang))
     vocabulary = {"marital": kyc.MARITAL, "event": kyc.EVENTS, "occupation": kyc.OCCUPATIONS}.get(key)
     if vocabulary is not None and value in vocabulary:
         return vocabulary[value].label(lang)
@@ -71,14 +65,14 @@ def plan_chart(plan: pd.DataFrame, lang: str) -> go.Figure:
                                   ("current", charts.NEUTRAL, t("s2_1.plan.current"))):
         values = [float(v) for v in plan[column]]
         figure.add_trace(go.Bar(
-            x=names, y=values, name=label, marker_color=colour, text=[wan_text(v) for v in values],
+            x=names, y=values, name=label, marker_color=colour, text=[wan_input(v) for v in values],
             textposition="outside", cliponaxis=False, textfont={"size": 14},
         ))
     top = max([*plan["target"], *plan["current"], 1.0])
     for name, gap in zip(names, plan["gap"], strict=True):
         key = "s2_1.plan.gap_add" if gap > 0.5 else "s2_1.plan.gap_cut" if gap < -0.5 else "s2_1.plan.gap_none"
         colour = charts.GOOD if gap > 0.5 else charts.ACCENT if gap < -0.5 else charts.NEUTRAL
-        figure.add_annotation(x=name, y=top * 1.2, text=f"<b>{t(key, amount=wan_text(abs(float(gap))))}</b>",
+        figure.add_annotation(x=name, y=top * 1.2, text=f"<b>{t(key, amount=wan_input(abs(float(gap))))}</b>",
                               showarrow=False, font={"size": 14, "color": colour})
     charts.style(figure, height=400)
     figure.update_layout(

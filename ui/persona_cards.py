@@ -10,8 +10,9 @@ from typing import Any
 import streamlit as st
 
 from ui.state import active_book, book_memo, lang, t
-from ui.tier_views import money_text, plain_markdown
+from ui.tier_views import plain_markdown
 from workbook import personas
+from workbook.money import money_text
 from workbook.segmentation import get_scheme
 
 # Which groupings each page's card names the persona's tier under (the page's own lens first).

@@ -14,6 +14,7 @@ from ui import charts
 from ui import segment_views as views
 from ui.state import lang, module_values, save_values, t
 from ui.tier_views import axis_label
+from workbook.money import money_text
 from workbook.segmentation import SCHEME_IDS, SCHEMES
 
 
@@ -46,7 +47,7 @@ def per_hour(value: float | None, language: str) -> str:
     """Money per hour of the manager's time ("683 元/小时" / "CNY 683/h"); "—" when unknown."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "—"
-    return t("s4.per_hour", amount=charts.money(value, language))
+    return t("s4.per_hour", amount=money_text(value, language))
 
 
 def staircase(

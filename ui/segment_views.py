@@ -12,7 +12,6 @@ Where the trainee's choices live (workspace module ``s3_2``, shared with 3.1, 3.
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import math
 from collections.abc import Mapping, Sequence
@@ -22,10 +21,9 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from ui import charts
+from ui import charts, profit_settings
 from ui.state import book_memo, lang, module_values, save_values, t
 from ui.tier_views import params_key
-from workbook import services
 from workbook.schema import field_label
 from workbook.segmentation import SCHEMES, ParamSpec, Scheme, SchemeParamError, Segmentation, Tier, segment_detail
 
@@ -49,12 +47,8 @@ def overrides_for(scheme_id: str) -> dict[str, Any]:
 
 
 def kind_settings() -> dict[str, Any]:
-    """The 1.4 settings (``ProfitParams`` fields) the trainee changed there; empty when they kept the defaults."""
-    params, _ = services.profit_params_from(module_values("s1_4"))
-    if params == services.DEFAULT_PARAMS:
-        return {}
-    return {key: value for key, value in dataclasses.asdict(params).items()
-            if value != getattr(services.DEFAULT_PARAMS, key)}
+    """The 1.4 entries the trainee changed there (``ui.profit_settings.kind_settings``); empty for the defaults."""
+    return profit_settings.kind_settings()
 
 
 def segmentation_or_error(

@@ -1,16 +1,11 @@
-"""Pieces shared by the tier pages 3.1–3.5: memo keys for parameters, money as bankers write it, the tier-summary
-display table, the customer-share / AUM-share chart of a tier summary, a grouped-bar figure and a static text table
-with sensible column widths. Presentation only: numbers come from ``workbook``.
-
-Money (the team's display rule): in a table, one unit per column, stated in the header — 万元 for amounts
-(:func:`wan_cell`), 元 for small per-customer amounts (:func:`yuan_cell`); in running Chinese text the way a
-banker writes it, without a space and without needless decimals — 800万元, 36.5万元, 1.25亿元, 3,500元
-(:func:`money_text`; English: CNY 8m, CNY 365k, CNY 3.5k)."""
+"""Pieces shared by the tier pages 3.1–3.5: memo keys for parameters, the tier-summary display table, the
+customer-share / AUM-share chart of a tier summary, a grouped-bar figure and a static text table with sensible
+column widths. Presentation only: numbers come from ``workbook``; money is written by ``workbook.money`` (the
+team's one display rule)."""
 
 from __future__ import annotations
 
 import json
-import math
 import re
 import string
 import textwrap
@@ -24,57 +19,7 @@ import streamlit as st
 
 from ui import charts
 from ui.state import t
-
-
-def _trim(number: float, decimals: int) -> str:
-    """``number`` with separators and at most ``decimals`` decimals, trailing zeros dropped (800, 36.5, 1.25)."""
-    text = f"{number:,.{decimals}f}"
-    return text.rstrip("0").rstrip(".") if "." in text else text
-
-
-def _is_missing(value: float | None) -> bool:
-    return value is None or (isinstance(value, float) and math.isnan(value))
-
-
-def money_text(value: float | None, lang: str) -> str:
-    """Money in a sentence or a metric: 800万元 · 36.5万元 · 1.25亿元 · 3,500元 / CNY 8m · CNY 365k · CNY 3.5k.
-
-    Three significant figures at most above 10万 (and above CNY 1k), whole 元 below 1万元; "—" when unknown."""
-    if _is_missing(value):
-        return "—"
-    assert value is not None
-    sign = "-" if value < 0 else ""
-    amount = abs(float(value))
-    if lang == "zh":
-        if amount >= 1e8:
-            return f"{sign}{_trim(amount / 1e8, 2)}亿元"
-        if amount >= 1e4:
-            wan = amount / 1e4
-            return f"{sign}{_trim(wan, 0 if wan >= 100 else 1)}万元"
-        return f"{sign}{amount:,.0f}元"
-    if amount >= 1e9:
-        return f"{sign}CNY {_trim(amount / 1e9, 2)}bn"
-    if amount >= 1e6:
-        return f"{sign}CNY {_trim(amount / 1e6, 2)}m"
-    if amount >= 1e3:  # compact, so a metric fits a narrow column: CNY 6.2k, CNY 365k
-        thousands = amount / 1e3
-        return f"{sign}CNY {_trim(thousands, 0 if thousands >= 100 else 1)}k"
-    return f"{sign}CNY {amount:,.0f}"
-
-
-def wan_cell(value: float | None) -> str:
-    """An amount for a table column headed in 万元 (CNY 10k): 12,345 · 36.5 · 0.35; "—" when unknown."""
-    if _is_missing(value):
-        return "—"
-    assert value is not None
-    wan = float(value) / 1e4
-    size = abs(wan)
-    return _trim(wan, 0 if size >= 100 else (1 if size >= 1 else 2))
-
-
-def yuan_cell(value: float | None) -> str:
-    """A small amount (per customer) for a table column headed in 元: 1,234; "—" when unknown."""
-    return "—" if _is_missing(value) else f"{float(value):,.0f}"  # type: ignore[arg-type]
+from workbook.money import wan_cell
 
 
 def params_key(params: Mapping[str, Any] | None) -> str:

@@ -16,6 +16,7 @@ from ui.state import ActiveBook, active_book, book_memo, lang, memo, sample_acti
 from ui.tier_views import plain_markdown
 from ui.uploader import localise_uploader
 from workbook import i18n, intake, overview, privacy
+from workbook.money import wan_cell
 from workbook.schema import CANONICAL_KEYS, FIELD_BY_KEY, UNREADABLE, Kind, field_label
 
 PAGE = "book"
@@ -28,14 +29,6 @@ ENCODING_NAMES = {"utf-8": "UTF-8", "utf-8-sig": "UTF-8", "gb18030": "GBK", "utf
 DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab", " ": "whitespace"}
 
 language = lang()
-
-def _wan(value: float) -> str:
-    """An amount in 元 as 万元 with separators and no needless decimals: 24,311 · 13 · 2.5."""
-    if value != value:  # NaN: an empty book
-        return "—"
-    wan = value / 10_000
-    return f"{wan:,.0f}" if abs(wan) >= 100 else f"{wan:,.1f}".removesuffix(".0")
-
 
 def _error_text(error: intake.BookError) -> str:
     """A BookError's message for st.error (Markdown): the catalogue's words as they are, the values it quotes
@@ -281,8 +274,8 @@ summary = book_memo("book.overview", overview.overview)
 customers, total, median, top5 = metric_row(4)
 customers.metric(t("book.customers"), f"{summary.customers:,}")
 # Money in 万元 (CNY 10k), the unit in the label: "CNY 243.00m" does not fit a quarter of a 1024-px page.
-total.metric(t("book.total_aum"), _wan(summary.total_aum))
-median.metric(t("book.median_aum"), _wan(summary.median_aum))
+total.metric(t("book.total_aum"), wan_cell(summary.total_aum))
+median.metric(t("book.median_aum"), wan_cell(summary.median_aum))
 top5.metric(t("book.top5_share"), charts.percent(summary.top5_aum_share))
 st.caption(t("book.concentration_note"))
 

@@ -1,4 +1,4 @@
-"""我的成果: the trainee's day at a glance — progress per module and the exercise's receipt, who they are (asked
+"""我的成果: the trainee's day at a glance — progress per module and each exercise's receipt, who they are (asked
 for submitting), how to open the same work on another device (the address and a QR code), and starting afresh.
 
 Sections in page order: progress · identity · [the workbook download and "resume from a workbook" of the export
@@ -13,11 +13,12 @@ from ui import saving
 from ui.frame import footer, header
 from ui.state import lang, memo, module_values, save_trainee, t, trainee, workspace
 from ui.tier_views import plain_markdown
-from workbook import course
+from workbook import course, exercises
 from workbook import workspace as ws
 
 PAGE = "results"
-EXERCISE_PAGES = {"s3_5": "exercise1"}  # pages whose work is submitted: page id -> exercise (results.submitted_<id>)
+# pages whose work is submitted: page id -> exercise id (texts results.submitted_<id>, results.not_submitted_<id>)
+EXERCISE_PAGES = {"s3_5": exercises.EXERCISE_ID, "s4_4": exercises.EXERCISE2_ID}
 LOCAL_HOSTS = ("localhost", "127.0.0.1", "[::1]")
 
 header(PAGE)

@@ -12,6 +12,7 @@ from ui.frame import footer, header
 from ui.state import active_book, book_memo, lang, memo, module_values, save_values, t
 from workbook import i18n
 from workbook import performance as perf
+from workbook.money import money_text
 from workbook.schema import field_label
 
 PAGE = "s1_2"
@@ -108,7 +109,7 @@ def _lever_text(lever: str, value: float, language: str) -> str:
     if lever == "n":
         return _count(value)
     if lever == "v":
-        return charts.money(value, language)
+        return money_text(value, language)
     return charts.percent(value)
 
 
@@ -189,7 +190,7 @@ MONEY_DETAILS = {"total", "amount"}
 
 
 def _detail_text(key: str, value: float) -> str:
-    return charts.money(value, language) if key in MONEY_DETAILS else _count(value)
+    return money_text(value, language) if key in MONEY_DETAILS else _count(value)
 
 
 def _source_caption(lever: str) -> str:
@@ -250,8 +251,8 @@ terms = " × ".join(
     for lever in lever_names
 )
 metric_column, equation_column = st.columns([1, 2])
-metric_column.metric(t("s1.formula.current_p", period=period_word), charts.money(p_now, language))
-equation_column.markdown(t("s1.formula.equation", terms=terms, p=charts.money(p_now, language)))
+metric_column.metric(t("s1.formula.current_p", period=period_word), money_text(p_now, language))
+equation_column.markdown(t("s1.formula.equation", terms=terms, p=money_text(p_now, language)))
 
 # ---- step 2: target and what each lever must do -----------------------------------------------------------
 st.header(t("s1.formula.step2"))
@@ -340,7 +341,7 @@ if plan is not None:
                                         key=_key("order"), on_change=_save_from_widget, args=("order", _key("order")))
     flow = perf.waterfall(current, planned, order_code.split(","))
     gap = perf.gap_to_target(flow.end, plan.target)
-    result_column.metric(t("s1.formula.plan_p", period=period_word), charts.money(flow.end, language),
+    result_column.metric(t("s1.formula.plan_p", period=period_word), money_text(flow.end, language),
                          delta=None if gap is None else charts.percent(gap), help=t("s1.formula.plan_vs_target"),
                          delta_description=None if gap is None else t("s1.formula.delta_vs_target"),
                          delta_arrow="off" if gap is not None and abs(gap) < 0.0005 else "auto")
@@ -349,11 +350,11 @@ if plan is not None:
         labels.append(t("s1.formula.wf_plan"))
         measures = ["absolute"] + ["relative"] * len(flow.steps) + ["total"]
         amounts = [flow.start] + [step.delta for step in flow.steps] + [flow.end]
-        texts = [charts.money(flow.start, language)]
-        texts += [("+" if step.delta >= 0 else "") + charts.money(step.delta, language) for step in flow.steps]
-        texts.append(charts.money(flow.end, language))
+        texts = [money_text(flow.start, language)]
+        texts += [("+" if step.delta >= 0 else "") + money_text(step.delta, language) for step in flow.steps]
+        texts.append(money_text(flow.end, language))
         return charts.waterfall(labels, measures, amounts, texts, target=plan.target,
-                                target_label=f"{t('s1.formula.wf_target')} {charts.money(plan.target, language)}",
+                                target_label=f"{t('s1.formula.wf_target')} {money_text(plan.target, language)}",
                                 title=t("s1.formula.wf_title"),
                                 y_title=t("s1.formula.wf_axis", period=period_word))
 
@@ -372,8 +373,8 @@ for (case_id, text_id), column in zip((("spdb_champion", "spdb"), ("ten_x", "ten
         st.markdown(t(
             f"s1.formula.case.{text_id}.body",
             n0=_count(before.n), n1=_count(after.n), c0=charts.percent(before.c), c1=charts.percent(after.c),
-            v0=charts.money(before.v, language), v1=charts.money(after.v, language),
-            p0=charts.money(before.performance, language), p1=charts.money(after.performance, language),
+            v0=money_text(before.v, language), v1=money_text(after.v, language),
+            p0=money_text(before.performance, language), p1=money_text(after.performance, language),
             uplift=charts.percent(result.per_lever_uplift), ratio=_times(result.ratio, 3),
             factor=f"{result.per_lever_factor:.3f}",
         ))

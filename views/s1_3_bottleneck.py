@@ -10,6 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from ui import charts
+from ui.editors import editor_start, restart_editor
 from ui.frame import footer, header
 from ui.layout import flow_columns, metric_row
 from ui.state import lang, memo, module_values, save_values, t
@@ -22,8 +23,7 @@ DEFAULTS: dict[str, Any] = {
     "elevate_pct": neck.DEFAULT_ELEVATION * 100,
     "next_focus": "",
 }
-BASE_KEY = f"{PAGE}_editor_base"  # {"lang", "version", "rows"}: the editor's starting data, kept stable
-VERSION_KEY = f"{PAGE}_editor_version"
+EDITOR = f"{PAGE}_editor"  # the stage table (ui.editors: its key and the rows it starts from)
 ELEVATE_KEY = f"{PAGE}_elevate_pct"
 NEXT_KEY = f"{PAGE}_next_focus"
 
@@ -67,8 +67,7 @@ def _rows_from_editor(frame: pd.DataFrame) -> list[dict[str, Any]]:
 
 def _reset() -> None:
     save_values(PAGE, stages=neck.default_rows())
-    st.session_state[VERSION_KEY] = st.session_state.get(VERSION_KEY, 0) + 1
-    st.session_state.pop(BASE_KEY, None)
+    restart_editor(EDITOR)
 
 
 def _save_action(step: str, key: str) -> None:
@@ -144,22 +143,9 @@ st.markdown(" → ".join(f"**{t(f's1.neck.step.{step}.title')}**" for step in ne
 # ---- the stage table -------------------------------------------------------------------------------------
 st.header(t("s1.neck.table_title"))
 st.caption(t("s1.neck.table_help"))
-version = st.session_state.get(VERSION_KEY, 0)
-editor_key = f"{PAGE}_editor_{version}"
-base = st.session_state.get(BASE_KEY)
-# The editor keeps its edits relative to the data it was first given, so that data must stay the same while the
-# editor lives; it is reloaded from the workspace when the editor is new (first visit, back from another page)
-# or the language changed (labels differ, so Streamlit builds a new editor).
-if base is None or base["lang"] != language or editor_key not in st.session_state:
-    if base is not None and base["lang"] != language:
-        version += 1
-        st.session_state[VERSION_KEY] = version
-        editor_key = f"{PAGE}_editor_{version}"
-    base = {"lang": language, "version": version, "rows": values["stages"]}
-    st.session_state[BASE_KEY] = base
-
+editor_key, start_rows = editor_start(EDITOR, language, lambda: values["stages"])
 edited = st.data_editor(
-    _editor_frame(base["rows"]),
+    _editor_frame(start_rows),
     key=editor_key,
     num_rows="dynamic",
     hide_index=True,

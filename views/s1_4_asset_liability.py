@@ -12,11 +12,13 @@ import pandas as pd
 import streamlit as st
 
 from ui import charts
+from ui.editors import editor_start, restart_editor
 from ui.frame import footer, header
 from ui.layout import flow_columns, metric_row
 from ui.persona_cards import persona_cards
 from ui.state import active_book, book_memo, lang, memo, module_values, save_values, t
 from workbook import asset_review as ar
+from workbook.money import money_text
 from workbook.profit import COST_INPUTS, KINDS, REVENUE_INPUTS, assumed_inputs
 from workbook.schema import field_label
 from workbook.segmentation import SCHEMES
@@ -29,8 +31,7 @@ WAN = 10_000.0  # 元 per 万元: money is typed in 万元 and kept in 元
 SCALE = {"annual_cost": WAN, "potential_external": WAN, "potential_new_aum": WAN}
 EXAMPLE_REVENUE = 10_000.0  # the 倒推 sentence's example customer (元 a year)
 EXAMPLE_TIER = "affluent"
-EDITOR_BASE_KEY = f"{PAGE}_tier_costs_base"  # {"lang", "version", "rows"}: the editor's starting data, kept stable
-EDITOR_VERSION_KEY = f"{PAGE}_tier_costs_version"
+EDITOR = f"{PAGE}_tier_costs"  # the tier assumptions table (ui.editors: its key and the rows it starts from)
 TIER_NUMBER_COLUMNS = ("hours", "minutes_per_contact", "gift_cost", "event_cost")
 
 
@@ -74,7 +75,7 @@ def _fields_text(keys: tuple[str, ...]) -> str:
 
 
 def _money(value: float) -> str:
-    return charts.money(value, language)
+    return money_text(value, language)
 
 
 def _hours(value: float) -> str:
@@ -87,26 +88,13 @@ def _reset_assumptions() -> None:
                             for name in ("wealth_fee_pct", "fund_fee_pct", "insurance_fee_pct")}})
     for name in ("assume_missing", "wealth_fee_pct", "fund_fee_pct", "insurance_fee_pct"):
         st.session_state.pop(_key(name), None)
-    st.session_state[EDITOR_VERSION_KEY] = st.session_state.get(EDITOR_VERSION_KEY, 0) + 1
-    st.session_state.pop(EDITOR_BASE_KEY, None)
+    restart_editor(EDITOR)
 
 
 def _assumption_editor(params_now: Any) -> None:
     """The tier assumptions as an editable table; the edited cells go to the workspace as overrides."""
-    version = st.session_state.get(EDITOR_VERSION_KEY, 0)
-    editor_key = f"{PAGE}_tier_costs_{version}"
-    base = st.session_state.get(EDITOR_BASE_KEY)
-    # The editor keeps its edits relative to the data it was first given, so that data stays the same while the
-    # editor lives; it is rebuilt from the workspace when the editor is new or the language changed.
-    if base is None or base["lang"] != language or editor_key not in st.session_state:
-        if base is not None and base["lang"] != language:
-            version += 1
-            st.session_state[EDITOR_VERSION_KEY] = version
-            editor_key = f"{PAGE}_tier_costs_{version}"
-        rows = ar.tier_cost_table(params_now.assumptions)
-        base = {"lang": language, "rows": rows}
-        st.session_state[EDITOR_BASE_KEY] = base
-    frame = pd.DataFrame(base["rows"])
+    editor_key, start_rows = editor_start(EDITOR, language, lambda: ar.tier_cost_table(params_now.assumptions))
+    frame = pd.DataFrame(start_rows)
     frame.insert(1, "label", [t(f"s1.asset.tier_row.{name}") for name in frame["field"]])
     tiers = [tier for tier in SCHEMES["aum"].tiers() if tier.code in frame.columns]
     # "localized": 1.5 hours, 10 minutes and 3,000 元 each without a needless decimal, in one column
@@ -235,9 +223,9 @@ language = lang()
 book = active_book()
 values = module_values(PAGE, DEFAULTS)
 # 3.4's service standard for the default AUM ladder, with the trainee's edits there: it caps the justified hours.
-aum_plan = module_values("s3_4", {"overrides": {}}).get("overrides") or {}
-standard = ar.standard_hours_from(aum_plan.get("aum") if isinstance(aum_plan, dict) else None)
-params = ar.params_from(values, standard)
+# ``trainee_params`` is the one function every page builds its ProfitParams with (ui.profit_settings).
+service_plan = module_values("s3_4", {"overrides": {}})
+params = ar.trainee_params(values, service_plan)
 
 # ---- step 1: the hourly cost, worked back ------------------------------------------------------------------
 st.header(t("s1.asset.step1"))
@@ -282,7 +270,7 @@ with st.expander(t("s1.asset.assumptions_title"), icon=":material/rule:", expand
     st.caption(t("s1.asset.fee_note", fields=_fields_text(("fee_income_12m",))))
     st.button(t("s1.asset.assumptions_reset"), on_click=_reset_assumptions, icon=":material/restart_alt:",
               key=_key("assumptions_reset"))
-params = ar.params_from(values, standard)  # with this run's edits of the assumptions table
+params = ar.trainee_params(values, service_plan)  # with this run's edits of the assumptions table
 
 result: ar.AssetReview = book_memo("s1_4.review", ar.review, params)
 

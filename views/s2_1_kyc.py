@@ -26,8 +26,8 @@ from workbook.households import (
     four_account_plan,
     holdings_fields_present,
     plan_findings,
-    wan_text,
 )
+from workbook.money import money_text, wan_input
 from workbook.privacy import mask_series, mask_value
 from workbook.products import product_label
 from workbook.schema import RISK_LEVELS, field_label
@@ -377,7 +377,7 @@ if source == "book" and row is not None:
     external = pd.to_numeric(pd.Series([row.get("external_assets_est")]), errors="coerce").iloc[0]
 with total_note:
     if external is not None and pd.notna(external) and external > 0:
-        st.caption(t("s2_1.external", amount=kyc_views.money_wan(float(external), language)))
+        st.caption(t("s2_1.external", amount=money_text(float(external), language)))
     st.caption(t("s2_1.total_help"))
 st.markdown(f"**{t('s2_1.holdings_title')}**")
 holding_columns = st.columns(4)
@@ -415,9 +415,9 @@ if plan is not None:
     table = pd.DataFrame({
         "account": [ACCOUNT_INFO[code].label(language) for code in plan.index],
         "share": [f"{v * 100:g}%" for v in plan["target_share"]],
-        "target": [wan_text(v) for v in plan["target"]],
-        "current": [wan_text(v) for v in plan["current"]],
-        "gap": [wan_text(v) for v in plan["gap"]],
+        "target": [wan_input(v) for v in plan["target"]],
+        "current": [wan_input(v) for v in plan["current"]],
+        "gap": [wan_input(v) for v in plan["gap"]],
     })
     # A static table: short cells, so no Styler (it costs a fifth of this page's rerun)
     st.table(table.rename(columns={name: t(f"s2_1.col.{name}") for name in table.columns}), hide_index=True,
@@ -425,7 +425,7 @@ if plan is not None:
     st.caption(t("s2_1.gap_help"))
     findings = plan_findings(plan)
     if findings.unplaced > 0.5:
-        st.caption(t("s2_1.unplaced", amount=kyc_views.money_wan(findings.unplaced, language)))
+        st.caption(t("s2_1.unplaced", amount=money_text(findings.unplaced, language)))
 
 # ---- the proposal -------------------------------------------------------------------------------------------------
 st.subheader(t("s2_1.proposal_title"))
@@ -441,17 +441,17 @@ def _draft() -> str:
         parts.append(t("s2_1.draft.needs", needs=separator.join(n.text("label", language) for n in needs[:3])))
     if plan is not None:
         found = plan_findings(plan)
-        parts.append(t("s2_1.draft.total", total=kyc_views.money_wan(float(plan["target"].sum()), language)))
+        parts.append(t("s2_1.draft.total", total=money_text(float(plan["target"].sum()), language)))
         if found.short is not None:
             suggestions = [p for n in needs if n.account == found.short for p in n.products
                            if p in ACCOUNT_INFO[found.short].products]
             suggestions = list(dict.fromkeys(suggestions or ACCOUNT_INFO[found.short].products))[:3]
             parts.append(t("s2_1.draft.short", account=ACCOUNT_INFO[found.short].label(language),
-                           amount=kyc_views.money_wan(found.short_amount, language),
+                           amount=money_text(found.short_amount, language),
                            products=separator.join(product_label(p, language) for p in suggestions)))
         if found.excess is not None:
             parts.append(t("s2_1.draft.excess", account=ACCOUNT_INFO[found.excess].label(language),
-                           amount=kyc_views.money_wan(found.excess_amount, language)))
+                           amount=money_text(found.excess_amount, language)))
     unknown = [t(f"s2_1.draft.ask.{f}") for f in ("age", "marital", "children", "risk_level")
                if card.get(f) in (None, "")]
     if card["children"] and not any(m.get("relation") == "child" and m.get("age") is not None

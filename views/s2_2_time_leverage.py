@@ -10,14 +10,14 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from ui import charts, leverage_views
+from ui import charts, leverage_views, profit_settings
 from ui import segment_views as segments
 from ui.frame import footer, header
-from ui.kyc_views import money_wan
 from ui.state import book_memo, lang, memo, module_values, save_values, t
-from ui.tier_views import grouped_bars, text_table
+from ui.tier_views import grouped_bars, params_key, text_table
 from workbook import bottleneck, kyc, services
 from workbook import leverage as lv
+from workbook.money import money_text, wan_cell, yuan_cell
 from workbook.schema import field_label
 from workbook.segmentation import SCHEME_IDS, SCHEMES
 
@@ -153,25 +153,25 @@ st.subheader(t("s2_2.one_to_one_title"))
 st.caption(t("s2_2.one_to_one_help"))
 plans, suggestions = _plans(values["groups"])
 editor_suffix = f"{source}_{'-'.join(group_keys)}_{language}"
-one_frame = pd.DataFrame(
+
+
+def _group_editor(name: str, columns: dict[str, list[Any]], config: dict[str, Any], editable: tuple[str, ...]) -> None:
+    """A table of the groups, one row each with its label pinned, whose ``editable`` columns the trainee edits;
+    the edits go to the workspace (``_keep``). The key names the groups, so another grouping starts afresh."""
+    key = _key(f"{name}_{editor_suffix}")
+    frame = pd.DataFrame({"label": [labels[p.key] for p in plans], **columns},
+                         index=pd.Index(group_keys, name="group"))
+    st.data_editor(frame, height=_rows_height(len(plans)), key=key, hide_index=True, width="stretch",
+                   num_rows="fixed", disabled=[column for column in frame.columns if column not in editable],
+                   column_config={"label": st.column_config.TextColumn(t("s2_2.col.group"), pinned=True), **config})
+    _keep(key, editable)
+
+
+_group_editor(
+    "one",
+    {"customers": [p.customers for p in plans], "hours_per_customer": [p.hours_per_customer for p in plans],
+     "touch_hours": [p.touch_hours for p in plans]},
     {
-        "label": [labels[p.key] for p in plans],
-        "customers": [p.customers for p in plans],
-        "hours_per_customer": [p.hours_per_customer for p in plans],
-        "touch_hours": [p.touch_hours for p in plans],
-    },
-    index=pd.Index(group_keys, name="group"),
-)
-st.data_editor(
-    one_frame,
-    height=_rows_height(len(plans)),
-    key=_key(f"one_{editor_suffix}"),
-    hide_index=True,
-    width="stretch",
-    num_rows="fixed",
-    disabled=["label", "customers"],
-    column_config={
-        "label": st.column_config.TextColumn(t("s2_2.col.group"), pinned=True),
         "customers": st.column_config.NumberColumn(t("s2_2.col.customers"), format="%d", width="small"),
         "hours_per_customer": st.column_config.NumberColumn(t("s2_2.col.hours_per_customer"), min_value=0.0,
                                                             step=0.5, format="%g", width="small"),
@@ -179,8 +179,8 @@ st.data_editor(
                                                      step=0.25, format="%g", help=t("s2_2.touch_help"),
                                                      width="small"),
     },
+    ("hours_per_customer", "touch_hours"),
 )
-_keep(_key(f"one_{editor_suffix}"), ("hours_per_customer", "touch_hours"))
 plans, suggestions = _plans(_values()["groups"])
 load_week = sum(p.customers * p.hours_per_customer for p in plans) / lv.WEEKS_PER_YEAR
 first, second = st.columns(2)
@@ -195,26 +195,11 @@ if load_week > weekly:
 # ---- the event plan ----------------------------------------------------------------------------------------------
 st.subheader(t("s2_2.events_title"))
 st.caption(t("s2_2.events_help"))
-event_frame = pd.DataFrame(
+_group_editor(
+    "events",
+    {"format": [p.format for p in plans], "replaceable_pct": [p.replaceable * 100 for p in plans],
+     "suggested": [suggestions[p.key] for p in plans], "events_per_month": [p.events_per_month for p in plans]},
     {
-        "label": [labels[p.key] for p in plans],
-        "format": [p.format for p in plans],
-        "replaceable_pct": [p.replaceable * 100 for p in plans],
-        "suggested": [suggestions[p.key] for p in plans],
-        "events_per_month": [p.events_per_month for p in plans],
-    },
-    index=pd.Index(group_keys, name="group"),
-)
-st.data_editor(
-    event_frame,
-    height=_rows_height(len(plans)),
-    key=_key(f"events_{editor_suffix}"),
-    hide_index=True,
-    width="stretch",
-    num_rows="fixed",
-    disabled=["label", "suggested"],
-    column_config={
-        "label": st.column_config.TextColumn(t("s2_2.col.group"), pinned=True),
         "format": st.column_config.SelectboxColumn(t("s2_2.col.format"), options=list(lv.FORMATS), required=True,
                                                    format_func=lambda c: lv.FORMATS[c].label(language)),
         "replaceable_pct": st.column_config.NumberColumn(t("s2_2.col.replaceable"), min_value=0.0, max_value=100.0,
@@ -225,8 +210,8 @@ st.data_editor(
         "events_per_month": st.column_config.NumberColumn(t("s2_2.col.events"), min_value=0.0, max_value=60.0,
                                                           step=lv.EVENT_STEP, format="%g", width="small"),
     },
+    ("format", "replaceable_pct", "events_per_month"),
 )
-_keep(_key(f"events_{editor_suffix}"), ("format", "replaceable_pct", "events_per_month"))
 saved_groups: dict[str, Any] = _values()["groups"]
 plans, suggestions = _plans(saved_groups)
 
@@ -309,8 +294,21 @@ if table is None:
     st.stop()
 
 total = lv.totals(table)
-profit_params, from_s1_4 = services.profit_params_from(module_values("s1_4"))
+profit_params, from_s1_4 = profit_settings.profit_params()
 hourly = profit_params.hourly_cost
+# A freed hour is worth its tier's T per manager-hour (4.3); the hourly cost of 1.4 only where that is unknown.
+group_tiers = {spec.key: spec.code for spec in specs}
+revenue_known = book_memo("s2_2.revenue_known", services.revenue_known)
+if source != "tier":
+    hour_values = lv.hour_values(group_tiers, None, hourly, lv.NEED_GROUPS)
+elif not revenue_known:
+    hour_values = lv.hour_values(group_tiers, None, hourly, lv.NO_REVENUE)
+else:
+    t_per_hour = book_memo(
+        "s2_2.t_per_hour", lambda frame, *_: lv.tier_t_per_hour(frame, detail.tiers, profit_params),
+        scheme_id, params_key(dict(detail.params)), repr(profit_params))
+    hour_values = lv.hour_values(group_tiers, t_per_hour, hourly)
+yearly = lv.yearly_values(table, hour_values)
 top_left, top_right = st.columns(2)
 top_left.metric(t("s2_2.metric.saved_month"), _hours(total.hours_saved))
 top_right.metric(t("s2_2.metric.saved_week"), _hours(total.saved_weekly))
@@ -318,11 +316,29 @@ bottom_left, bottom_right = st.columns(2)
 bottom_left.metric(t("s2_2.metric.after_week"), _hours(total.after_weekly),
                    delta=t("s2_2.metric.before", hours=_hours(total.one_to_one_weekly)), delta_color="off",
                    delta_arrow="off")
-bottom_right.metric(t("s2_2.metric.value_year"),
-                    money_wan(lv.yearly_value(total.hours_saved, hourly), language))
-st.caption(t("s2_2.value_from_s1_4" if from_s1_4 else "s2_2.value_default", hourly=f"{hourly:,.0f}",
-             page=t("nav.s1_4"), annual=f"{profit_params.annual_cost:,.0f}",
-             hours=f"{profit_params.effective_hours:,.0f}"))
+bottom_right.metric(t("s2_2.metric.value_year"), money_text(float(yearly.sum()), language))
+
+
+def _groups_valued(basis: str, reason: str = "") -> list[str]:
+    return [labels[key] for key in table.index
+            if hour_values[key].basis == basis and (not reason or hour_values[key].reason == reason)]
+
+
+hourly_text = t("s2_2.value_hourly_from_s1_4" if from_s1_4 else "s2_2.value_hourly_default",
+                hourly=money_text(hourly, language), page=t("nav.s1_4"),
+                annual=money_text(profit_params.annual_cost, language),
+                hours=f"{profit_params.effective_hours:,.0f}")
+notes = []
+if _groups_valued(lv.VALUE_T):
+    notes.append(t("s2_2.value_t", page=t("nav.s4_3")))
+if _groups_valued(lv.VALUE_NONE):
+    notes.append(t("s2_2.value_none", groups=separator.join(_groups_valued(lv.VALUE_NONE))))
+for reason in (lv.NEED_GROUPS, lv.NO_REVENUE, lv.NO_HOURS):
+    valued_at_cost = _groups_valued(lv.VALUE_COST, reason)
+    if valued_at_cost:
+        notes.append(t(f"s2_2.value_cost.{reason}", groups=separator.join(valued_at_cost), page=t("nav.s4_3"),
+                       hourly=hourly_text))
+st.caption(("" if language == "zh" else " ").join(notes))  # no space between Chinese sentences
 if total.hours_saved > 0:
     st.markdown(t("s2_2.saved_means", hours=_hours(total.hours_saved),
                   meetings=f"{total.hours_saved / 1.5:,.0f}", page=t("nav.s1_3")))
@@ -339,9 +355,16 @@ results = pd.DataFrame({
 })
 st.table(results.rename(columns={name: t(f"s2_2.col.result.{name}") for name in results.columns}),
          hide_index=True, border="horizontal")
+worth = pd.DataFrame({
+    "group": [labels[key] for key in table.index],
+    "basis": [t(f"s2_2.basis.{hour_values[key].basis}") for key in table.index],
+    "hour_value": [yuan_cell(hour_values[key].value) for key in table.index],
+    "value": [wan_cell(v) for v in yearly],
+})
+text_table(worth, {name: t(f"s2_2.col.worth.{name}") for name in worth.columns}, nowrap=["group", "basis"])
 if total.event_cost > 0:
-    st.caption(t("s2_2.event_cost", cost=money_wan(total.event_cost, language),
-                 year=money_wan(total.event_cost * lv.MONTHS_PER_YEAR, language)))
+    st.caption(t("s2_2.event_cost", cost=money_text(total.event_cost, language),
+                 year=money_text(total.event_cost * lv.MONTHS_PER_YEAR, language)))
 losing = [labels[key] for key in table.index if table.at[key, "hours_saved"] < -1e-9]
 if losing:
     st.warning(t("s2_2.losing", groups=separator.join(losing)), icon=":material/warning:")

@@ -5,14 +5,15 @@ AUM migration of the last year. The choices are kept in the workspace for 3.3–
 import pandas as pd
 import streamlit as st
 
-from ui import charts, values
+from ui import charts, profit_settings, values
 from ui import segment_views as views
 from ui.frame import footer, header
 from ui.layout import flow_columns, metric_row
 from ui.persona_cards import persona_cards
-from ui.state import active_book, book_memo, lang, module_values, save_values, t
-from ui.tier_views import money_text, params_key, tier_share_chart, tier_table, wan_cell, yuan_cell
+from ui.state import active_book, book_memo, lang, save_values, t
+from ui.tier_views import params_key, tier_share_chart, tier_table
 from workbook import privacy, profiles, services
+from workbook.money import money_text, wan_cell, yuan_cell
 from workbook.profit import profitability
 from workbook.schema import FIELD_BY_KEY, Kind, field_label
 from workbook.segmentation import (
@@ -200,14 +201,14 @@ st.session_state[PROFILE_KEY] = profile_by if profile_by in CROSS_IDS else "kind
 profile_id = st.selectbox(t("s3_2.profile_by"), CROSS_IDS, format_func=cross_names.__getitem__, key=PROFILE_KEY,
                           on_change=lambda: save_values(PAGE, profile=st.session_state[PROFILE_KEY]))
 grouping, _ = views.segmentation_or_error(profile_id, views.overrides_for(profile_id))
-profit_settings = views.kind_settings()
+profit_params, _ = profit_settings.profit_params()  # 1.4's, as the asset/liability dimension uses them
 revenue_known = book_memo("s3_2.revenue_known", services.revenue_known)
 profile = book_memo(
     "s3_2.profile",
     lambda frame, _g, _k, _p, known: profiles.profile_table(
-        frame, grouping.tiers, profitability(frame, services.profit_params_from(module_values("s1_4"))[0])
+        frame, grouping.tiers, profitability(frame, profit_params)
         if known else None),
-    profile_id, params_key(dict(grouping.params)), params_key(profit_settings), revenue_known,
+    profile_id, params_key(dict(grouping.params)), repr(profit_params), revenue_known,
 )
 profile_codes = [c for c in profile.columns if c != profiles.ALL and profile.loc["customers", c] > 0]
 profile_labels = grouping.labels(language) | {profiles.ALL: t("s3_2.profile_all")}
@@ -275,6 +276,6 @@ st.caption(t("s3_2.migration_help"))
 
 # ---- the lesson -------------------------------------------------------------------------------------------
 st.info(t("s3_2.lesson"), icon=":material/set_meal:")
-persona_cards(PAGE, services.profit_params_from(module_values("s1_4"))[0])
+persona_cards(PAGE, profit_params)
 
 footer(PAGE)

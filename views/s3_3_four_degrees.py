@@ -7,16 +7,17 @@ import math
 import pandas as pd
 import streamlit as st
 
-from ui import charts
+from ui import charts, profit_settings
 from ui import segment_views as views
 from ui.frame import footer, header
 from ui.layout import flow_columns
 from ui.persona_cards import persona_cards
 from ui.state import book_memo, lang, module_values, save_values, t
-from ui.tier_views import params_key, plain_markdown, yuan_cell
+from ui.tier_views import params_key, plain_markdown
 from ui.widgets import multiselect
-from workbook import peers, services
+from workbook import peers
 from workbook.degrees import ALL, DEGREES, FIGURE_BY_KEY, FIGURES, degree_plan, four_degrees, plan_choices
+from workbook.money import yuan_cell
 from workbook.schema import field_label
 from workbook.segmentation import CROSS_IDS, INSUFFICIENT, get_scheme
 
@@ -60,7 +61,7 @@ scheme_id = st.selectbox(t("s3_3.scheme_label"), CROSS_IDS, format_func=scheme_n
                          key=SCHEME_KEY, on_change=_on_scheme_change)
 detail, _params = views.trainee_segmentation(scheme_id)
 
-profit_params, from_s1_4 = services.profit_params_from(module_values("s1_4"))
+profit_params, from_s1_4 = profit_settings.profit_params()
 result = book_memo(
     "s3_3.degrees", lambda frame, _s, _k, _p: four_degrees(frame, detail.tiers, profit_params=profit_params),
     scheme_id, params_key(dict(detail.params)), repr(profit_params),

@@ -4,13 +4,15 @@ tier's plan cost (hours × hourly cost + benefits) against the revenue the tier 
 import pandas as pd
 import streamlit as st
 
-from ui import charts
+from ui import charts, profit_settings
 from ui import segment_views as views
 from ui.frame import footer, header
 from ui.layout import metric_row
 from ui.state import active_book, book_memo, lang, module_values, save_values, t
-from ui.tier_views import grouped_bars, money_text, params_key, wan_cell
+from ui.tier_views import grouped_bars, params_key
 from workbook import services
+from workbook.money import money_text, wan_cell
+from workbook.profit import HOURS_FROM_CONTACTS, HOURS_FROM_TIER, assumed_inputs
 from workbook.schema import field_label
 from workbook.segmentation import INSUFFICIENT, SCHEME_IDS, SCHEMES
 
@@ -33,7 +35,7 @@ if scheme_id != saved["scheme"]:
     save_values(PAGE, scheme=scheme_id)
 detail, params = views.trainee_segmentation(scheme_id)
 
-profit_params, from_s1_4 = services.profit_params_from(module_values("s1_4"))
+profit_params, from_s1_4 = profit_settings.profit_params()
 hourly = profit_params.hourly_cost
 st.caption(
     t("s3_4.hourly_from_s1_4" if from_s1_4 else "s3_4.hourly_default", hourly=f"{hourly:,.0f}", page=t("nav.s1_4"),
@@ -52,6 +54,15 @@ codes = [
 overrides = dict(saved["overrides"].get(scheme_id, {}))
 rows = services.matrix_rows(scheme_id, codes, language, overrides)
 editor_suffix = f"{scheme_id}_{'-'.join(codes)}_{language}"
+
+
+def _hours(value: float, sign: str = "") -> str:
+    """Hours with separators; a tenth below 10 when not whole (a plan's 0.5 h is not "0")."""
+    if pd.isna(value):
+        return "—"
+    fraction = abs(value) < 10 and round(value, 1) != round(value)
+    return f"{value:{sign},.1f}" if fraction else f"{value:{sign},.0f}"
+
 
 # ---- the matrix -------------------------------------------------------------------------------------------
 st.subheader(t("s3_4.matrix_title"))
@@ -155,7 +166,7 @@ columns = {
     t("s3_4.col.margin"): [wan_cell(v) for v in costs["margin"]],
     t("s3_4.col.cost_share"): [charts.percent(v) for v in costs["cost_share"]],
     t("tiers.col.customers"): costs["customers"].tolist(),
-    t("s3_4.col.plan_hours"): [f"{v:,.0f}" for v in costs["plan_hours"]],
+    t("s3_4.col.plan_hours"): [_hours(v) for v in costs["plan_hours"]],
     t("s3_4.col.time_cost"): [wan_cell(v) for v in costs["time_cost"]],
     t("s3_4.col.benefits_total"): [wan_cell(v) for v in costs["benefits_total"]],
 }
@@ -204,11 +215,22 @@ st.plotly_chart(
 
 # ---- today beside the plan: hours, gifts, events and concessions per tier ------------------------------------
 st.subheader(t("s3_4.today_title"))
-actuals = book_memo("s3_4.actuals", lambda frame, _s, _k: services.tier_actuals(frame, detail.tiers), scheme_id,
-                    params_key(params))
+# Today's hours, gifts and events are the ones 1.4 prices: the book's, else 1.4's cost-to-serve assumptions.
+actuals = book_memo("s3_4.actuals", lambda frame, _s, _k, _p: services.tier_actuals(frame, detail.tiers, profit_params),
+                    scheme_id, params_key(params), repr(profit_params))
 today, balance = services.plan_vs_today(costs, actuals)
+assumed_today = book_memo("s3_4.assumed", lambda frame, _p: assumed_inputs(frame, profit_params), repr(profit_params))
+assumed_fields = [key for key, used in (
+    ("service_hours_12m", assumed_today.hours in (HOURS_FROM_CONTACTS, HOURS_FROM_TIER)),
+    ("gift_cost_12m", assumed_today.gifts),
+    ("event_cost_12m", assumed_today.events),
+) if used]
 if balance.known:
     st.caption(t("s3_4.today_help"))
+    if assumed_fields:
+        st.caption(t("s3_4.today_assumed", fields=t("common.list_sep").join(field_label(f, language)
+                                                                             for f in assumed_fields),
+                     page=t("nav.s1_4")))
     first, second, third, fourth = metric_row(4)
     first.metric(t("s3_4.hours_today"), f"{balance.today:,.0f}")
     second.metric(t("s3_4.hours_planned"), f"{balance.planned:,.0f}",
@@ -217,14 +239,11 @@ if balance.known:
     third.metric(t("s3_4.hours_freed"), f"{balance.freed:,.0f}")
     fourth.metric(t("s3_4.hours_needed"), f"{balance.needed:,.0f}")
 else:
-    missing_today = [f for f in services.ACTUAL_FIELDS if f not in active_book().frame.columns]
+    missing_today = [f for f in services.ACTUAL_FIELDS if f not in active_book().frame.columns
+                     and f not in assumed_fields]
     st.info(t("s3_4.today_unknown", fields=t("common.list_sep").join(field_label(f, language)
                                                                      for f in missing_today)),
             icon=":material/info:")
-
-
-def _hours(value: float) -> str:
-    return "—" if pd.isna(value) else f"{value:,.0f}"
 
 
 st.dataframe(
@@ -233,7 +252,7 @@ st.dataframe(
         t("tiers.col.customers"): today["customers"].tolist(),
         t("s3_4.col.hours_today"): [_hours(v) for v in today["hours_today"]],
         t("s3_4.col.plan_hours"): [_hours(v) for v in today["plan_hours"]],
-        t("s3_4.col.hours_change"): ["—" if pd.isna(v) else f"{v:+,.0f}" for v in today["hours_change"]],
+        t("s3_4.col.hours_change"): [_hours(v, "+") for v in today["hours_change"]],
         t("s3_4.col.gifts_today"): [wan_cell(v) for v in today["gifts_today"]],
         t("s3_4.col.events_today"): [wan_cell(v) for v in today["events_today"]],
         t("s3_4.col.rebates_today"): [wan_cell(v) for v in today["rebates_today"]],

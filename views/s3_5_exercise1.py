@@ -9,26 +9,17 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from ui import charts, saving
+from ui import charts
+from ui import exercise_views as submit_flow
 from ui.frame import footer, header
-from ui.state import (
-    active_book,
-    book_memo,
-    lang,
-    module_values,
-    save_trainee,
-    save_values,
-    t,
-    trainee,
-    workspace,
-)
+from ui.state import active_book, book_memo, lang, module_values, save_values, t
 from ui.tier_views import plain_markdown, text_table, wan_cell
 from workbook import course, exercises, peers, services
-from workbook import store as classroom
-from workbook import workspace as ws
+from workbook.money import money_text
 from workbook.segmentation import INSUFFICIENT, SCHEME_IDS, SCHEMES, SchemeParamError, segment_detail, tier_summary
 
 PAGE = "s3_5"
+EXERCISE = submit_flow.Exercise(PAGE, exercises.EXERCISE_ID, texts="s3_5")
 # Row heights (px) that let a service line wrap: three lines of Chinese, four of English (an English line runs to
 # ~250 characters). Below about 64 px the grid keeps every cell on one line.
 SERVICE_ROW_HEIGHT = {"zh": 68, "en": 90}
@@ -41,17 +32,12 @@ saved = module_values(
     {"group": "", "members": "", "schemes": None, "services": {}, "reflection": "", "submission": None,
      "submitted_at": None, "receipt": None},
 )
-identity = trainee()  # the group's name lives with the trainee's identity (one group for both exercises)
 chosen = module_values("s3_2", {"scheme": "aum", "params": {}})  # 3.2 opens on the AUM scheme
 service_overrides = module_values("s3_4", {"overrides": {}})["overrides"]
 
 
 def _keep(widget: str, field: str) -> None:
     save_values(PAGE, **{field: st.session_state[widget]})
-
-
-def _keep_trainee(widget: str, field: str) -> None:
-    save_trainee(**{field: st.session_state[widget]})
 
 
 def _segment(frame: pd.DataFrame, scheme_id: str, params_json: str) -> tuple:
@@ -65,16 +51,8 @@ def _init(widget: str, value: object) -> None:
 
 
 # ---- group ------------------------------------------------------------------------------------------------------
-st.subheader(t("s3_5.group_title"))
-left, right = st.columns([1, 2], gap="large")
-with left:
-    _init("s3_5_group", identity["group"] or saved["group"])
-    st.text_input(t("s3_5.group_label"), key="s3_5_group", on_change=_keep_trainee, args=("s3_5_group", "group"),
-                  placeholder=t("s3_5.group_placeholder"))
-with right:
-    _init("s3_5_members", saved["members"])
-    st.text_area(t("s3_5.members_label"), key="s3_5_members", on_change=_keep, args=("s3_5_members", "members"),
-                 height=100, help=t("s3_5.members_help"))
+# the group's name lives with the trainee's identity (one group for both exercises)
+group, members = submit_flow.group_fields(EXERCISE, saved["group"], saved["members"])
 
 # ---- segmentations ---------------------------------------------------------------------------------------------
 st.subheader(t("s3_5.schemes_title"))
@@ -160,8 +138,6 @@ st.text_area(t("s3_5.reflection_label"), key="s3_5_reflection", on_change=_keep,
              args=("s3_5_reflection", "reflection"), height=140, placeholder=t("s3_5.reflection_placeholder"))
 
 # ---- completeness and finishing -------------------------------------------------------------------------------
-group = st.session_state["s3_5_group"]
-members = exercises.split_members(st.session_state["s3_5_members"])
 reflection = st.session_state["s3_5_reflection"]
 inputs_key = json.dumps([group, members, configured, lines_by_scheme, reflection], sort_keys=True, default=str)
 payload = book_memo(
@@ -174,13 +150,7 @@ payload = book_memo(
 )
 problems = exercises.check_exercise1(payload, language)
 
-st.subheader(t("s3_5.check_title"))
-if problems:
-    # the open items inside the box, so the list reads as part of the warning
-    open_items = "\n".join(f"- {p.text(language)}" for p in problems)
-    st.warning(t("s3_5.incomplete", count=len(problems)) + "\n\n" + open_items, icon=":material/pending_actions:")
-else:
-    st.success(t("s3_5.complete"), icon=":material/task_alt:")
+submit_flow.completeness(problems, language, "s3_5")
 
 # ---- what is submitted, as the group reads it --------------------------------------------------------------------
 SUMMARY_COLUMNS = {
@@ -201,7 +171,7 @@ def _show_summary(submission: Any) -> None:
            if shown.members else t("s3_5.summary_members_none", empty=empty))
         + "  \n"
         + t("s3_5.summary_book", source=t(f"s3_5.book_source.{shown.book_source or 'upload'}"),
-            customers=f"{shown.book_customers:,}", aum=charts.money(shown.book_aum, language))
+            customers=f"{shown.book_customers:,}", aum=money_text(shown.book_aum, language))
     )
     if not shown.schemes:
         st.caption(t("s3_5.summary_no_schemes"))
@@ -228,63 +198,9 @@ st.caption(t("s3_5.payload_help"))
 _show_summary(payload)
 
 # ---- submitting to the classroom database -------------------------------------------------------------------------
-st.subheader(t("s3_5.submit_title"))
-st.caption(t("s3_5.submit_help"))
-workshop_column, name_column = st.columns(2)
-with workshop_column:
-    _init("s3_5_workshop", identity["workshop"])
-    st.text_input(t("s3_5.workshop_label"), key="s3_5_workshop", on_change=_keep_trainee,
-                  args=("s3_5_workshop", "workshop"), placeholder=t("s3_5.workshop_placeholder"),
-                  help=t("s3_5.workshop_help"), max_chars=classroom.MAX_NAME_LENGTH)
-with name_column:
-    _init("s3_5_name", identity["name"])
-    st.text_input(t("s3_5.name_label"), key="s3_5_name", on_change=_keep_trainee, args=("s3_5_name", "name"),
-                  placeholder=t("s3_5.name_placeholder"), max_chars=classroom.MAX_NAME_LENGTH)
-
-if st.button(t("s3_5.finish"), key="s3_5_submit", type="primary", icon=":material/send:"):
-    workshop_code = classroom.workshop_code(st.session_state["s3_5_workshop"])
-    submitter = st.session_state["s3_5_name"].strip()
-    missing = [p.text(language) for p in problems]
-    if not workshop_code:
-        missing.append(t("s3_5.workshop_missing"))
-    if not submitter:
-        missing.append(t("s3_5.name_missing"))
-    if missing:
-        st.error(t("s3_5.blocked") + "\n\n" + "\n".join(f"- {m}" for m in missing), icon=":material/block:")
-    else:
-        key = classroom.submission_key(saving.token(), workshop_code, group, exercises.EXERCISE_ID, payload,
-                                       saved.get("receipt"))
-        try:
-            receipt = saving.with_store(
-                lambda store: store.submit(workshop_code, group, exercises.EXERCISE_ID, payload, key,
-                                           submitted_by=submitter)
-            )
-        except classroom.StoreUnavailable:
-            st.error(t("s3_5.submit_unavailable"), icon=":material/cloud_off:")
-        except classroom.SubmissionError as err:
-            st.error(err.text(language), icon=":material/block:")
-        else:
-            # The lines as sent become the group's own: a switch of language (which translates untouched 3.4
-            # prefills) must not make the submitted exercise look changed.
-            sent_lines = {**service_edits, **{scheme_id: dict(lines) for scheme_id, lines in lines_by_scheme.items()}}
-            save_values(PAGE, submission=payload, submitted_at=receipt.time.isoformat(timespec="seconds"),
-                        receipt=classroom.receipt_record(receipt, payload), services=sent_lines)
-            ws.mark_done(workspace(), PAGE, True)
-            saved = module_values(PAGE, saved)
-
-receipt_record = saved.get("receipt")
-if saved.get("submission") and isinstance(receipt_record, dict):
-    when = saving.receipt_time(receipt_record.get("time"), language)
-    if saved["submission"] == payload:
-        st.success(
-            t("s3_5.receipt", workshop=plain_markdown(str(receipt_record.get("workshop", ""))),
-              group=plain_markdown(str(receipt_record.get("group", ""))), number=receipt_record.get("number", ""),
-              time=when),
-            icon=":material/verified:",
-        )
-    else:
-        st.info(t("s3_5.changed_since", time=when), icon=":material/edit_note:")
-        with st.expander(t("s3_5.sent_title", time=when), icon=":material/history:"):
-            _show_summary(saved["submission"])
+# The lines as sent become the group's own: a switch of language (which translates untouched 3.4 prefills) must not
+# make the submitted exercise look changed.
+sent_lines = {**service_edits, **{scheme_id: dict(lines) for scheme_id, lines in lines_by_scheme.items()}}
+submit_flow.submit(EXERCISE, group, payload, problems, language, _show_summary, sent_values={"services": sent_lines})
 
 footer(PAGE)

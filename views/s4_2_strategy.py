@@ -6,7 +6,7 @@ trainee has."""
 import pandas as pd
 import streamlit as st
 
-from ui import charts, section4
+from ui import charts, profit_settings, section4
 from ui import segment_views as views
 from ui.frame import footer, header
 from ui.state import book_memo, lang, module_values, save_values, t
@@ -14,6 +14,7 @@ from ui.tier_views import params_key, plain_markdown
 from workbook import ladder, services
 from workbook import strategy as strat
 from workbook.degrees import four_degrees
+from workbook.money import money_text
 from workbook.segmentation import INSUFFICIENT, tier_summary
 from workbook.throughput import throughput_by_tier
 
@@ -30,7 +31,7 @@ separator = t("common.list_sep")
 scheme_id = section4.scheme_choice(PAGE, "s4.scheme_label")
 detail, params = views.trainee_segmentation(scheme_id)
 labels = detail.labels(language)
-profit_params, _ = services.profit_params_from(module_values("s1_4"))
+profit_params, _ = profit_settings.profit_params()
 key_args = (scheme_id, params_key(dict(detail.params)), repr(profit_params))
 summary = book_memo("s4_2.summary", lambda frame, *_: tier_summary(frame, detail), *key_args)
 figures = book_memo("s4_2.degrees", lambda frame, *_: four_degrees(frame, detail.tiers, profit_params=profit_params)
@@ -122,7 +123,7 @@ for code, tab in zip(ordered, st.tabs([labels[c] for c in ordered]) if ordered e
     with tab:
         row = summary.loc[code]
         facts = [t("s4_2.fact.customers", count=f"{int(row['customers']):,}", share=charts.percent(
-            float(row["customer_share"]), 0)), t("s4_2.fact.aum", aum=charts.money(float(row["aum"]), language))]
+            float(row["customer_share"]), 0)), t("s4_2.fact.aum", aum=money_text(float(row["aum"]), language))]
         if revenue_known and pd.notna(flows.loc[code, "t_per_hour"]):
             facts.append(t("s4_2.fact.t_per_hour", amount=section4.per_hour(flows.loc[code, "t_per_hour"], language)))
         entry = levels.get(code) or {}
@@ -154,7 +155,7 @@ for code, tab in zip(ordered, st.tabs([labels[c] for c in ordered]) if ordered e
             if today is None:
                 column.caption(t("s4_2.kpi_unknown"))
             elif spec.unit == "growth_percent":
-                column.caption(t("s4_2.kpi_today_money", value=charts.money(today, language)))
+                column.caption(t("s4_2.kpi_today_money", value=money_text(today, language)))
             else:
                 column.caption(t(f"s4_2.kpi_today_{spec.unit}", value=f"{today:.0f}"))
         key = _widget(code, "hours_per_customer")
@@ -178,7 +179,10 @@ if ordered:
         t("tiers.col.customers"): check.tiers["customers"].tolist(),
         t("s4_2.col.per_customer"): [f"{v:g}" for v in check.tiers["hours_per_customer"]],
         t("s4_2.col.hours"): [section4.hours(v) for v in check.tiers["hours"]],
+        # today's hours as 1.4 prices them, beside the plan (4.3 counts the same)
+        t("s4_2.col.today"): [section4.hours(flows.loc[c, "hours"]) for c in check.tiers.index],
     }), hide_index=True, width="stretch")
+    st.caption(t("s4_2.today_note", page=t("nav.s1_4")))
     if check.fits:
         st.success(t("s4_2.hours_fit", needed=section4.hours(check.needed), available=section4.hours(
             check.available)), icon=":material/check_circle:")

@@ -7,13 +7,15 @@ import json
 import pandas as pd
 import streamlit as st
 
-from ui import charts, section4
+from ui import charts, profit_settings, section4
 from ui import segment_views as views
 from ui.frame import footer, header
-from ui.state import active_book, book_memo, lang, module_values, save_values, t
+from ui.state import book_memo, lang, module_values, save_values, t
 from ui.tier_views import params_key
 from workbook import services
 from workbook import throughput as tp
+from workbook.money import money_text
+from workbook.profit import HOURS_FROM_BOOK, assumed_inputs
 from workbook.schema import field_label
 from workbook.segmentation import INSUFFICIENT
 
@@ -24,12 +26,11 @@ DEFAULTS = {"scheme": None, "other_oe": 0.0, "investment": {}, "available": None
 
 header(PAGE)
 language = lang()
-book = active_book()
 saved = module_values(PAGE, DEFAULTS)
 
 
 def _money(value: float) -> str:
-    return charts.money(value, language)
+    return money_text(value, language)
 
 
 def _whole(value: float) -> str:
@@ -58,7 +59,7 @@ def _init(name: str, value: float) -> None:
 # ---- which segmentation, and the hour's cost ----------------------------------------------------------------------
 scheme_id = section4.scheme_choice(PAGE, "s4.scheme_label")
 detail, params = views.trainee_segmentation(scheme_id)
-profit_params, from_s1_4 = services.profit_params_from(module_values("s1_4"))
+profit_params, from_s1_4 = profit_settings.profit_params()
 hourly = profit_params.hourly_cost
 st.caption(t("s3_4.hourly_from_s1_4" if from_s1_4 else "s3_4.hourly_default", hourly=f"{hourly:,.0f}",
              page=t("nav.s1_4"), annual=f"{profit_params.annual_cost:,.0f}",
@@ -77,19 +78,15 @@ if not revenue_known:
     st.warning(t("s4_3.no_revenue", fields=separator.join(field_label(f, language) for f in missing)),
                icon=":material/info:")
 else:
-    # ---- the hours per tier: the book's, or 3.4's plan where the book records none ---------------------------------
-    hours_recorded = "service_hours_12m" in book.frame.columns and bool(
-        book_memo("s4_3.hours_known", lambda frame: bool(pd.to_numeric(frame["service_hours_12m"],
-                                                                       errors="coerce").notna().any())))
-    plan_hours: dict[str, float] = {}
+    # ---- the hours per tier: the ones 1.4 prices (the book's, else 1.4's cost-to-serve assumptions) ---------------
+    hours_from = book_memo("s4_3.hours_from", lambda frame, _p: assumed_inputs(frame, profit_params).hours,
+                           repr(profit_params))
     counts = book_memo("s4_3.counts", lambda frame, _s, _k: detail.tiers.value_counts().to_dict(),
                        scheme_id, params_key(dict(detail.params)))
-    if not hours_recorded:
-        codes = [tier.code for tier in detail.tier_list]
-        plan = services.matrix_rows(scheme_id, codes, language,
-                                    module_values("s3_4", {"overrides": {}})["overrides"].get(scheme_id, {}))
-        plan_hours = {row["tier"]: float(row["hours"]) * int(counts.get(row["tier"], 0)) for row in plan}
-        st.info(t("s4_3.plan_hours", field=field_label("service_hours_12m", language), page=t("nav.s3_4")),
+    if hours_from != HOURS_FROM_BOOK:
+        # Say which hours these are, and that 3.4's plan hours are another thing (what is intended, not today's).
+        st.info(t(f"s4_3.hours_{hours_from}", field=field_label("service_hours_12m", language),
+                  contacts=field_label("contacts_12m", language), page=t("nav.s1_4"), plan=t("nav.s3_4")),
                 icon=":material/schedule:")
 
     investment = {k: float(v) for k, v in (saved["investment"].get(scheme_id) or {}).items()}
@@ -125,10 +122,8 @@ else:
 
     by_tier = book_memo(
         "s4_3.throughput",
-        lambda frame, *_: tp.throughput_by_tier(frame, detail.tiers, profit_params, hours=plan_hours or None,
-                                                investment=investment),
-        scheme_id, params_key(dict(detail.params)), repr(profit_params), json.dumps(plan_hours, sort_keys=True),
-        json.dumps(investment, sort_keys=True),
+        lambda frame, *_: tp.throughput_by_tier(frame, detail.tiers, profit_params, investment=investment),
+        scheme_id, params_key(dict(detail.params)), repr(profit_params), json.dumps(investment, sort_keys=True),
     )
     totals = tp.throughput_totals(by_tier, profit_params, other_oe)
     tiers = by_tier[by_tier["customers"] > 0]

@@ -1,7 +1,7 @@
 """4.4 练习二：核心经营客户方向与策略 — each member picks a core customer direction (one tier of one of the group's
 segmentations), sees the evidence from the data, carries the segment's strategy from 4.2 and writes 90-day actions
-with owners and dates; finishing is blocked with the list of what is missing, then the aggregates-only payload is
-kept (the finish flow of 3.5)."""
+with owners and dates; submitting is blocked with the list of what is missing, then the aggregates-only payload goes
+to the classroom database with a receipt — the submit flow of 3.5 (``ui.exercise_views``)."""
 
 import json
 from datetime import date
@@ -9,31 +9,33 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from ui import charts, section4
-from ui import exercise_views as finish_flow
+from ui import charts, profit_settings, section4
+from ui import exercise_views as submit_flow
 from ui import segment_views as views
 from ui.frame import footer, header
 from ui.state import active_book, book_memo, lang, module_values, save_values, t
 from ui.tier_views import params_key, plain_markdown, text_table
-from workbook import exercises, ladder, services
+from workbook import exercises, ladder
 from workbook import strategy as strat
+from workbook.money import money_text
 from workbook.segmentation import INSUFFICIENT, SCHEME_IDS, SCHEMES, SchemeParamError
 
 PAGE = "s4_4"
+EXERCISE = submit_flow.Exercise(PAGE, exercises.EXERCISE2_ID, texts="s4_4")
 DEFAULTS = {"group": None, "members": None, "start": None, "directions": {}, "submission": None,
-            "submitted_at": None}
+            "submitted_at": None, "receipt": None}
 
 header(PAGE)
 language = lang()
 book = active_book()
 saved = module_values(PAGE, DEFAULTS)
 exercise1 = module_values("s3_5", {"group": "", "members": "", "schemes": None})
-profit_params, _ = services.profit_params_from(module_values("s1_4"))
+profit_params, _ = profit_settings.profit_params()
 separator = t("common.list_sep")
 
 # ---- the group: the same people as in exercise 1 unless they say otherwise -----------------------------------------
-group, members = finish_flow.group_fields(
-    PAGE, saved["group"] if saved["group"] is not None else exercise1["group"],
+group, members = submit_flow.group_fields(
+    EXERCISE, saved["group"] if saved["group"] is not None else exercise1["group"],
     saved["members"] if saved["members"] is not None else exercise1["members"],
 )
 members = list(dict.fromkeys(members))  # a name typed twice is one member (and one tab)
@@ -143,16 +145,18 @@ for member, tab in zip(members, st.tabs(members) if members else [], strict=True
             first, second = st.columns(2)
             first.metric(t("s4_4.metric.customers"), f"{int(row['customers']):,}",
                          delta=charts.percent(float(row["customer_share"]), 0), delta_color="off", delta_arrow="off")
-            second.metric(t("s4_4.metric.aum"), charts.money(float(row["aum"]), language),
+            second.metric(t("s4_4.metric.aum"), money_text(float(row["aum"]), language),
                           delta=charts.percent(float(row["aum_share"]), 0), delta_color="off", delta_arrow="off")
             first, second = st.columns(2)
             first.metric(t("s4_4.metric.t_per_hour"), section4.per_hour(row["t_per_hour"], language))
-            second.metric(t("s4_4.metric.t"), "—" if pd.isna(row["t"]) else charts.money(float(row["t"]), language))
+            second.metric(t("s4_4.metric.t"), "—" if pd.isna(row["t"]) else money_text(float(row["t"]), language))
             if pd.isna(row["revenue"]):
                 st.caption(t("s4_4.no_revenue"))
             else:
-                st.caption(t("s4_4.evidence_line", revenue=charts.money(float(row["revenue"]), language),
-                             hours=section4.hours(row["hours"])))
+                assumed = row["hours_source"] == exercises.HOURS_ASSUMED
+                st.caption(t("s4_4.evidence_line_assumed" if assumed else "s4_4.evidence_line",
+                             revenue=money_text(float(row["revenue"]), language),
+                             hours=section4.hours(row["hours"]), page=t("nav.s1_4")))
             # The segment's strategy from 4.2 (its starting point where the group has not written one there).
             codes = [c for c in evidence.tiers.index if int(evidence.tiers.loc[c, "customers"]) > 0]
             written = (module_values("s4_2", {"strategies": {}})["strategies"] or {}).get(scheme_id, {})
@@ -172,7 +176,8 @@ for member, tab in zip(members, st.tabs(members) if members else [], strict=True
                 ))
                 st.markdown(t("s4_4.strategy_channels", channels=separator.join(
                     t(f"s4_2.channel.{c}") for c in plan.channels) or "—",
-                    hours=section4.hours(plan.hours_per_customer * int(row["customers"]))))
+                    hours=section4.hours(plan.hours_per_customer * int(row["customers"])),
+                    today=section4.hours(row["hours"])))
                 targets = separator.join(t(f"s4_4.kpi.{degree}", target=f"{value:g}")
                                          for degree, value in plan.kpis.items() if value is not None)
                 st.markdown(t("s4_4.strategy_kpis", kpis=targets or "—"))
@@ -226,40 +231,47 @@ payload = book_memo(
     inputs_key,
 )
 problems = exercises.check_exercise2(payload, language)
-finish_flow.completeness(problems, language, PAGE)
+submit_flow.completeness(problems, language, "s4_4")
+
+
+def _show_summary(submission: object) -> None:
+    """A payload as the group reads it: group, members, book, the 90 days, then each member's direction with its
+    evidence, goal, ways of marketing, KPI targets and actions."""
+    shown = exercises.exercise2_summary(submission, language)
+    empty = t("s3_5.summary_empty")
+    submit_flow.summary_heading(shown, language, t("s4_4.summary_window", start=shown.start or empty,
+                                                    end=shown.end or empty))
+    for direction in shown.directions:
+        if not direction.tier:
+            continue
+        evidence = direction.evidence
+        st.markdown(t("s4_4.summary_direction", member=plain_markdown(direction.member),
+                      scheme=plain_markdown(direction.scheme), tier=plain_markdown(direction.tier)))
+        st.caption(t("s4_4.summary_evidence", customers=f"{int(evidence.get('customers') or 0):,}",
+                     aum=money_text(evidence.get("aum") or 0.0, language),
+                     t_per_hour=section4.per_hour(evidence.get("t_per_hour"), language)))
+        kpis = separator.join(t(f"s4_4.kpi.{k['degree']}", target=f"{k['target']:g}") for k in direction.kpis
+                              if k["target"] is not None)
+        st.markdown(t("s4_4.summary_goal", goal=plain_markdown(direction.strategy.get("goal") or empty),
+                      channels=separator.join(t(f"s4_2.channel.{c}") for c in direction.channels
+                                              if c in strat.CHANNELS) or empty,
+                      kpis=kpis or empty))
+        if direction.actions:
+            text_table(
+                pd.DataFrame(list(direction.actions)).assign(
+                    action=lambda f: [plain_markdown(v) for v in f["action"]],
+                    owner=lambda f: [plain_markdown(v) for v in f["owner"]],
+                ),
+                {"action": t("s4_4.col.action"), "owner": t("s4_4.col.owner"), "due": t("s4_4.col.due")},
+                nowrap=("owner", "due"), min_widths={"action": "20em"},
+            )
+
 
 st.subheader(t("s3_5.payload_title"))
 st.caption(t("s4_4.payload_help"))
-shown = exercises.exercise2_summary(payload, language)
-empty = t("s3_5.summary_empty")
-finish_flow.summary_heading(shown, language, t("s4_4.summary_window", start=shown.start or empty,
-                                                end=shown.end or empty))
-for direction in shown.directions:
-    if not direction.tier:
-        continue
-    evidence = direction.evidence
-    st.markdown(t("s4_4.summary_direction", member=plain_markdown(direction.member),
-                  scheme=plain_markdown(direction.scheme), tier=plain_markdown(direction.tier)))
-    st.caption(t("s4_4.summary_evidence", customers=f"{int(evidence.get('customers') or 0):,}",
-                 aum=charts.money(evidence.get("aum") or 0.0, language),
-                 t_per_hour=section4.per_hour(evidence.get("t_per_hour"), language)))
-    kpis = separator.join(
-        t(f"s4_4.kpi.{k['degree']}", target=f"{k['target']:g}") for k in direction.kpis if k["target"] is not None
-    )
-    st.markdown(t("s4_4.summary_goal", goal=plain_markdown(direction.strategy.get("goal") or empty),
-                  channels=separator.join(t(f"s4_2.channel.{c}") for c in direction.channels
-                                          if c in strat.CHANNELS) or empty,
-                  kpis=kpis or empty))
-    if direction.actions:
-        text_table(
-            pd.DataFrame(list(direction.actions)).assign(
-                action=lambda f: [plain_markdown(v) for v in f["action"]],
-                owner=lambda f: [plain_markdown(v) for v in f["owner"]],
-            ),
-            {"action": t("s4_4.col.action"), "owner": t("s4_4.col.owner"), "due": t("s4_4.col.due")},
-            nowrap=("owner", "due"), min_widths={"action": "20em"},
-        )
+_show_summary(payload)
 
-finish_flow.finish(PAGE, payload, problems, language, PAGE)
+# ---- submitting to the classroom database -------------------------------------------------------------------------
+submit_flow.submit(EXERCISE, group, payload, problems, language, _show_summary)
 
 footer(PAGE)

@@ -12,6 +12,7 @@ from typing import Any
 # public name -> module (one domain noun per module)
 _FACADE: dict[str, str] = {
     "sample_book": "samples",
+    "money_text": "money",
     "read_book": "intake",
     "BookLoad": "intake",
     "BookError": "intake",
@@ -32,6 +33,7 @@ _FACADE: dict[str, str] = {
     "CostAssumptions": "profit",
     "assumed_inputs": "profit",
     "new_customers": "profit",
+    "new_customer_flags": "profit",
     "SCHEMES": "segmentation",
     "segment": "segmentation",
     "segment_detail": "segmentation",

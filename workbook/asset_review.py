@@ -134,6 +134,43 @@ def standard_hours_from(aum_overrides: Mapping[str, Mapping[str, Any]] | None) -
     return tuple((str(row["tier"]), float(row["hours"])) for row in rows)
 
 
+def service_standard_from(service_plan: Mapping[str, Any] | None) -> tuple[tuple[str, float], ...] | None:
+    """The service standard 1.4 caps the justified hours with, from the workspace module "s3_4" (its
+    ``overrides``: scheme id → tier → dimension → value): the ``aum`` plan's hours with the trainee's edits, or None
+    (3.4's templates, ``ProfitParams.service_standard``) when the ``aum`` plan is not edited."""
+    overrides = (service_plan or {}).get("overrides")
+    aum = overrides.get("aum") if isinstance(overrides, Mapping) else None
+    return standard_hours_from(aum) if isinstance(aum, Mapping) and aum else None
+
+
+def trainee_params(values: Mapping[str, Any] | None, service_plan: Mapping[str, Any] | None = None) -> ProfitParams:
+    """The profitability parameters exactly as page 1.4 uses them: 1.4's entries (``params_from``: the numbers and
+    the edited tier assumptions) with 3.4's service standard (``service_standard_from``). Every page that prices
+    customers — 1.4, 3.2's asset/liability dimension, 3.3, 3.4, 4.x and the exercises — takes its parameters from
+    here, so an edit on 1.4 (or of the ``aum`` plan on 3.4) shows the same figures everywhere."""
+    return params_from(values, service_standard_from(service_plan))
+
+
+def settings_from(values: Mapping[str, Any] | None) -> dict[str, Any]:
+    """The 1.4 entries the trainee changed from the defaults, as plain JSON data: the ``ReviewInputs`` numbers by
+    name and ``tier_costs`` (tier code → {field: value}, only valid changes). ``params_from(settings_from(v))``
+    equals ``params_from(v)``; an empty dict means the defaults. This is what travels in the asset/liability
+    dimension's parameters (``segmentation``'s ``profit_kind`` rule) so its verdicts are 1.4's."""
+    chosen = inputs_from(values)
+    changed: dict[str, Any] = {name: getattr(chosen, name) for name in INPUT_NAMES
+                               if getattr(chosen, name) != getattr(DEFAULT_INPUTS, name)}
+    raw = (values or {}).get(TIER_COSTS_KEY)
+    edited = DEFAULT_ASSUMPTIONS.with_overrides(raw if isinstance(raw, Mapping) else None)
+    tier_costs = {
+        tier.code: edits for tier, default in zip(edited.tiers, DEFAULT_ASSUMPTIONS.tiers, strict=True)
+        if (edits := {name: getattr(tier, name) for name in TIER_COST_FIELDS
+                      if getattr(tier, name) != getattr(default, name)})
+    }
+    if tier_costs:
+        changed[TIER_COSTS_KEY] = tier_costs
+    return changed
+
+
 def justified_hours(revenue: float, params: ProfitParams, tier: str | None = None) -> float:
     """倒推: the service hours a year ``revenue`` justifies: revenue × target cost-to-serve ratio ÷ hourly cost,
     capped by the service standard of ``tier`` when one is given."""

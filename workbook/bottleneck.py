@@ -36,6 +36,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
+from workbook.schema import finite_number
+
 STEPS: tuple[str, ...] = ("identify", "exploit", "subordinate", "elevate", "repeat")
 # The worksheet steps that come with suggested actions per stage kind (catalogue: s1.neck.act.<kind>.<step>).
 ACTION_STEPS: tuple[str, ...] = ("exploit", "subordinate", "elevate")
@@ -99,16 +101,6 @@ class RowIssue:
     problem: str  # code (catalogue: s1.neck.issue.<code>)
 
 
-def _number(value: Any) -> float | None:
-    if value is None or isinstance(value, bool):
-        return None
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        return None
-    return None if math.isnan(number) or math.isinf(number) else number
-
-
 def stages_from_rows(rows: Iterable[Mapping[str, Any]]) -> tuple[tuple[Stage, ...], tuple[RowIssue, ...]]:
     """Valid stages in table order, and the rows left out with the reason (never silently).
 
@@ -119,9 +111,9 @@ def stages_from_rows(rows: Iterable[Mapping[str, Any]]) -> tuple[tuple[Stage, ..
     stages: list[Stage] = []
     issues: list[RowIssue] = []
     for index, row in enumerate(rows):
-        hours = _number(row.get("weekly_hours"))
-        per_customer = _number(row.get("hours_per_customer"))
-        pass_pct = _number(row.get("pass_pct"))
+        hours = finite_number(row.get("weekly_hours"))
+        per_customer = finite_number(row.get("hours_per_customer"))
+        pass_pct = finite_number(row.get("pass_pct"))
         name = str(row.get("name") or "").strip()
         kind = row.get("kind") if row.get("kind") in STAGE_KINDS else "other"
         if hours is None and per_customer is None and pass_pct is None and not name:

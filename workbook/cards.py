@@ -30,6 +30,7 @@ from typing import Any
 from workbook import kyc
 from workbook.households import ACCOUNTS, holdings_from_row
 from workbook.privacy import mask_text
+from workbook.schema import finite_number
 
 WAN = 10_000.0  # 元 per 万元
 CASES_FILE = Path(__file__).parent / "data" / "kyc_cases.toml"
@@ -59,18 +60,8 @@ def _wan(amount: float) -> float:
 
 
 def _whole(value: Any) -> int | None:
-    number = _number(value)
+    number = finite_number(value)
     return None if number is None else round(number)
-
-
-def _number(value: Any) -> float | None:
-    if value is None or isinstance(value, bool):
-        return None
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        return None
-    return number if math.isfinite(number) else None
 
 
 def card_from_row(row: Mapping[str, Any]) -> dict[str, Any]:
@@ -86,7 +77,7 @@ def card_from_row(row: Mapping[str, Any]) -> dict[str, Any]:
     card["life_events"] = list(kyc.read_events(profile.get("life_events")) or ())
     holdings = holdings_from_row(row)
     card["holdings_wan"] = {account: _wan(amount) for account, amount in holdings.items()}
-    aum = _number(row.get("aum")) if hasattr(row, "get") else None
+    aum = finite_number(row.get("aum")) if hasattr(row, "get") else None
     total = _wan(aum) if aum is not None and aum >= 0 else None
     held = round(sum(card["holdings_wan"].values()), 1)
     if total is not None and abs(held - total) <= ROUNDING_SLACK * len(ACCOUNTS):
@@ -183,12 +174,12 @@ def card_profile(card: Mapping[str, Any]) -> dict[str, Any]:
 def plan_holdings(card: Mapping[str, Any]) -> dict[str, float]:
     """The card's holdings per account, in 元 (blank or negative entries count as 0)."""
     holdings = card.get("holdings_wan") or {}
-    return {a: max(0.0, _number(holdings.get(a)) or 0.0) * WAN for a in ACCOUNTS}
+    return {a: max(0.0, finite_number(holdings.get(a)) or 0.0) * WAN for a in ACCOUNTS}
 
 
 def plan_total(card: Mapping[str, Any]) -> float | None:
     """The household's financial assets in 元: the typed total, else the sum of the holdings (None: nothing)."""
-    total = _number(card.get("total_assets_wan"))
+    total = finite_number(card.get("total_assets_wan"))
     if total is not None:
         return total * WAN
     held = sum(plan_holdings(card).values())

@@ -33,7 +33,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from workbook.schema import column_numbers
+from workbook.schema import column_numbers, finite_number
 
 DEGREES: tuple[str, ...] = ("satisfaction", "loyalty", "stickiness", "contribution")
 
@@ -346,7 +346,7 @@ def degree_plan(
         lever = LEVERS[degree]
         current = float(result.figures[lever.figure].to_numpy(dtype=np.float64, na_value=np.nan)[
             result.figures.index.get_loc(tier)])
-        target = _finite(mine.get("target")) if mine.get("target_for") == degree else None
+        target = finite_number(mine.get("target")) if mine.get("target_for") == degree else None
         actions = mine.get("actions")
         rows.append(PlanRow(
             tier=tier,
@@ -368,7 +368,7 @@ def plan_choices(row: PlanRow, degree: Any, target: Any, actions: Any, lang: str
     if chosen is not None and chosen != row.suggested:
         kept["degree"] = chosen
     if chosen == row.degree and row.degree is not None:
-        number = _finite(target)
+        number = finite_number(target)
         default = LEVERS[row.degree].default_target(row.current)
         if number is not None and not (not is_missing(default) and math.isclose(number, default, abs_tol=1e-9)):
             kept["target"] = number
@@ -378,13 +378,3 @@ def plan_choices(row: PlanRow, degree: Any, target: Any, actions: Any, lang: str
     if text and text != default_actions and text not in {LEVERS[d].actions(x) for d in DEGREES for x in ("zh", "en")}:
         kept["actions"] = text
     return kept
-
-
-def _finite(value: Any) -> float | None:
-    if isinstance(value, bool) or value is None:
-        return None
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        return None
-    return number if math.isfinite(number) else None

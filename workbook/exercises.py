@@ -12,8 +12,43 @@ page 4.2 and 90-day actions with owners and dates; :func:`check_exercise2` lists
 
 Privacy: :func:`exercise1_submission` and :func:`exercise2_submission` build the payloads from aggregates only —
 scheme ids, parameters, tier labels with customer counts and totals per tier, the book's size — plus the
-trainees' own text. They never carry a customer row, a customer id or a customer name; the classroom issue sends
-exactly these payloads to the instructor.
+trainees' own text. They never carry a customer row, a customer id or a customer name.
+
+Submitting. Pages 3.5 and 4.4 send these payloads, unchanged, to the classroom database through one flow
+(``ui.exercise_views``): ``Store.submit(workshop, group, exercise_id, payload, client_key, submitted_by)`` with
+``exercise_id`` = :data:`EXERCISE_ID` ("exercise1") or :data:`EXERCISE2_ID` ("exercise2"). The instructor board reads
+them back with ``Store.submissions(workshop, exercise_id)`` (each group's current one); ``Submission.payload`` is the
+dict below, plain JSON. Read it with :func:`submission_summary` / :func:`exercise2_summary` and check it with
+:func:`check_exercise1` / :func:`check_exercise2`: they accept a damaged payload without raising.
+
+Exercise 1 payload (``PAYLOAD_VERSION`` 2)::
+
+    {"exercise": "exercise1", "version": 2, "group": str, "members": [str, …],
+     "book": {"source": "sample" | "upload", "customers": int, "aum": float (元)},
+     "schemes": [{"scheme": scheme id, "name": {"zh", "en"}, "params": the resolved parameters,
+                  "tiers": [{"code", "zh", "en", "customers": int, "aum": float (元), "customer_share": 0–1,
+                             "aum_share": 0–1, "service": str, "service_own": bool}, …]}, …],
+     "reflection": str}
+
+Exercise 2 payload (same version)::
+
+    {"exercise": "exercise2", "version": 2, "group": str, "members": [str, …], "book": as above,
+     "start": "YYYY-MM-DD" | "" (the 90 days run from it),
+     "directions": [{"member": str, "scheme": scheme id, "name": {"zh", "en"}, "params": resolved parameters,
+                     "tier": {"code", "zh", "en"},
+                     "evidence": {"customers": int, "customer_share": 0–1, "aum": 元, "aum_share": 0–1,
+                                  "revenue": 元 | None, "t": 元 | None, "hours": h | None, "t_per_hour": 元 | None,
+                                  "hours_source": "book" | "assumed" | None},
+                     "strategy": {"goal", "needs", "products", "services", "cadence": str,
+                                  "channels": ["one_to_one" | "one_to_many" | "online", …],
+                                  "hours_per_customer": h | None, "hours": h | None (planned, a year),
+                                  "kpis": {degree: {"figure", "unit", "current": float | None,
+                                                    "target": float | None}}},
+                     "actions": [{"action": str, "owner": str, "due": "YYYY-MM-DD" | ""}, …]}, …]}
+
+A direction whose member has not chosen a segment carries only ``member``, ``scheme`` and ``actions``. None means
+unknown (the book lacks the field), never 0. ``hours`` and ``t_per_hour`` are page 4.3's: the hours 1.4 prices,
+from the book (``hours_source`` "book") or 1.4's cost-to-serve assumptions ("assumed").
 """
 
 from __future__ import annotations
@@ -532,16 +567,19 @@ def check_exercise2(submission: Mapping[str, Any], lang: str = "zh") -> list[Pro
 
 
 EVIDENCE_COLUMNS: tuple[str, ...] = (
-    "customers", "customer_share", "aum", "aum_share", "revenue", "t", "hours", "t_per_hour",
+    "customers", "customer_share", "aum", "aum_share", "revenue", "t", "hours", "t_per_hour", "hours_source",
 )
+# Where a tier's hours come from (``hours_source``): the book's service hours, or 1.4's cost-to-serve assumptions
+# (the hours 1.4 prices when the book records none); "" (None in a payload) when there are no hours at all.
+HOURS_BOOK, HOURS_ASSUMED = "book", "assumed"
 
 
 @dataclass(frozen=True, eq=False)
 class SegmentEvidence:
     """The evidence for choosing a segment, for every tier of one segmentation. ``tiers``: per tier the
-    ``EVIDENCE_COLUMNS`` — revenue, T and T per hour NaN when the book has no revenue field (unknown, not 0), hours
-    and T per hour NaN where no service hours are recorded. ``figures``: the four-degree figures (3.3) per tier,
-    today's values of the KPIs."""
+    ``EVIDENCE_COLUMNS`` — revenue, T and T per hour NaN when the book has no revenue field (unknown, not 0); hours
+    and T per hour are 4.3's: the hours 1.4 prices (``hours_source`` says whether the book's or 1.4's assumptions),
+    NaN where there are none. ``figures``: the four-degree figures (3.3) per tier, today's values of the KPIs."""
 
     segmentation: Any
     tiers: pd.DataFrame
@@ -565,6 +603,8 @@ def segment_evidence(
     result = profitability(book, profit_params)
     flows = throughput_by_tier(book, detail.tiers, profit_params, result=result)
     tiers = tier_summary(book, detail).join(flows[["revenue", "t", "hours", "t_per_hour"]])
+    tiers["hours_source"] = np.where(flows["hours_recorded"] > 0, HOURS_BOOK,
+                                     np.where(flows["hours_assumed"] > 0, HOURS_ASSUMED, ""))
     if not revenue_known(book):
         tiers[["revenue", "t", "t_per_hour"]] = np.nan
     figures = four_degrees(book, detail.tiers, revenue=result["revenue"]).figures
@@ -640,6 +680,7 @@ def exercise2_submission(
                         "aum": round(float(row["aum"]), 2),
                         "aum_share": round(float(row["aum_share"]), 6),
                         **{k: _maybe(row[k]) for k in ("revenue", "t", "hours", "t_per_hour")},
+                        "hours_source": str(row["hours_source"]) or None,
                     },
                     "strategy": _strategy_entry(direction.get("strategy"), customers,
                                                 {str(k): v for k, v in evidence.figures.loc[code].items()}),
@@ -658,13 +699,14 @@ def exercise2_submission(
 @dataclass(frozen=True)
 class DirectionSummary:
     """One member's direction as the group reads it: names in the reader's language, the evidence figures (None
-    where the book could not show them), the strategy's text, ways of marketing (codes), KPI rows (degree, unit,
-    current, target) and the 90-day actions."""
+    where the book could not show them) and where its hours come from, the strategy's text, ways of marketing
+    (codes), KPI rows (degree, unit, current, target) and the 90-day actions."""
 
     member: str
     scheme: str
     tier: str
     evidence: Mapping[str, float | None]
+    hours_source: str  # HOURS_BOOK, HOURS_ASSUMED or "" (no hours, or a damaged payload)
     strategy: Mapping[str, str]
     channels: tuple[str, ...]
     hours_per_customer: float | None
@@ -704,7 +746,9 @@ def exercise2_summary(submission: Any, lang: str = "zh") -> Exercise2Summary:
             member=_text(entry.get("member")),
             scheme=_name(entry, lang) if entry.get("name") else _text(entry.get("scheme")),
             tier=_text(tier.get(lang)) or _text(tier.get("zh")) or _text(tier.get("code")),
-            evidence={k: _optional(v) for k, v in evidence.items()},
+            evidence={k: _optional(v) for k, v in evidence.items() if k != "hours_source"},
+            hours_source=source if (source := _text(evidence.get("hours_source"))) in (HOURS_BOOK, HOURS_ASSUMED)
+            else "",
             strategy={f: _text(plan.get(f)) for f in ("goal", "needs", "products", "services", "cadence")},
             channels=tuple(str(c) for c in channels) if isinstance(channels, (list, tuple)) else (),
             hours_per_customer=_optional(plan.get("hours_per_customer")),

@@ -28,6 +28,7 @@ import pandas as pd
 
 from workbook import i18n
 from workbook.kyc import ACCOUNT_CODES
+from workbook.money import wan_input
 from workbook.products import PRODUCTS
 from workbook.products import data as _product_data
 
@@ -47,7 +48,7 @@ class HouseholdError(i18n.LocalisedError):
         values = dict(self.values)
         for key in ("held", "total"):
             if key in values:
-                values[key] = wan_text(float(values[key]))
+                values[key] = wan_input(float(values[key]))
         for key in ("account", "name"):
             if values.get(key) in ACCOUNT_INFO:
                 values[key] = ACCOUNT_INFO[str(values[key])].label(lang)
@@ -98,12 +99,6 @@ BOOK_FIELD_ACCOUNTS: Mapping[str, str] = MappingProxyType(
 BOOK_FIELD_WHY: Mapping[str, Mapping[str, str]] = MappingProxyType(
     {field: MappingProxyType(dict(entry["why"])) for field, entry in _product_data()["book_fields"].items()}
 )
-
-
-def wan_text(amount: float) -> str:
-    """元 as a 万元 figure to 0.1 万元 without needless decimals: 8,000,000 → "800", 125,000 → "12.5"."""
-    text = f"{amount / 10_000:,.1f}".removesuffix(".0")
-    return "0" if text in ("-0", "") else text
 
 
 def _amount(value: Any, name: str) -> float:

@@ -38,7 +38,7 @@ import pandas as pd
 
 from workbook import i18n
 from workbook.products import PRODUCTS
-from workbook.schema import RISK_LEVELS, column_numbers
+from workbook.schema import RISK_LEVELS, column_numbers, finite_number
 
 DATA_DIR = Path(__file__).parent / "data"
 ACCOUNT_CODES: tuple[str, ...] = ("spend", "protect", "grow", "preserve")
@@ -172,16 +172,6 @@ def _blank(value: object) -> bool:
         return False  # a list or other container: not blank as such
 
 
-def _number(value: object) -> float | None:
-    if _blank(value) or isinstance(value, bool):
-        return None
-    try:
-        number = float(value)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        return None
-    return number if math.isfinite(number) else None
-
-
 # ---- facts: what a profile knows, in codes --------------------------------------------------------------------
 
 
@@ -215,7 +205,7 @@ def read_profile(profile: Mapping[str, Any]) -> Facts:
         if not isinstance(member, Mapping):
             continue
         relation = read_relation(member.get("relation"))
-        age = _number(member.get("age"))
+        age = finite_number(member.get("age"))
         age = age if age is not None and 0 <= age <= 130 else None
         if relation == "child":
             child_members += 1
@@ -226,7 +216,7 @@ def read_profile(profile: Mapping[str, Any]) -> Facts:
         elif relation == "spouse":
             has_spouse = True
             spouse_age = age
-    count = _number(profile.get("children"))
+    count = finite_number(profile.get("children"))
     # Child rows on the card say there are children; no child rows say nothing (the count may be unknown).
     known_count = count is not None and count >= 0
     children = max(int(count), child_members) if known_count and count is not None else child_members or None
@@ -234,8 +224,8 @@ def read_profile(profile: Mapping[str, Any]) -> Facts:
     if marital is None and has_spouse:
         marital = "married"  # a spouse on the card is a fact about the marital status
     events = read_events(profile.get("life_events", profile.get("life_event")))
-    assets = _number(profile.get("total_assets", profile.get("aum")))
-    age = _number(profile.get("age"))
+    assets = finite_number(profile.get("total_assets", profile.get("aum")))
+    age = finite_number(profile.get("age"))
     facts = Facts(
         age=age if age is not None and 0 <= age <= 130 else None,
         marital=marital,
@@ -545,8 +535,8 @@ def profile_from_row(row: Mapping[str, Any]) -> dict[str, Any]:
             profile[key] = row[key]
     if "life_event" in row and not _blank(row["life_event"]):
         profile["life_events"] = row["life_event"]
-    if "aum" in row and _number(row["aum"]) is not None:
-        profile["total_assets"] = _number(row["aum"])
+    if "aum" in row and finite_number(row["aum"]) is not None:
+        profile["total_assets"] = finite_number(row["aum"])
     return profile
 
 
@@ -584,15 +574,15 @@ def _events_key(value: object) -> str | None:
 
 def _facts_from_record(record: Mapping[str, Any]) -> Facts:
     events = record.get("events")
-    children = _number(record.get("children"))
+    children = finite_number(record.get("children"))
     facts = Facts(
-        age=_number(record.get("age")),
+        age=finite_number(record.get("age")),
         marital=record.get("marital") if isinstance(record.get("marital"), str) else None,
         children=int(children) if children is not None and children >= 0 else None,
         events=None if not isinstance(events, str) else tuple(e for e in events.split("|") if e),
         occupation=record.get("occupation") if isinstance(record.get("occupation"), str) else None,
         risk=record.get("risk_level") if isinstance(record.get("risk_level"), str) else None,
-        assets=_number(record.get("assets")),
+        assets=finite_number(record.get("assets")),
     )
     return _with_stage(facts, _derive_stage(facts), given=False)
 

@@ -20,8 +20,10 @@ length t and replaceable share r:
     hours saved          one-to-one hours − hours after = A × (t − u) − e × H
 
 Hours saved are negative when an event fills too few seats to earn back its preparation: the page says so.
-A week is 52 ÷ 12 of a month (as in 1.3). The freed hours are valued at an hourly figure the caller gives (the
-manager's hourly cost of 1.4 today).
+A week is 52 ÷ 12 of a month (as in 1.3). A freed hour of a tier is worth that tier's T per manager-hour (4.3,
+有效产出 ÷ service hours): the hour can go to the tier's customers again. Where T per hour is unknown — need groups,
+a book without revenue, a tier without hours — the manager's hourly cost of 1.4 stands in, and :func:`hour_values`
+says why.
 """
 
 from __future__ import annotations
@@ -40,7 +42,10 @@ import pandas as pd
 from workbook import i18n
 from workbook.bottleneck import stages_from_rows
 from workbook.kyc import CATEGORIES
+from workbook.profit import ProfitParams
+from workbook.schema import finite_number
 from workbook.services import generic_level
+from workbook.throughput import throughput_by_tier
 
 DATA_FILE = Path(__file__).parent / "data" / "events.toml"
 MONTHS_PER_YEAR = 12
@@ -305,6 +310,71 @@ def yearly_value(hours_saved_per_month: float, hourly_value: float) -> float:
     return hours_saved_per_month * MONTHS_PER_YEAR * hourly_value
 
 
+# ---- what a freed hour is worth ---------------------------------------------------------------------------------
+
+# How a group's freed hour is valued (``HourValue.basis``), and why not at T per hour (``HourValue.reason``).
+VALUE_T = "t_per_hour"  # the tier's T per manager-hour (4.3)
+VALUE_NONE = "no_throughput"  # the tier's T per hour is known and not positive: an hour more there earns nothing
+VALUE_COST = "hourly_cost"  # the manager's hourly cost (1.4), where T per hour is unknown
+NEED_GROUPS = "need_groups"  # need groups overlap and are no scheme's tiers: 4.3 has no T per hour for them
+NO_REVENUE = "no_revenue"  # the book has no revenue field: T is unknown, not 0
+NO_HOURS = "no_hours"  # the tier has no service hours (neither recorded nor planned) to divide its T by
+
+
+@dataclass(frozen=True)
+class HourValue:
+    """What one hour freed in a group is worth (元), and on what basis (``VALUE_*``; ``reason`` with VALUE_COST)."""
+
+    value: float
+    basis: str
+    reason: str = ""
+
+
+def tier_t_per_hour(book: pd.DataFrame, tiers: pd.Series, params: ProfitParams | None) -> pd.Series:
+    """T per manager-hour of every tier of ``tiers`` (NaN where unknown), exactly as 4.3 prices an hour
+    (``throughput.throughput_by_tier``): over the hours 1.4 costs — the book's service hours, or 1.4's tier
+    assumptions where the book records none. With the assumptions off and no hours recorded, a tier's T per hour
+    is unknown, and :func:`hour_values` says so rather than borrowing 3.4's plan (a plan is not today)."""
+    return throughput_by_tier(book, tiers, params)["t_per_hour"]
+
+
+def hour_values(
+    group_tiers: Mapping[str, str], t_per_hour: Mapping[str, float] | pd.Series | None, hourly_cost: float,
+    without: str = NO_REVENUE,
+) -> dict[str, HourValue]:
+    """What one freed hour of each group (``group_tiers``: group key → its tier code) is worth.
+
+    Hours a tier gets back can go to that tier's customers again, so they are worth what an hour with them earns:
+    the tier's T per manager-hour (``t_per_hour``: tier code → 元, from :func:`tier_t_per_hour`). Where that is
+    known and not positive, an hour more there earns nothing (4.3's allocation never gives such a tier one): 0.
+    Where it is unknown, the manager's hourly cost stands in — what the hour costs, not what it earns — with the
+    reason: the tier has no hours (NaN; NO_HOURS), or there is no T per hour at all (``t_per_hour`` None;
+    ``without`` says why: NO_REVENUE or NEED_GROUPS).
+    """
+    lookup = {} if t_per_hour is None else {str(k): float(v) for k, v in dict(t_per_hour).items()}
+    values: dict[str, HourValue] = {}
+    for key, code in group_tiers.items():
+        if t_per_hour is None:
+            values[key] = HourValue(float(hourly_cost), VALUE_COST, without)
+            continue
+        rate = lookup.get(str(code), math.nan)
+        if math.isnan(rate):
+            values[key] = HourValue(float(hourly_cost), VALUE_COST, NO_HOURS)
+        elif rate <= 0:
+            values[key] = HourValue(0.0, VALUE_NONE)
+        else:
+            values[key] = HourValue(rate, VALUE_T)
+    return values
+
+
+def yearly_values(table: pd.DataFrame, values: Mapping[str, HourValue]) -> pd.Series:
+    """元 a year each group's freed hours are worth (same index as ``table``, a :func:`leverage_table`): hours saved
+    a month × 12 × the group's hour value — negative where the events take more hours than they save."""
+    saved = table["hours_saved"].astype("float64")
+    worth = [yearly_value(float(hours), values[str(key)].value) for key, hours in saved.items()]
+    return pd.Series(worth, index=table.index, name="value", dtype="float64")
+
+
 # ---- the calendar -----------------------------------------------------------------------------------------------
 
 
@@ -407,13 +477,8 @@ def group_plan(
 
 
 def _edit_number(value: Any, default: float, low: float, high: float | None = None) -> float:
-    if value is None or isinstance(value, bool):
-        return default
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        return default
-    if not math.isfinite(number) or number < low or (high is not None and number > high):
+    number = finite_number(value)
+    if number is None or number < low or (high is not None and number > high):
         return default
     return number
 

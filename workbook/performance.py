@@ -36,7 +36,7 @@ from types import MappingProxyType
 import numpy as np
 import pandas as pd
 
-from workbook.schema import column_numbers
+from workbook.schema import column_dates, column_numbers
 
 PERIODS: tuple[str, ...] = ("month", "year")
 MONTHS_PER_YEAR = 12
@@ -302,15 +302,8 @@ def _numeric(book: pd.DataFrame, key: str) -> np.ndarray | None:
 
 def _dates(book: pd.DataFrame, key: str) -> np.ndarray | None:
     """A date column as datetime64[ns] (NaT for blanks); None when the book lacks it or it is blank throughout."""
-    if key not in book.columns:
-        return None
-    column = book[key]
-    if not pd.api.types.is_datetime64_any_dtype(column.dtype):
-        column = pd.to_datetime(column, errors="coerce", format="mixed")
-    if getattr(column.dt, "tz", None) is not None:
-        column = column.dt.tz_localize(None)
-    values = column.to_numpy(dtype="datetime64[ns]")
-    return None if np.isnat(values).all() else values
+    values = column_dates(book, key)
+    return None if values is None or np.isnat(values).all() else values
 
 
 def book_as_of(book: pd.DataFrame) -> np.datetime64 | None:

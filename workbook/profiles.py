@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from workbook.degrees import DETRACTOR_MAX, PROMOTER_MIN
+from workbook.profit import new_customer_flags
 from workbook.schema import column_numbers
 
 ALL = "all"  # the whole-book column
@@ -26,11 +27,13 @@ ALL = "all"  # the whole-book column
 @dataclass(frozen=True)
 class ProfileFigure:
     """One row of the profile table. ``unit``: how the page shows it (count, share, money, money_small, years,
-    number, rate, score, ratio). ``fields``: the book fields it needs (``profit``: needs the profitability result)."""
+    number, rate, score, ratio). ``fields``: the book fields it needs (``profit``: needs the profitability result);
+    with ``any_field`` one of them is enough."""
 
     key: str
     unit: str
     fields: tuple[str, ...]
+    any_field: bool = False
 
 
 PROFILE_FIGURES: tuple[ProfileFigure, ...] = (
@@ -40,12 +43,12 @@ PROFILE_FIGURES: tuple[ProfileFigure, ...] = (
     ProfileFigure("external_mean", "money", ("external_assets_est",)),
     ProfileFigure("age_mean", "years", ("age",)),
     ProfileFigure("tenure_mean", "years", ("tenure_years",)),
-    ProfileFigure("new_share", "share", ("tenure_years",)),
+    ProfileFigure("new_share", "share", ("tenure_years", "aum_12m_ago"), any_field=True),
     ProfileFigure("products_mean", "number", ("product_count",)),
     ProfileFigure("nps", "score", ("satisfaction",)),
     ProfileFigure("aum_retention", "ratio", ("aum", "aum_12m_ago")),
     ProfileFigure("hours_mean", "number", ("service_hours_12m",)),
-    ProfileFigure("perks_mean", "money_small", ("gift_cost_12m", "event_cost_12m", "rebate_cost_12m")),
+    ProfileFigure("perks_mean", "money_small", ("gift_cost_12m", "event_cost_12m", "rebate_cost_12m"), any_field=True),
     ProfileFigure("revenue_mean", "money_small", ("profit",)),
     ProfileFigure("net_mean", "money_small", ("profit",)),
     ProfileFigure("referrals_mean", "rate", ("referrals_12m",)),
@@ -72,7 +75,8 @@ def profile_table(book: pd.DataFrame, tiers: pd.Series, profit: pd.DataFrame | N
     the same book (revenue and net rows are NaN without it). ``codes``: the tier columns to keep (default all).
 
     Figures: customers and their share of the book; mean AUM and mean estimated assets elsewhere (元); mean age
-    and tenure (years); the share of new customers (tenure under a year); products held; NPS (% scoring 9–10 −
+    and tenure (years); the share of new customers (``profit.new_customer_flags``, over the customers it can
+    judge); products held; NPS (% scoring 9–10 −
     % scoring 0–6); AUM retention (Σ aum ÷ Σ aum a year ago, over customers with a base a year ago); mean
     service hours, gifts + events + concessions, revenue and net (元 a year); referrals per customer.
     """
@@ -89,8 +93,8 @@ def profile_table(book: pd.DataFrame, tiers: pd.Series, profit: pd.DataFrame | N
     rows["age_mean"] = _means(tier_codes, column_numbers(book, "age"), k)
     tenure = column_numbers(book, "tenure_years")
     rows["tenure_mean"] = _means(tier_codes, tenure, k)
-    rows["new_share"] = _means(tier_codes, None if tenure is None else
-                               np.where(np.isnan(tenure), np.nan, (tenure < 1).astype(np.float64)), k)
+    new, judged = new_customer_flags(book)
+    rows["new_share"] = _means(tier_codes, np.where(judged, new.astype(np.float64), np.nan), k)
     rows["products_mean"] = _means(tier_codes, column_numbers(book, "product_count"), k)
     score = column_numbers(book, "satisfaction")
     if score is None:
@@ -127,11 +131,11 @@ def profile_table(book: pd.DataFrame, tiers: pd.Series, profit: pd.DataFrame | N
 
 def profile_missing(book: pd.DataFrame) -> tuple[str, ...]:
     """The book fields some row of the profile needs and the book lacks (each once, in ``PROFILE_FIGURES``
-    order; the three perk fields only when all three are missing, since any one of them gives the row)."""
+    order; the fields of an ``any_field`` row only when all of them are missing, since any one gives the row)."""
     missing: list[str] = []
     for figure in PROFILE_FIGURES:
         needed = [key for key in figure.fields if key != "profit"]
-        if figure.key == "perks_mean" and set(needed) & set(book.columns):
+        if figure.any_field and set(needed) & set(book.columns):
             continue
         missing.extend(key for key in needed if key not in book.columns and key not in missing)
     return tuple(missing)

@@ -44,7 +44,7 @@ import numpy as np
 import pandas as pd
 
 from workbook import i18n
-from workbook.schema import column_numbers
+from workbook.schema import column_numbers, finite_number
 
 DATA_FILE = Path(__file__).parent / "data" / "cost_to_serve.toml"
 
@@ -122,13 +122,8 @@ class CostAssumptions:
 
 
 def _non_negative(value: Any) -> float | None:
-    if isinstance(value, bool):
-        return None
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        return None
-    return number if math.isfinite(number) and number >= 0 else None
+    number = finite_number(value)
+    return number if number is not None and number >= 0 else None
 
 
 def load_assumptions() -> CostAssumptions:
@@ -300,16 +295,30 @@ def tier_codes(aum: np.ndarray, assumptions: CostAssumptions = DEFAULT_ASSUMPTIO
     return np.searchsorted(bounds, np.where(np.isnan(aum), -np.inf, aum), side="right").astype(np.int8)
 
 
-def new_customers(book: pd.DataFrame) -> np.ndarray:
-    """Customers under a year with us, who have no base a year ago to measure growth from.
+NEW_CUSTOMER_YEARS = 1.0  # a customer with us for less than this is new
 
-    Tenure decides where the book has it (< 1 year); where it does not, an explicit 0 in ``aum_12m_ago`` (no
-    assets a year ago) marks a new customer. A blank base a year ago is unknown, not new.
+
+def new_customer_flags(book: pd.DataFrame, years: float = NEW_CUSTOMER_YEARS) -> tuple[np.ndarray, np.ndarray]:
+    """(new, known) per customer: the one definition of a new customer, used by 1.4 (a new customer has no base a
+    year ago to grow from, so a promising first year makes a potential asset), by 3.2's new-or-existing dimension,
+    the 新客 tier of the education scheme and the migration (their "upgrade" is the account opening), and by the
+    profiles' share of new customers.
+
+    New: tenure under ``years`` where the customer's tenure is known; where it is not (no column, or a blank
+    cell), an AUM a year ago of exactly 0 (no assets a year ago). Known: the customer has either value. A customer
+    with neither is unknown, and an unknown customer is not new.
     """
     tenure = _values(book, "tenure_years", fill=None)
     before = _values(book, "aum_12m_ago", fill=None)
-    with np.errstate(invalid="ignore"):
-        return np.where(np.isnan(tenure), before == 0, tenure < 1)
+    has_tenure = ~np.isnan(tenure)
+    known = has_tenure | ~np.isnan(before)
+    new = np.where(has_tenure, np.nan_to_num(tenure, nan=np.inf) < float(years), np.nan_to_num(before, nan=1.0) == 0)
+    return new & known, known
+
+
+def new_customers(book: pd.DataFrame, years: float = NEW_CUSTOMER_YEARS) -> np.ndarray:
+    """Whether each customer is new (:func:`new_customer_flags`; unknown counts as not new)."""
+    return new_customer_flags(book, years)[0]
 
 
 # ---- per-customer profitability ---------------------------------------------------------------------------

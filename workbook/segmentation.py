@@ -14,8 +14,10 @@ Conventions every scheme follows (a page and a test may rely on them):
   40 computed as 39.999999999 in binary floating point is still 40.
 * **Missing data:** a customer with a blank *required* field goes to 信息不足. A blank *optional* cell counts as
   the lowest value (0 points, lowest level) — a customer is never placed higher on a guess; a warning counts
-  them. An optional field the book lacks altogether is left out of the rule (its weight rescaled to the rest),
-  with a warning naming it. A book with only ``customer_id`` and ``aum`` works for every scheme.
+  them. A cell that held a value intake could not read (marked in the book, ``schema.unreadable``) is treated as
+  blank but counted and worded apart ("could not be read", not "blank"), and so is a text value a rule does not
+  recognise (its own warning). An optional field the book lacks altogether is left out of the rule (its weight
+  rescaled to the rest), with a warning naming it. A book with only ``customer_id`` and ``aum`` works for every scheme.
 * **Ties and tiny books:** median cuts (priority) and cumulative shares (contribution) are where ties could
   mis-bin. The rule is deterministic and stated (on-the-cut → upper; equal revenue → one class) and a warning
   says how many customers the tie touched. Fewer than ``SMALL_SAMPLE`` customers → a warning too.
@@ -55,7 +57,9 @@ import numpy as np
 import pandas as pd
 
 from workbook import i18n
-from workbook.schema import column_numbers, field_label
+from workbook.profit import new_customer_flags
+from workbook.schema import column_dates, column_numbers, field_label
+from workbook.schema import unreadable as schema_unreadable
 
 INSUFFICIENT = "insufficient"
 INSUFFICIENT_LABEL: Mapping[str, str] = MappingProxyType({"zh": "信息不足", "en": "Insufficient data"})
@@ -364,18 +368,6 @@ _RULE_CHECKS: dict[str, Callable[[Scheme, Mapping[str, Any]], None]] = {
 # ---- reading book columns ---------------------------------------------------------------------------------
 
 
-def _dates(book: pd.DataFrame, key: str) -> np.ndarray | None:
-    """A date column as datetime64[ns] (NaT for blanks); None when the book lacks it."""
-    if key not in book.columns:
-        return None
-    column = book[key]
-    if not pd.api.types.is_datetime64_any_dtype(column.dtype):
-        column = pd.to_datetime(column, errors="coerce", format="mixed")
-    if getattr(column.dt, "tz", None) is not None:
-        column = column.dt.tz_localize(None)
-    return column.to_numpy(dtype="datetime64[ns]")
-
-
 def _text_lookup(book: pd.DataFrame, key: str, lookup: Callable[[str], float]) -> tuple[np.ndarray, tuple[str, ...]]:
     """Map a text column through ``lookup`` (applied once per distinct value, so 1M rows cost one factorize).
 
@@ -405,6 +397,9 @@ def _bin(values: np.ndarray, cuts: Sequence[float]) -> np.ndarray:
 class _RuleResult:
     codes: np.ndarray  # tier index per customer; −1 = 信息不足
     warnings: list[SegmentWarning] = field(default_factory=list)
+    # customers whose required text value was there but not recognised (warned as unrecognised_values, so the
+    # count of blank required fields leaves them out); None when the rule reads no text
+    unrecognised: np.ndarray | None = None
     scores: dict[str, np.ndarray] = field(default_factory=dict)
     details: dict[str, Any] = field(default_factory=dict)
 
@@ -417,10 +412,19 @@ class _Context:
     revenue: pd.Series | None = None
 
 
-def _blank_optional(result: _RuleResult, values: np.ndarray, key: str, eligible: np.ndarray) -> None:
-    blanks = int((np.isnan(values) & eligible).sum())
+def _blank_optional(result: _RuleResult, book: pd.DataFrame, values: np.ndarray, key: str,
+                    eligible: np.ndarray) -> None:
+    """Warn about eligible customers without a value in an optional field: blank cells, and apart from them the
+    cells intake could not read (both count as the lowest value)."""
+    missing = np.isnan(values) & eligible
+    if not missing.any():
+        return
+    unreadable = missing & schema_unreadable(book, key)
+    blanks = int((missing & ~unreadable).sum())
     if blanks:
         result.warnings.append(SegmentWarning("blank_optional", {"field": key, "count": blanks}))
+    if unreadable.any():
+        result.warnings.append(SegmentWarning("unreadable_optional", {"field": key, "count": int(unreadable.sum())}))
 
 
 def _weighted_score(
@@ -435,7 +439,7 @@ def _weighted_score(
             continue
         values = points[key]
         if key in ctx.scheme.optional_fields:
-            _blank_optional(result, values, key, eligible)
+            _blank_optional(result, ctx.book, values, key, eligible)
         total += np.nan_to_num(values, nan=0.0) * float(weight)
         weight_sum += float(weight)
     if weight_sum <= 0:
@@ -473,10 +477,8 @@ def _rule_score_ladder(ctx: _Context) -> _RuleResult:
     score = _weighted_score(ctx, p["weights"], points, eligible, result)
     codes = _bin(score, p["cuts"])
     if "new_customer_years" in p:
-        # 新客 comes before the score ladder: however active, a customer of under a year is new.
-        tenure = column_numbers(ctx.book, "tenure_years")
-        assert tenure is not None
-        is_new = np.nan_to_num(tenure, nan=np.inf) < float(p["new_customer_years"])
+        # 新客 comes before the score ladder: however active, a new customer (the one definition, as 1.4's) is new.
+        is_new, _known = new_customer_flags(ctx.book, float(p["new_customer_years"]))
         codes = np.where(is_new, 0, codes + 1).astype(np.int16)
     codes[~eligible] = -1
     result.codes = codes
@@ -538,13 +540,13 @@ def _rule_quadrant(ctx: _Context) -> _RuleResult:
     eligible = ~np.isnan(aum) & ~np.isnan(intent)
     result = _RuleResult(np.zeros(n, dtype=np.int16))
     if unknown:
+        result.unrecognised = np.isnan(intent) & book["purchase_intent"].notna().to_numpy()
         result.warnings.append(SegmentWarning("unrecognised_values", {
-            "field": "purchase_intent", "values": unknown[:5],
-            "count": int((np.isnan(intent) & book["purchase_intent"].notna().to_numpy()).sum())}))
+            "field": "purchase_intent", "values": unknown[:5], "count": int(result.unrecognised.sum())}))
 
     external = column_numbers(book, "external_assets_est")
     if external is not None:
-        _blank_optional(result, external, "external_assets_est", eligible)
+        _blank_optional(result, book, external, "external_assets_est", eligible)
     value = aum + (np.nan_to_num(external, nan=0.0) if external is not None else 0.0)
 
     points: dict[str, np.ndarray] = {"purchase_intent": intent}
@@ -554,7 +556,7 @@ def _rule_quadrant(ctx: _Context) -> _RuleResult:
             share = np.where(aum > 0, maturing / np.where(aum > 0, aum, 1.0), np.where(maturing > 0, np.inf, 0.0))
         points["maturing_90d"] = np.where(np.isnan(maturing), np.nan,
                                           np.clip(share / float(p["maturing_full_share"]), 0.0, 1.0))
-    dates = _dates(book, "last_txn_date")
+    dates = column_dates(book, "last_txn_date")
     if dates is not None:
         as_of = _as_of(ctx, dates)
         days = _days_since(dates, as_of)
@@ -634,7 +636,7 @@ def _rule_behaviour(ctx: _Context) -> _RuleResult:
     p = ctx.params
     book = ctx.book
     n = len(book)
-    dates = _dates(book, "last_txn_date")
+    dates = column_dates(book, "last_txn_date")
     share = column_numbers(book, "digital_share")
     assert dates is not None and share is not None
     eligible = ~np.isnat(dates) & ~np.isnan(share)
@@ -647,7 +649,7 @@ def _rule_behaviour(ctx: _Context) -> _RuleResult:
     if logins is None:
         activity = np.clip(share, 0.0, 1.0)
     else:
-        _blank_optional(result, logins, "app_logins_30d", eligible)
+        _blank_optional(result, book, logins, "app_logins_30d", eligible)
         weight = float(p["login_weight"])
         activity = ((1.0 - weight) * np.clip(share, 0.0, 1.0)
                     + weight * np.nan_to_num(_saturated(logins, p["login_saturation"]), nan=0.0))
@@ -680,9 +682,9 @@ def _rule_cognition(ctx: _Context) -> _RuleResult:
     eligible = ~np.isnan(risk)
     result = _RuleResult(np.zeros(n, dtype=np.int16))
     if unknown:
+        result.unrecognised = np.isnan(risk) & book["risk_level"].notna().to_numpy()
         result.warnings.append(SegmentWarning("unrecognised_values", {
-            "field": "risk_level", "values": unknown[:5],
-            "count": int((np.isnan(risk) & book["risk_level"].notna().to_numpy()).sum())}))
+            "field": "risk_level", "values": unknown[:5], "count": int(result.unrecognised.sum())}))
     level = np.nan_to_num(risk, nan=0.0)
     years = column_numbers(book, "invest_years")
     products = column_numbers(book, "product_count")
@@ -692,7 +694,7 @@ def _rule_cognition(ctx: _Context) -> _RuleResult:
                               ("product_count", products, p["product_cuts"])):
         if values is None:
             continue
-        _blank_optional(result, values, key, eligible)
+        _blank_optional(result, book, values, key, eligible)
         level = np.minimum(level, np.where(np.isnan(values), 0, _bin(values, cuts)))
     codes = level.astype(np.int16)
     # 传承规划 is a stage of life: old enough, wealthy enough (here and elsewhere), with a family to pass it on to.
@@ -718,26 +720,6 @@ def _rule_cognition(ctx: _Context) -> _RuleResult:
 # ---- the dimensions beside the seven schemes -----------------------------------------------------------------
 
 
-def new_customer_flags(book: pd.DataFrame, years: float = 1.0) -> tuple[np.ndarray, np.ndarray]:
-    """(new, known) per customer. New: tenure under ``years``; where the tenure is absent or blank, an AUM a year
-    ago of exactly 0 (no base a year ago). Known: either field is there for the customer; an unknown customer
-    is not new."""
-    n = len(book)
-    new = np.zeros(n, dtype=bool)
-    known = np.zeros(n, dtype=bool)
-    before = column_numbers(book, "aum_12m_ago")
-    if before is not None:
-        has_before = ~np.isnan(before)
-        new = np.where(has_before, before == 0, new)
-        known |= has_before
-    tenure = column_numbers(book, "tenure_years")
-    if tenure is not None:
-        has_tenure = ~np.isnan(tenure)
-        new = np.where(has_tenure, np.nan_to_num(tenure, nan=np.inf) < float(years), new)
-        known |= has_tenure
-    return new & known, known
-
-
 def _rule_new_flag(ctx: _Context) -> _RuleResult:
     new, known = new_customer_flags(ctx.book, float(ctx.params["new_customer_years"]))
     codes = new.astype(np.int16)  # 0 existing, 1 new
@@ -746,15 +728,14 @@ def _rule_new_flag(ctx: _Context) -> _RuleResult:
 
 
 def _rule_profit_kind(ctx: _Context) -> _RuleResult:
-    import dataclasses
+    from workbook.asset_review import params_from
+    from workbook.profit import profitability
 
-    from workbook.profit import ProfitParams, profitability
-
-    # The trainee's 1.4 settings travel in the parameters (any ProfitParams field); the rest are 1.4's defaults.
-    names = {f.name for f in dataclasses.fields(ProfitParams)}
-    settings: dict[str, Any] = {k: float(v) for k, v in ctx.params.items()
-                if k in names and isinstance(v, (int, float)) and not isinstance(v, bool)}
-    kind = profitability(ctx.book, dataclasses.replace(ProfitParams(), **settings))["kind"].astype("str")
+    # The trainee's 1.4 entries travel in the parameters as the workspace keeps them (``asset_review.settings_from``:
+    # the ReviewInputs numbers and the edited tier assumptions), and are turned into ProfitParams by the same
+    # function 1.4 uses, so the verdicts are 1.4's. 3.4's service standard is left out: it caps the 倒推 hours,
+    # which do not decide the kind.
+    kind = profitability(ctx.book, params_from(ctx.params))["kind"].astype("str")
     order = [tier.code for tier in ctx.scheme.base_tiers]  # liability, potential, asset
     codes = pd.Categorical(kind, categories=order).codes.astype(np.int16)
     return _RuleResult(np.asarray(codes, dtype=np.int16))
@@ -774,7 +755,7 @@ def _rule_lifecycle(ctx: _Context) -> _RuleResult:
     declining = np.zeros(n, dtype=bool)
     growing = np.zeros(n, dtype=bool)
     if before is not None and aum is not None:
-        _blank_optional(result, before, "aum_12m_ago", eligible)
+        _blank_optional(result, book, before, "aum_12m_ago", eligible)
         trend_known = ~np.isnan(before) & ~np.isnan(aum)
         with np.errstate(divide="ignore", invalid="ignore"):
             change = _round(np.where(trend_known & (before > 0), aum / np.where(before > 0, before, 1.0) - 1.0,
@@ -863,16 +844,41 @@ def segment_detail(
             warnings.append(SegmentWarning("optional_missing", {"fields": absent}))
         result = _RULES[scheme.rule](_Context(book, scheme, resolved, revenue))
         warnings.extend(result.warnings)
-        blank = int((result.codes < 0).sum())
-        if blank:
-            warnings.append(SegmentWarning("blank_required", {
-                "count": blank, "fields": scheme.fields or scheme.needs_any}))
+        warnings.extend(_insufficient_warnings(book, scheme, result))
     codes = np.where(result.codes < 0, len(tier_list) - 1, result.codes).astype(np.int16)
     categorical = pd.Categorical.from_codes(codes, categories=pd.Index([t.code for t in tier_list]), ordered=True)
     tiers = pd.Series(categorical, index=book.index, name=scheme_id)
     scores = pd.DataFrame(result.scores, index=book.index) if result.scores else None
     return Segmentation(scheme_id, MappingProxyType(resolved), tiers, tier_list, tuple(warnings), scores,
                         MappingProxyType(result.details))
+
+
+def _insufficient_warnings(book: pd.DataFrame, scheme: Scheme, result: _RuleResult) -> list[SegmentWarning]:
+    """Why customers are under 信息不足, counted apart so each warning is true: a required cell that held a value
+    intake could not read (``unreadable_required``, naming the fields that had such cells), a text value the rule
+    did not recognise (the rule's own ``unrecognised_values``), and the rest, whose required field is blank
+    (``blank_required``)."""
+    insufficient = result.codes < 0
+    if not insufficient.any():
+        return []
+    required = scheme.fields or scheme.needs_any
+    unreadable = np.zeros(len(book), dtype=bool)
+    unreadable_fields = []
+    for key in required:
+        marked = insufficient & schema_unreadable(book, key)
+        if marked.any():
+            unreadable |= marked
+            unreadable_fields.append(key)
+    blank = insufficient & ~unreadable
+    if result.unrecognised is not None:
+        blank &= ~result.unrecognised
+    warnings = []
+    if unreadable.any():
+        warnings.append(SegmentWarning("unreadable_required", {
+            "count": int(unreadable.sum()), "fields": tuple(unreadable_fields)}))
+    if blank.any():
+        warnings.append(SegmentWarning("blank_required", {"count": int(blank.sum()), "fields": required}))
+    return warnings
 
 
 def segment(

@@ -34,7 +34,15 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from workbook.profit import DEFAULT_PARAMS, REVENUE_INPUTS, ProfitParams, missing_inputs, profitability
+from workbook.profit import (
+    DEFAULT_PARAMS,
+    HOURS_UNKNOWN,
+    REVENUE_INPUTS,
+    ProfitParams,
+    assumed_inputs,
+    missing_inputs,
+    profitability,
+)
 from workbook.segmentation import INSUFFICIENT
 
 DATA_FILE = Path(__file__).parent / "data" / "service_templates.toml"
@@ -290,26 +298,46 @@ ACTUAL_COLUMNS: Mapping[str, str] = MappingProxyType({
 })
 
 
-def tier_actuals(book: pd.DataFrame, tiers: pd.Series) -> pd.DataFrame:
+def tier_actuals(book: pd.DataFrame, tiers: pd.Series, params: ProfitParams | None = None,
+                 result: pd.DataFrame | None = None) -> pd.DataFrame:
     """Per tier (ladder order, empty tiers included): customers and what they got in the last 12 months —
     ``hours_today``, ``gifts_today``, ``events_today``, ``rebates_today`` (元), and ``perks_today`` (the three
     money columns together). A field the book lacks is NaN for every tier (unknown, not 0); a blank cell in a
-    present field counts 0."""
+    present field counts 0.
+
+    With ``params`` (the trainee's 1.4 settings), hours, gifts and events are the ones 1.4 prices: where the book
+    lacks the field, 1.4's cost-to-serve assumptions (``profit.assumed_inputs`` says which), so "today" here is
+    today on 1.4 and 4.x; still NaN where 1.4 assumes nothing either (its assumptions off). Rebates are always the
+    book's (1.4 counts a missing rebate field as none; here it stays unknown). Pass ``result``
+    (``profitability(book, params)``) to skip recomputing it."""
     frame = pd.DataFrame({"tier": tiers})
     for key, column in ACTUAL_COLUMNS.items():
         frame[column] = pd.to_numeric(book[key], errors="coerce").fillna(0.0) if key in book.columns else np.nan
+    known = {key: key in book.columns for key in ACTUAL_COLUMNS}
+    if params is not None:
+        assumed = assumed_inputs(book, params)
+        priced = result if result is not None else profitability(book, params)
+        for key, column, source, used in (
+            ("service_hours_12m", "hours_today", "actual_hours", assumed.hours != HOURS_UNKNOWN),
+            ("gift_cost_12m", "gifts_today", "gift_cost", assumed.gifts or "gift_cost_12m" in book.columns),
+            ("event_cost_12m", "events_today", "event_cost", assumed.events or "event_cost_12m" in book.columns),
+        ):
+            if used:
+                frame[column] = priced[source].fillna(0.0).to_numpy(dtype=np.float64)
+                known[key] = True
     grouped = frame.groupby("tier", observed=False)
-    result = grouped[list(ACTUAL_COLUMNS.values())].sum(min_count=1)
+    result_frame = grouped[list(ACTUAL_COLUMNS.values())].sum(min_count=1)
     for key, column in ACTUAL_COLUMNS.items():
-        if key not in book.columns:
-            result[column] = np.nan
+        if not known[key]:
+            result_frame[column] = np.nan
         else:  # an empty tier holds 0 hours, not an unknown number
-            result[column] = result[column].fillna(0.0)
-    result.insert(0, "customers", grouped.size().astype("int64"))
-    result["perks_today"] = result[["gifts_today", "events_today", "rebates_today"]].sum(axis=1, min_count=1)
-    result.index = result.index.astype(str)
-    result.index.name = "tier"
-    return result
+            result_frame[column] = result_frame[column].fillna(0.0)
+    result_frame.insert(0, "customers", grouped.size().astype("int64"))
+    result_frame["perks_today"] = result_frame[["gifts_today", "events_today", "rebates_today"]].sum(
+        axis=1, min_count=1)
+    result_frame.index = result_frame.index.astype(str)
+    result_frame.index.name = "tier"
+    return result_frame
 
 
 @dataclass(frozen=True)
@@ -368,23 +396,27 @@ def plan_vs_today(costs: pd.DataFrame, actuals: pd.DataFrame) -> tuple[pd.DataFr
 HOURLY_COST_KEYS: tuple[str, ...] = ("annual_cost", "effective_hours")
 
 
-def profit_params_from(values: Mapping[str, Any] | None) -> tuple[ProfitParams, bool]:
-    """ProfitParams from the trainee's 1.4 entries, and whether the hourly cost came from there (else defaults).
+def profit_params_from(values: Mapping[str, Any] | None,
+                       service_plan: Mapping[str, Any] | None = None) -> tuple[ProfitParams, bool]:
+    """ProfitParams from the trainee's 1.4 entries (``values``: workspace module "s1_4") and 3.4's plan
+    (``service_plan``: module "s3_4", for the service standard), exactly as 1.4 builds them
+    (``asset_review.trainee_params``); and whether the hourly cost came from 1.4 (else the defaults).
 
-    Revenue per tier then uses the same spreads as 1.4, so 3.4's "tier revenue" matches 1.4's figures.
+    Revenue, cost-to-serve assumptions and hourly cost are then 1.4's, so 3.4's "tier revenue", 4.3's throughput
+    and the exercises' evidence match 1.4's figures.
     """
-    from workbook.asset_review import ReviewInputs
+    from workbook.asset_review import trainee_params
 
-    names = set(ReviewInputs.__dataclass_fields__)
-    chosen: dict[str, float] = {}
-    for key, value in (values or {}).items():
-        if key in names:
-            try:
-                number = float(value)
-            except (TypeError, ValueError):
-                continue
-            if math.isfinite(number):
-                chosen[key] = number
-    if not chosen:
-        return DEFAULT_PARAMS, False
-    return ReviewInputs(**chosen).params(), any(k in chosen for k in HOURLY_COST_KEYS)
+    entered = values or {}
+    from_s1_4 = any(_typed_number(entered.get(key)) for key in HOURLY_COST_KEYS)
+    return trainee_params(values, service_plan), from_s1_4
+
+
+def _typed_number(value: Any) -> bool:
+    """Whether a stored 1.4 entry is a number 1.4 uses (``asset_review.inputs_from`` reads no text)."""
+    if value is None or isinstance(value, str):
+        return False
+    try:
+        return math.isfinite(float(value))
+    except (TypeError, ValueError):
+        return False

@@ -10,10 +10,16 @@ Goldratt's three measures, applied to a customer book (amounts in 元 a year):
     NP = T − OE;   ROI = NP ÷ I;   productivity = T ÷ OE
 
 Per tier, OE is the manager's time the tier takes (its service hours × the hourly cost): the tier's NP then equals
-1.4's net summed over the tier. The total OE is the whole year's cost (annual cost + other fixed costs), which is
-paid whether or not the hours are spent on customers. The difference between the two is OE no tier carries — hours
-not spent with customers, plus fixed costs; it does not disappear when a tier is served less. That is the point of
-throughput accounting: moving hours changes T, not OE, so the uplift in NP equals the uplift in T.
+1.4's net summed over the tier. The hours are the ones 1.4 prices — one source of truth: the book's
+``service_hours_12m`` where it records them, else 1.4's cost-to-serve assumptions (contacts × minutes per contact,
+or the tier's hours a year; ``profit.assumed_inputs``). Were 4.3 to count other hours (3.4's plan, say) than 1.4
+costs, the same customers would cost one amount on 1.4 and another here, and "NP = Σ 1.4's net" would fail. A
+service plan's hours are what the manager *intends* to give; pages show them beside today's, never instead.
+
+The total OE is the whole year's cost (annual cost + other fixed costs), which is paid whether or not the hours
+are spent on customers. The difference between the two is OE no tier carries — hours not spent with customers,
+plus fixed costs; it does not disappear when a tier is served less. That is the point of throughput accounting:
+moving hours changes T, not OE, so the uplift in NP equals the uplift in T.
 
 The constraint is the manager's hours, so the ranking that matters is T per hour (Goldratt's P & Q: $3 a
 constraint-minute beats $2 a minute, though Q has more margin per unit). :func:`allocate_hours` finds the hours
@@ -36,7 +42,7 @@ import numpy as np
 import pandas as pd
 
 from workbook import i18n
-from workbook.profit import DEFAULT_PARAMS, ProfitParams, profitability
+from workbook.profit import DEFAULT_PARAMS, HOURS_FROM_BOOK, ProfitParams, assumed_inputs, profitability
 
 CASES_FILE = Path(__file__).parent / "data" / "throughput_cases.toml"
 VARIABLE_COSTS: tuple[str, ...] = ("gift_cost", "rebate_cost", "event_cost")  # columns of ``profitability``
@@ -69,7 +75,6 @@ def throughput_by_tier(
     tiers: pd.Series,
     params: ProfitParams | None = None,
     *,
-    hours: Mapping[str, float] | pd.Series | None = None,
     investment: Mapping[str, float] | pd.Series | None = None,
     result: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
@@ -77,9 +82,10 @@ def throughput_by_tier(
     ``book``), in tier order, empty tiers included.
 
     Columns: ``customers``; ``revenue``, ``variable_cost``, ``t`` (元/year); ``hours`` — the tier's service hours
-    (the book's ``service_hours_12m`` summed over customers with a value; NaN when none has one), or the given
-    ``hours`` (tier → hours, e.g. a service plan's) where the book records none; ``hours_recorded`` (customers with
-    hours in the book); ``oe`` = hours × hourly cost (0 when hours are unknown); ``np`` = t − oe; ``t_over_oe``
+    as 1.4 prices them (``profitability``'s ``actual_hours`` summed over customers with a value; NaN when none has
+    one: the book records no hours and 1.4's assumptions are off); ``hours_recorded`` (customers whose hours come
+    from the book) and ``hours_assumed`` (customers whose hours come from 1.4's cost-to-serve assumptions);
+    ``oe`` = hours × hourly cost (0 when hours are unknown); ``np`` = t − oe; ``t_over_oe``
     (NaN when oe is 0); ``t_per_hour`` = t ÷ hours (NaN when hours are unknown or 0) — what one hour of the
     manager's time in this tier earns; ``investment`` (tier → 元, default 0) and ``roi`` = np ÷ investment (NaN
     without an investment). Pass ``result`` (``profitability(book, params)``) to skip recomputing it.
@@ -100,10 +106,10 @@ def throughput_by_tier(
 
     actual = res["actual_hours"].to_numpy(dtype=np.float64)
     known = ~np.isnan(actual)
-    recorded = np.bincount(codes[known], minlength=k)[:k] if len(codes) else np.zeros(k, dtype=np.int64)
-    book_hours = np.where(recorded > 0, sums(np.where(known, actual, 0.0)), np.nan)
-    given = _per_tier(hours, categories, math.nan)
-    tier_hours = np.where(recorded > 0, book_hours, given)
+    priced = np.bincount(codes[known], minlength=k)[:k] if len(codes) else np.zeros(k, dtype=np.int64)
+    tier_hours = np.where(priced > 0, sums(np.where(known, actual, 0.0)), np.nan)
+    from_book = assumed_inputs(book, p).hours == HOURS_FROM_BOOK
+    recorded = priced if from_book else np.zeros(k, dtype=np.int64)
 
     oe = np.nan_to_num(tier_hours, nan=0.0) * p.hourly_cost
     np_ = t - oe
@@ -120,6 +126,7 @@ def throughput_by_tier(
             "t": t,
             "hours": tier_hours,
             "hours_recorded": recorded.astype(np.int64),
+            "hours_assumed": (priced - recorded).astype(np.int64),
             "oe": oe,
             "np": np_,
             "t_over_oe": t_over_oe,

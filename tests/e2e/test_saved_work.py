@@ -4,7 +4,6 @@ their own."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
@@ -28,15 +27,6 @@ def classroom_database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
     return url
 
 
-@pytest.fixture
-def tab(browser: Browser) -> Iterator[Page]:
-    context = browser.new_context(viewport={"width": 1400, "height": 900}, locale="zh-CN")
-    page = context.new_page()
-    page.set_default_timeout(60_000)
-    yield page
-    context.close()
-
-
 def _token(page: Page) -> str:
     return parse_qs(urlparse(page.url).query)["t"][0]
 
@@ -52,30 +42,30 @@ def _wait_until_saved(url: str, token: str, page: Page) -> None:
     raise AssertionError("the typed answer never reached the database")
 
 
-def test_a_typed_answer_survives_a_refresh_and_a_server_restart(tab: Page, classroom_database: str) -> None:
+def test_a_typed_answer_survives_a_refresh_and_a_server_restart(page: Page, classroom_database: str) -> None:
     port = free_port()
     with running_app(port=port) as app_url:
-        tab.goto(app_url)
-        expect(tab.get_by_role("heading", name="课程导览")).to_be_visible()
-        tab.get_by_test_id("stSidebarNav").get_by_text("1.1 难题自测").click()
-        expect(tab.get_by_role("heading", name="1.1 难题自测")).to_be_visible()
-        note = tab.get_by_label(NOTE_LABEL)
+        page.goto(app_url)
+        expect(page.get_by_role("heading", name="课程导览")).to_be_visible()
+        page.get_by_test_id("stSidebarNav").get_by_text("1.1 难题自测").click()
+        expect(page.get_by_role("heading", name="1.1 难题自测")).to_be_visible()
+        note = page.get_by_label(NOTE_LABEL)
         note.fill(ANSWER)
         note.press("Control+Enter")
-        token = _token(tab)  # put in the address on the first visit, kept through sidebar navigation
-        _wait_until_saved(classroom_database, token, tab)
-        address = tab.url
+        token = _token(page)  # put in the address on the first visit, kept through sidebar navigation
+        _wait_until_saved(classroom_database, token, page)
+        address = page.url
 
-        tab.reload()
-        expect(tab.get_by_role("heading", name="1.1 难题自测")).to_be_visible()
-        expect(tab.get_by_label(NOTE_LABEL)).to_have_value(ANSWER)
-        assert _token(tab) == token
+        page.reload()
+        expect(page.get_by_role("heading", name="1.1 难题自测")).to_be_visible()
+        expect(page.get_by_label(NOTE_LABEL)).to_have_value(ANSWER)
+        assert _token(page) == token
 
     with running_app(port=port):  # the server restarted: nothing of the old process remains
-        tab.goto(address)
-        expect(tab.get_by_role("heading", name="1.1 难题自测")).to_be_visible()
-        expect(tab.get_by_label(NOTE_LABEL)).to_have_value(ANSWER)
-        assert _token(tab) == token
+        page.goto(address)
+        expect(page.get_by_role("heading", name="1.1 难题自测")).to_be_visible()
+        expect(page.get_by_label(NOTE_LABEL)).to_have_value(ANSWER)
+        assert _token(page) == token
 
 
 def _book_csv(ids: list[str]) -> bytes:

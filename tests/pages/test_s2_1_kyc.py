@@ -156,7 +156,7 @@ def test_proposal_draft_is_editable_kept_and_redrawn(lang: str) -> None:
     draft = at.text_area(key=key).value
     # 浦发 card: 180万元, nothing in 保命的钱 (target 36万元) → the draft names that shortfall
     assert ("保命的钱" if lang == "zh" else "Money to protect") in draft
-    assert ("36万元" if lang == "zh" else "CNY 360.0k") in draft
+    assert ("36万元" if lang == "zh" else "CNY 360k") in draft
     at.text_area(key=key).input("先补保障，客户电话13800001111").run()
     assert _saved(at)["proposals"]["case:pufa"] == "先补保障，客户电话138****1111"
     at.button(key="s2_1_redraft").click().run()

@@ -1,6 +1,6 @@
 """2.2 behaviour: the week from 1.3, one-to-one hours per tier from 3.4, events per group with their hours saved
-and their value at 1.4's hourly cost, groups from the need rules, the calendar; the sample, an uploaded and an
-id+AUM-only book; zh and en."""
+and their worth at each tier's T per manager-hour (4.3; 1.4's hourly cost where that is unknown, and why), groups
+from the need rules, the calendar; the sample, an uploaded and an id+AUM-only book; zh and en."""
 
 from __future__ import annotations
 
@@ -15,8 +15,10 @@ from ui.state import SAMPLE_SEED, SAMPLE_SIZE
 from workbook import bottleneck, kyc, services
 from workbook import leverage as lv
 from workbook import workspace as ws
+from workbook.money import money_text
 from workbook.samples import sample_book
 from workbook.segmentation import segment_detail
+from workbook.throughput import throughput_by_tier
 
 PAGE = "views/s2_2_time_leverage.py"
 CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -36,16 +38,29 @@ def _workspace(**modules: dict) -> dict:
     return workspace
 
 
-def _aum_plans(edits: dict | None = None) -> list[lv.GroupPlan]:
-    """The sample book's AUM tiers as the page builds them: 3.4's default hours, the level defaults, the trainee's
-    edits (group key → overrides)."""
-    frame = sample_book(n=SAMPLE_SIZE, seed=SAMPLE_SEED)
+def _aum_plans(edits: dict | None = None, frame: pd.DataFrame | None = None) -> list[lv.GroupPlan]:
+    """A book's AUM tiers (the sample book's by default) as the page builds them: 3.4's default hours, the level
+    defaults, the trainee's edits (group key → overrides)."""
+    frame = sample_book(n=SAMPLE_SIZE, seed=SAMPLE_SEED) if frame is None else frame
     detail = segment_detail(frame, "aum")
     codes = [tier.code for tier in detail.tier_list]
     counts = detail.tiers.value_counts()
     hours = {row["tier"]: float(row["hours"]) for row in services.matrix_rows("aum", codes, "zh")}
     specs = lv.tier_groups("aum", codes, {c: int(counts.get(c, 0)) for c in codes}, hours)
     return [lv.group_plan(spec, (edits or {}).get(spec.key))[0] for spec in specs]
+
+
+def _valued_at_t_per_hour(plans: list[lv.GroupPlan], s1_4: dict | None = None) -> float:
+    """元 a year: each AUM tier's freed hours a month × 12 × that tier's T per manager-hour on the sample book, with
+    the 1.4 settings ``s1_4`` (the book records service hours, so 4.3 prices an hour with them)."""
+    frame = sample_book(n=SAMPLE_SIZE, seed=SAMPLE_SEED)
+    params = services.profit_params_from(s1_4)[0]
+    rates = throughput_by_tier(frame, segment_detail(frame, "aum").tiers, params)["t_per_hour"]
+    table = lv.leverage_table(plans)
+    codes = [plan.key.rsplit(":", 1)[1] for plan in plans]
+    assert (rates[codes] > 0).all()  # every tier has hours and earns: each is valued at its T per hour
+    return float(sum(table.at[plan.key, "hours_saved"] * 12 * rates[code]
+                     for plan, code in zip(plans, codes, strict=True)))
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
@@ -60,30 +75,54 @@ def test_default_plan_on_the_sample_book(lang: str) -> None:
     assert shown[LABELS[lang]["load"]] == f"{load:,.1f}"
     assert shown[LABELS[lang]["week"]] == "29.0"  # 1.3's default stages: 3 + 5 + 10 + 6 + 3 + 2
     assert shown[LABELS[lang]["saved"]] == f"{total.hours_saved:,.1f}"
-    # valued at 1.4's default hourly cost: 360,000 ÷ 1,800 = 200 元 an hour, 12 months
-    value = total.hours_saved * 12 * 200
-    assert shown[LABELS[lang]["value"]] == (f"{value / 10_000:,.1f}".removesuffix(".0") + "万元" if lang == "zh"
-                                            else f"CNY {value / 1_000:,.1f}k")
+    # each tier's freed hours valued at its T per manager-hour (4.3), 12 months (worked by hand in test_leverage)
+    value = _valued_at_t_per_hour(plans)
+    assert value != pytest.approx(total.hours_saved * 12 * 200)  # not 1.4's hourly cost any more
+    assert shown[LABELS[lang]["value"]] == money_text(value, lang)
+    captions = " ".join(c.value for c in at.caption)
+    assert ("每小时有效产出" if lang == "zh" else "throughput per manager-hour") in captions
+    worth = at.table[1].value  # group, basis, an hour's worth, worth a year
+    assert worth.iloc[:, 1].tolist() == [("本层每小时有效产出" if lang == "zh" else "Throughput per hour")] * 4
+    assert worth.iloc[-1, -1] == "0"  # private banking: no events, nothing freed
     assert at.selectbox(key="s2_2_scheme").value == "aum"
     assert len(at.get("plotly_chart")) == 2  # before/after hours and the calendar
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
-def test_week_from_1_3_and_hourly_cost_from_1_4(lang: str) -> None:
+def test_week_from_1_3_and_revenue_from_1_4(lang: str) -> None:
     stages = [dict(row, weekly_hours=10.0) for row in bottleneck.default_rows()]  # 6 stages × 10 = 60 hours
-    at = open_app(lang, PAGE, workspace=_workspace(s1_3={"stages": stages},
-                                                   s1_4={"annual_cost": 450_000, "effective_hours": 1_500}))
+    s1_4 = {"annual_cost": 450_000, "effective_hours": 1_500, "deposit_spread_pct": 2.0}
+    at = open_app(lang, PAGE, workspace=_workspace(s1_3={"stages": stages}, s1_4=s1_4))
     assert not at.exception
     shown = metrics(at)
     assert shown[LABELS[lang]["week"]] == "60.0"
     captions = " ".join(c.value for c in at.caption)
     assert "1.3" in captions
+    # 1.4's 2% deposit spread raises every tier's revenue, so its T per hour and the freed hours' worth
+    plans = _aum_plans()
+    value = _valued_at_t_per_hour(plans, s1_4)
+    assert value > _valued_at_t_per_hour(plans)
+    assert shown[LABELS[lang]["value"]] == money_text(value, lang)
+
+
+def _no_revenue_book() -> pd.DataFrame:
+    """150 customers with an id and AUM only: 100 mass (3万元), 50 potential (20万元); no revenue field."""
+    return pd.DataFrame({"customer_id": [f"N{i:03d}" for i in range(150)],
+                         "aum": [30_000.0] * 100 + [200_000.0] * 50})
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_without_revenue_the_hours_are_valued_at_1_4s_hourly_cost_and_it_says_so(lang: str) -> None:
+    at = open_app(lang, PAGE, book=book(_no_revenue_book(), "no-revenue"),
+                  workspace=_workspace(s1_4={"annual_cost": 450_000, "effective_hours": 1_500}))
+    assert not at.exception
+    captions = " ".join(c.value for c in at.caption)
     # 450,000 ÷ 1,500 = 300 元 an hour
-    assert ("每小时成本 300 元" if lang == "zh" else "hourly cost of CNY 300") in captions
-    saved = lv.totals(lv.leverage_table(_aum_plans())).hours_saved
-    value = saved * 12 * 300
-    assert shown[LABELS[lang]["value"]] == (f"{value / 10_000:,.1f}".removesuffix(".0") + "万元" if lang == "zh"
-                                            else f"CNY {value / 1_000:,.1f}k")
+    assert ("名册没有收入字段" if lang == "zh" else "no revenue field") in captions
+    assert ("每小时成本 300元" if lang == "zh" else "hourly cost of CNY 300") in captions
+    saved = lv.totals(lv.leverage_table(_aum_plans(frame=_no_revenue_book()))).hours_saved
+    assert saved > 0
+    assert metrics(at)[LABELS[lang]["value"]] == money_text(saved * 12 * 300, lang)
 
 
 def test_own_weekly_hours_are_kept() -> None:
@@ -144,6 +183,10 @@ def test_groups_with_a_shared_need(lang: str) -> None:
     table = at.table[0].value
     assert table.iloc[:, 0].tolist() == [kyc.CATEGORIES[c].label(lang) for c in groups.index]
     assert at.session_state["workspace"]["modules"]["s2_2"]["source"] == "need"
+    # need groups overlap and are no scheme's tiers: no T per hour, so 1.4's 200 元 an hour, and the page says why
+    captions = " ".join(c.value for c in at.caption)
+    assert ("按需求分组时" if lang == "zh" else "Need groups overlap") in captions
+    assert set(at.table[1].value.iloc[:, -2]) == {"200"}  # an hour's worth, 元
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])

@@ -130,13 +130,38 @@ def test_today_beside_the_plan(lang: str) -> None:
     assert red_line in notes
 
 
-def test_today_unknown_without_hours() -> None:
+def _deposits_only_book():
     import pandas as pd
 
     from ui.state import ActiveBook
 
     frame = pd.DataFrame({"customer_id": ["a", "b"], "aum": [10_000.0, 900_000.0],
                           "deposit_balance": [10_000.0, 900_000.0]})
-    at = open_app("zh", PAGE, book=ActiveBook(frame=frame, source="upload", label="x.csv", token="no-hours"))
+    return ActiveBook(frame=frame, source="upload", label="x.csv", token="no-hours")
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_without_hours_today_is_what_1_4_assumes_and_says_so(lang: str) -> None:
+    at = open_app(lang, PAGE, book=_deposits_only_book())
+    assert not at.exception
+    notes = " ".join(c.value for c in at.caption)
+    assert ("“今天”的这几项按「1.4 客户资产负债审视」的服务成本假设估算" if lang == "zh"
+            else "these figures of “today” are estimated with the cost-to-serve assumptions on “1.4") in notes
+    table = next(df.value for df in at.dataframe if ("今天小时" if lang == "zh" else "Hours today") in df.value.columns)
+    hours_today, change = ("今天小时", "小时增减") if lang == "zh" else ("Hours today", "Hours ±")
+    # rows 大众 · 潜力 (empty) · 财富 · 私行 (empty). 1.4's tier hours (cost_to_serve.toml): 大众 1 h, 财富 8 h;
+    # 3.4's plan: 0.5 h and 8 h a customer, so 大众 −0.5 h and 财富 ±0
+    assert table[hours_today].tolist() == ["1", "0", "8", "0"]
+    assert [table[change].tolist()[i] for i in (0, 2)] == ["-0.5", "+0"]
+    gifts = "今天礼品（万元）" if lang == "zh" else "Gifts (CNY 10k)"
+    assert [table[gifts].tolist()[i] for i in (0, 2)] == ["0", "0.06"]  # 财富's assumed 600 元 of gifts in 万元
+
+
+def test_today_unknown_without_hours_when_1_4_assumes_none() -> None:
+    from workbook import workspace as ws
+
+    work = ws.new_workspace()
+    ws.set_values(work, "s1_4", assume_missing=0.0)
+    at = open_app("zh", PAGE, book=_deposits_only_book(), workspace=work)
     assert not at.exception
     assert any("无法与今天的实际投入比较" in i.value for i in at.info)

@@ -23,14 +23,15 @@ def test_suggested_levels_from_the_sample_book(lang: str) -> None:
     at = open_app(lang, PAGE)
     assert not at.exception
     table = at.dataframe[0].value
-    # 大众 6.4 contacts → 3; 潜力 and 财富 ≥ 7 contacts and ≥ 1 event → 7; 私行 → 12 (tests/workbook/test_ladder)
-    assert table["current"].tolist() == [3, 7, 7, 12]
-    assert table["suggested"].tolist() == (["第3级", "第7级", "第7级", "第12级"] if lang == "zh"
-                                           else ["Level 3", "Level 7", "Level 7", "Level 12"])
+    # 大众 3.4 contacts → 2; 潜力 7.3 contacts and 1.06 events → 7; 财富 5.6 contacts → 3; 私行 11.9 contacts
+    # (< 12) and 1.7 events → 7 (arithmetic in tests/workbook/test_ladder)
+    assert table["current"].tolist() == [2, 7, 3, 7]
+    assert table["suggested"].tolist() == (["第2级", "第7级", "第3级", "第7级"] if lang == "zh"
+                                           else ["Level 2", "Level 7", "Level 3", "Level 7"])
     assert table["target"].isna().all()  # the target is the trainee's, never defaulted
     reasons = markdown_text(at)
-    assert ("大众客户：建议第3级，因为近12月户均接触 6.4 次 ≥ 4 次" if lang == "zh"
-            else "Mass: level 3 suggested, because 6.4 contacts per customer in 12 months ≥ 4") in reasons
+    assert ("大众客户：建议第2级，因为近12月户均接触 3.4 次 ≥ 1 次" if lang == "zh"
+            else "Mass: level 2 suggested, because 3.4 contacts per customer in 12 months ≥ 1") in reasons
     assert len(at.get("plotly_chart")) == 1  # the staircase shows today's levels
 
 
@@ -45,12 +46,12 @@ def test_a_target_lists_the_levels_between_as_next_actions(lang: str) -> None:
     # only what the trainee set is kept: mass's target; private's own current level (not the suggestion)
     assert levels == {"mass": {"target": 6}, "private": {"current": 9}}
     text = markdown_text(at)
-    climb = "**大众客户**：第3级 → 第6级（3 个台阶）" if lang == "zh" else "**Mass**: level 3 → level 6 (3 steps)"
+    climb = "**大众客户**：第2级 → 第6级（4 个台阶）" if lang == "zh" else "**Mass**: level 2 → level 6 (4 steps)"
     assert climb in text
-    steps = next(m.value for m in at.markdown if m.value.startswith("4. **"))
-    # levels 4, 5 and 6 in the outline's words (zh) or their rendering (en), each with its action, and no more
+    steps = next(m.value for m in at.markdown if m.value.startswith("3. **"))
+    # levels 3 to 6 in the outline's words (zh) or their rendering (en), each with its action, and no more
     assert steps.split("\n") == [f"{n}. **{ladder.level(n).label(lang)}** — {ladder.level(n).action(lang)}"
-                                  for n in (4, 5, 6)]
+                                  for n in (3, 4, 5, 6)]
 
 
 def test_levels_survive_leaving_the_page_and_another_scheme_keeps_its_own() -> None:

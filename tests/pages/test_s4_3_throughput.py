@@ -11,6 +11,7 @@ from tests.pages.s1_helpers import book, id_aum_book, markdown_text, metrics
 from ui import charts
 from ui.state import SAMPLE_SEED, SAMPLE_SIZE
 from workbook import throughput as tp
+from workbook.money import money_text
 from workbook.profit import ProfitParams
 from workbook.samples import sample_book
 from workbook.segmentation import segment
@@ -39,12 +40,12 @@ def test_the_whole_book_and_the_best_hours(lang: str) -> None:
     assert not at.exception
     shown, names = metrics(at), LABELS[lang]
     totals, comparison = _expected()
-    assert shown[names["t"]] == charts.money(totals.t, lang)
-    assert shown[names["oe"]] == charts.money(360_000, lang)  # the default annual cost, no other OE
-    assert shown[names["np"]] == charts.money(totals.t - 360_000, lang)
+    assert shown[names["t"]] == money_text(totals.t, lang)
+    assert shown[names["oe"]] == money_text(360_000, lang)  # the default annual cost, no other OE
+    assert shown[names["np"]] == money_text(totals.t - 360_000, lang)
     assert shown[names["ratio"]] == f"{totals.t / 360_000:.2f}"
     assert shown[names["roi"]] == "—"  # no budget entered
-    assert shown[names["best_t"]] == charts.money(comparison.t_best, lang)
+    assert shown[names["best_t"]] == money_text(comparison.t_best, lang)
     assert comparison.t_best > comparison.t_today
     assert shown[names["moved"]] == (f"{comparison.hours_moved:,.0f} 小时" if lang == "zh"
                                      else f"{comparison.hours_moved:,.0f} h")
@@ -116,16 +117,43 @@ def test_an_id_and_aum_book_says_revenue_is_unknown(lang: str) -> None:
     assert ("高德拉特" if lang == "zh" else "Goldratt") in markdown_text(at)  # the cases still teach
 
 
-def test_a_book_without_hours_uses_the_service_plan_and_says_so() -> None:
+def _no_hours_book():
     import pandas as pd
 
+    # AUM tiers 大众 (2万), 财富 (80万), 私行 (900万); fee income only: no hours, contacts, gifts or events.
     frame = pd.DataFrame({"customer_id": ["a", "b", "c"], "aum": [20_000.0, 800_000.0, 9_000_000.0],
                           "fee_income_12m": [100.0, 5_000.0, 40_000.0]})
-    at = open_app("zh", PAGE, book=book(frame, "no-hours"))
+    return book(frame, "no-hours")
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_book_without_hours_counts_the_hours_1_4_prices_and_says_which_they_are(lang: str) -> None:
+    at = open_app(lang, PAGE, book=_no_hours_book())
     assert not at.exception
-    assert "按「3.4 差异化服务矩阵」服务计划估算" in " ".join(i.value for i in at.info)
+    info = " ".join(i.value for i in at.info)
+    # 1.4's tier assumptions, and 3.4's plan named as something else
+    assert ("就是「1.4 客户资产负债审视」计算服务成本用的小时数" if lang == "zh"
+            else "the ones “1.4 Asset or liability?” costs") in info
+    assert ("「3.4 差异化服务矩阵」里的小时数是你计划给各层的时间，不是今天的时间" if lang == "zh"
+            else "what you plan to give each tier, not what it gets today") in info
+    hours, per_hour = ("服务小时", "每小时有效产出") if lang == "zh" else ("Service hours", "Throughput per hour")
+    table = next(d.value for d in at.dataframe if hours in d.value.columns)
+    # cost_to_serve.toml: 大众 1 h, 财富 8 h, 私行 24 h a customer a year (not 3.4's plan: 大众 0.5 h)
+    unit = "小时" if lang == "zh" else "h"
+    assert table[hours].tolist() == [f"1 {unit}", f"8 {unit}", f"24 {unit}"]
+    # T = fee income − the tier's assumed gifts and events: 大众 100 − 0 = 100 over 1 h; 财富 5,000 − 600 − 400
+    # = 4,000 over 8 h = 500; 私行 40,000 − 3,000 − 2,000 = 35,000 over 24 h = 1,458.33 an hour
+    assert table[per_hour].tolist() == (["100元/小时", "500元/小时", "1,458元/小时"] if lang == "zh"
+                                        else ["CNY 100/h", "CNY 500/h", "CNY 1.5k/h"])
+
+
+def test_with_the_assumptions_off_a_book_without_hours_is_not_priced_per_hour() -> None:
+    from workbook import workspace as ws
+
+    work = ws.new_workspace()
+    ws.set_values(work, "s1_4", assume_missing=0.0)
+    at = open_app("zh", PAGE, book=_no_hours_book(), workspace=work)
+    assert not at.exception
+    assert "服务成本假设已关闭" in " ".join(i.value for i in at.info)
     table = next(d.value for d in at.dataframe if "服务小时" in d.value.columns)
-    # 3.4's default plan: mass 0.5 h, affluent 8 h, private 24 h per customer, one customer each
-    assert table["服务小时"].tolist() == ["0.5 小时", "8 小时", "24 小时"]
-    # private: T 40,000 ÷ 24 h = 1,667 元 an hour
-    assert table["每小时有效产出"].tolist()[2] == "1,667 元/小时"
+    assert table["服务小时"].tolist() == ["—", "—", "—"] and table["每小时有效产出"].tolist() == ["—", "—", "—"]

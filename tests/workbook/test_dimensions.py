@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from tests.fixtures.hand_book import IDS, hand_book
 from tests.workbook.test_segmentation import random_books
 from workbook.degrees import four_degrees
-from workbook.profit import ProfitParams, profitability
+from workbook.profit import ProfitParams, new_customer_flags, profitability
 from workbook.segmentation import (
     CROSS_IDS,
     DIMENSION_IDS,
@@ -25,7 +25,6 @@ from workbook.segmentation import (
     crosstab,
     get_scheme,
     migration_detail,
-    new_customer_flags,
     segment,
     segment_detail,
     tier_summary,

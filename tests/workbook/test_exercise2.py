@@ -61,9 +61,11 @@ def test_evidence_from_the_data_on_a_hand_book() -> None:
     # Affluent: customers 3 and 4 → 2 of 5 (40%); AUM 80万 + 90万 = 170万 of 1,092万.
     assert evidence["customers"] == 2 and evidence["customer_share"] == pytest.approx(0.4)
     assert evidence["aum"] == 1_700_000 and evidence["aum_share"] == pytest.approx(1_700_000 / 10_920_000, abs=1e-6)
-    # Revenue = fee income (no balances): 4,000 + 6,000 = 10,000; T = 10,000 − gifts 1,000 = 9,000;
-    # hours 20 → T per hour 450.
-    assert (evidence["revenue"], evidence["t"], evidence["hours"], evidence["t_per_hour"]) == (10_000, 9_000, 20, 450)
+    # Revenue = fee income (no balances): 4,000 + 6,000 = 10,000. The book has no event costs, so 1.4 takes the
+    # 财富 tier's 400 元 of events a customer a year (cost_to_serve.toml) and so does T: 10,000 − gifts 1,000
+    # − events 2 × 400 = 8,200; hours 10 + 10 = 20 from the book → T per hour 8,200 ÷ 20 = 410.
+    assert (evidence["revenue"], evidence["t"], evidence["hours"], evidence["t_per_hour"]) == (10_000, 8_200, 20, 410)
+    assert evidence["hours_source"] == "book"
     plan = direction["strategy"]
     # 2 customers × 8 h (the 3.4 plan for 财富客户) = 16 h; NPS of the tier: 1 promoter (10), 1 detractor (6) → 0.
     assert plan["hours"] == 16 and plan["kpis"]["satisfaction"]["current"] == 0
@@ -71,6 +73,24 @@ def test_evidence_from_the_data_on_a_hand_book() -> None:
     assert plan["kpis"]["loyalty"]["current"] is None and plan["kpis"]["loyalty"]["target"] is None  # no aum_12m_ago
     assert payload["book"] == {"source": "upload", "customers": 5, "aum": 10_920_000}
     assert payload["start"] == START
+
+
+def test_the_payload_has_the_documented_shape() -> None:
+    # The instructor board reads these keys (workbook/exercises.py documents them): a change here is a change there.
+    payload = _payload(hand_book())
+    assert set(payload) == {"exercise", "version", "group", "members", "book", "start", "directions"}
+    assert payload["exercise"] == exercises.EXERCISE2_ID and payload["version"] == exercises.PAYLOAD_VERSION
+    direction = payload["directions"][0]
+    assert set(direction) == {"member", "scheme", "name", "params", "tier", "evidence", "strategy", "actions"}
+    assert set(direction["evidence"]) == {"customers", "customer_share", "aum", "aum_share", "revenue", "t", "hours",
+                                          "t_per_hour", "hours_source"}
+    assert set(direction["strategy"]) == {"goal", "needs", "products", "services", "cadence", "channels",
+                                          "hours_per_customer", "hours", "kpis"}
+    assert all(set(kpi) == {"figure", "unit", "current", "target"} for kpi in direction["strategy"]["kpis"].values())
+    assert set(direction["actions"][0]) == {"action", "owner", "due"}
+    # a member without a segment: only who, which segmentation and the actions
+    bare = _payload(hand_book(), members=["张三"], directions=[{"member": "张三", "scheme": "aum", "actions": []}])
+    assert set(bare["directions"][0]) == {"member", "scheme", "actions"}
 
 
 def test_complete_payload_has_no_problem_and_no_customer_detail() -> None:
@@ -88,7 +108,9 @@ def test_an_id_and_aum_book_says_unknown_never_zero() -> None:
     evidence = _payload(book)["directions"][0]["evidence"]
     assert evidence["customers"] == 2 and evidence["aum"] == 1_700_000
     assert evidence["revenue"] is None and evidence["t"] is None and evidence["t_per_hour"] is None
-    assert evidence["hours"] is None
+    # The hours are the ones 1.4 prices for a book without hours: 2 财富 customers × 8 h (cost_to_serve.toml),
+    # said to be assumed, never passed off as recorded.
+    assert evidence["hours"] == 16 and evidence["hours_source"] == "assumed"
 
 
 def test_empty_payload_lists_the_group_problems() -> None:
@@ -139,7 +161,7 @@ def test_summary_reads_the_payload_back_in_the_language() -> None:
     assert (summary.start, summary.end) == ("2026-12-07", "2027-03-07")
     first = summary.directions[0]
     assert (first.member, first.scheme, first.tier) == ("张三", "By assets (AUM)", "Affluent")
-    assert first.evidence["t_per_hour"] == 450 and first.hours == 16
+    assert first.evidence["t_per_hour"] == 410 and first.hours == 16 and first.hours_source == "book"
     assert first.channels == ("one_to_one", "one_to_many")
     assert [a["owner"] for a in first.actions] == ["张三", "张三", "李四"]
     assert {k["degree"] for k in first.kpis} == {"satisfaction", "loyalty", "stickiness", "contribution"}

@@ -101,12 +101,6 @@ def test_every_account_lists_products_held_in_it_and_none_promises_principal() -
     assert math.isclose(sum(households.DEFAULT_SHARES.values()), 1.0)
 
 
-@pytest.mark.parametrize(("amount", "text"), [(8_000_000, "800"), (125_000, "12.5"), (427_149, "42.7"),
-                                              (0, "0"), (-1_460_000, "-146"), (123_456_789, "12,345.7")])
-def test_wan_text(amount: float, text: str) -> None:
-    assert households.wan_text(amount) == text
-
-
 money = st.floats(min_value=0, max_value=1e9, allow_nan=False, allow_infinity=False)
 
 

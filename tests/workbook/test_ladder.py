@@ -128,12 +128,21 @@ def test_an_id_and_aum_book_gets_no_suggestion() -> None:
 
 
 def test_sample_book_suggestions_per_aum_tier() -> None:
-    # The sample book on the default AUM ladder: 大众 6.4 contacts → 3; 潜力 10.3 contacts, 78% gifts, 1.8 events
-    # → 7; 财富 17.6 contacts, 2.4 events, 0.46 referrals → 7; 私行 43 contacts, 3.9 events, 0.57 referrals → 12.
+    # The rebuilt sample book on the default AUM ladder (90 · 144 · 59 · 7 customers):
+    # 大众 307 contacts ÷ 90 = 3.41 (≥ 1, < 4) → 2;
+    # 潜力 1,056 ÷ 144 = 7.33 contacts, 153 ÷ 144 = 1.06 events (gifts 71 of 144 = 49% < 50%, so not 5) → 7;
+    # 财富 331 ÷ 59 = 5.61 contacts (≥ 4, < 7) → 3 — the book's under-served 财富 customers (samples.py);
+    # 私行 83 ÷ 7 = 11.86 contacts (< 12, so not 12), 12 ÷ 7 = 1.71 events → 7.
     book = workbook.sample_book(n=300, seed=7)
-    figures = ladder.engagement_figures(book, workbook.segment(book, "aum"))
+    tiers = workbook.segment(book, "aum")
+    figures = ladder.engagement_figures(book, tiers)
+    by_tier = book.assign(tier=tiers).groupby("tier", observed=False)
+    assert by_tier["contacts_12m"].sum().tolist() == [307, 1_056, 331, 83, 0]
+    assert by_tier["events_12m"].sum().tolist()[1:4] == [153, 102, 12]
+    assert (book.loc[tiers == "potential", "gift_cost_12m"] > 0).sum() == 71
+    assert figures.loc["potential", "gift_share"] == pytest.approx(71 / 144)
     levels = {code: s.level for code, s in ladder.suggestions(figures).items()}
-    assert levels == {"mass": 3, "potential": 7, "affluent": 7, "private": 12, "insufficient": None}
+    assert levels == {"mass": 2, "potential": 7, "affluent": 3, "private": 7, "insufficient": None}
 
 
 def test_assessments_prefer_the_trainees_levels_and_fall_back_to_the_suggestion() -> None:

@@ -3,15 +3,20 @@ segmentation and from the need rules, and the invariants of the arithmetic."""
 
 from __future__ import annotations
 
+import math
+from dataclasses import replace
+
 import pandas as pd
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 import workbook
+from tests.workbook.test_throughput import PARAMS, hand_book
 from workbook import bottleneck
 from workbook import leverage as lv
 from workbook.leverage import EventFormat, GroupPlan, LeverageError
+from workbook.throughput import throughput_by_tier
 
 # A theme salon as in events.toml: 20 seats, 8 hours to prepare and host, 15 minutes' follow-up per attendee.
 SALON = lv.FORMATS["salon"]
@@ -194,3 +199,52 @@ def test_no_quarter_step_saves_more_than_the_suggestion(customers: int, hours: f
     assert saved(best) >= -1e-9
     for step in range(0, 200):
         assert saved(step * lv.EVENT_STEP) <= saved(best) + 1e-9
+
+
+# ---- what a freed hour is worth: each tier's T per manager-hour (4.3) ---------------------------------------------
+
+GROUPS = {"tier:x:A": "A", "tier:x:B": "B", "tier:x:C": "C"}
+
+
+def test_freed_hours_are_worth_each_tiers_t_per_hour() -> None:
+    # 4.3's hand book (tests/workbook/test_throughput.py): tier A c1 (T 16,500, 20 hours) and c2 (T 7,500, 10 hours);
+    # tier B c3 (T 1,400, 8 hours) and c4 (T 500, hours blank); tier C empty. Hourly cost 18,000 ÷ 90 = 200 元.
+    book, tiers = hand_book()
+    rates = lv.tier_t_per_hour(book, tiers, PARAMS)
+    # A: T 16,500 + 7,500 = 24,000 over 20 + 10 hours = 800 an hour; B: T 1,400 + 500 = 1,900 over 8 recorded
+    # hours = 237.5; C: nobody, no hours → unknown.
+    assert rates["A"] == pytest.approx(800) and rates["B"] == pytest.approx(237.5) and math.isnan(rates["C"])
+    values = lv.hour_values(GROUPS, rates, PARAMS.hourly_cost)
+    assert values["tier:x:A"] == lv.HourValue(pytest.approx(800), lv.VALUE_T)
+    assert values["tier:x:B"] == lv.HourValue(pytest.approx(237.5), lv.VALUE_T)
+    assert values["tier:x:C"] == lv.HourValue(200.0, lv.VALUE_COST, lv.NO_HOURS)  # 18,000 ÷ 90, and why
+    # A frees 2.5 hours a month: 2.5 × 12 × 800 = 24,000 元 a year; B's events cost an hour a month more than they
+    # save: −1 × 12 × 237.5 = −2,850; C frees 3 hours at the hourly cost: 3 × 12 × 200 = 7,200. Total 28,350.
+    table = pd.DataFrame({"hours_saved": [2.5, -1.0, 3.0]}, index=pd.Index(list(GROUPS), name="group"))
+    yearly = lv.yearly_values(table, values)
+    assert yearly.tolist() == pytest.approx([24_000, -2_850, 7_200]) and yearly.sum() == pytest.approx(28_350)
+
+
+def test_a_book_without_hours_is_priced_on_the_hours_1_4_assumes_or_not_at_all() -> None:
+    book, tiers = hand_book()
+    no_hours = book.drop(columns="service_hours_12m")
+    # With 1.4's tier assumptions on, an hour is priced on the hours 1.4 costs: the same figure 4.3 shows.
+    rates = lv.tier_t_per_hour(no_hours, tiers, PARAMS)
+    expected = throughput_by_tier(no_hours, tiers, PARAMS)["t_per_hour"]
+    assert rates.equals(expected) and rates.notna().any()
+    # With them off, nobody's hours are known: every tier's T per hour is unknown (never 3.4's plan, which is not
+    # today), and the freed hours fall back to the hourly cost with the reason.
+    params = replace(PARAMS, assumptions=PARAMS.assumptions.with_overrides(enabled=False))
+    rates = lv.tier_t_per_hour(no_hours, tiers, params)
+    assert rates.isna().all()
+    values = lv.hour_values({"tier:x:A": "A"}, rates, params.hourly_cost)
+    assert values["tier:x:A"] == lv.HourValue(params.hourly_cost, lv.VALUE_COST, lv.NO_HOURS)
+
+
+def test_no_t_per_hour_falls_back_to_the_hourly_cost_and_says_why() -> None:
+    # A tier whose T per hour is not positive earns nothing from an hour more: 0, not a loss and not the cost.
+    values = lv.hour_values({"g1": "A", "g2": "B"}, {"A": -50.0, "B": 0.0}, 200.0)
+    assert {v.value for v in values.values()} == {0.0} and {v.basis for v in values.values()} == {lv.VALUE_NONE}
+    for why in (lv.NEED_GROUPS, lv.NO_REVENUE):
+        values = lv.hour_values({"need:retirement": "retirement"}, None, 300.0, why)
+        assert values["need:retirement"] == lv.HourValue(300.0, lv.VALUE_COST, why)

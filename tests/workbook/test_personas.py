@@ -41,10 +41,12 @@ def test_six_personas_with_text_for_every_page() -> None:
 
 def test_card_figures_worked_by_hand(cards: dict) -> None:
     # 周大爷: revenue 60 + 32,000 × 1% = 380; cost 30 h × 200 + 300 gifts + 250 events = 6,550; net −6,170;
-    # his revenue pays for 380 ÷ 200 = 1.9 hours
+    # 倒推 at the 30% target cost-to-serve ratio: 380 × 30% ÷ 200 = 0.57 hours, capped by the mass tier's service
+    # standard of 0.5 hours a year (3.4) → 0.5, the "half an hour" of his card; he takes 30
     zhou = cards["time_heavy_regular"].facts
     assert (zhou["revenue"], zhou["cost"], zhou["net"]) == (380, 6_550, -6_170)
-    assert zhou["justified_hours"] == pytest.approx(1.9) and zhou["kind"] == "liability"
+    assert zhou["justified_hours"] == pytest.approx(0.5) and zhou["kind"] == "liability"
+    assert zhou["actual_hours"] == 30
     assert zhou["tiers"]["aum"] == "mass" and zhou["tiers"]["relationship"] == "close_friend"
     # 李老师: revenue 900 + 480,000 × 1% = 5,700; cost 16 × 200 + 2,800 + 1,500 = 7,500; net −1,800; 120万 elsewhere
     # (≥ 50万) → a potential asset; AUM 68万 of 112万 a year ago = 60.7%; gifts and events 4,300
@@ -52,9 +54,10 @@ def test_card_figures_worked_by_hand(cards: dict) -> None:
     assert (li["revenue"], li["cost"], li["net"], li["kind"]) == (5_700, 7_500, -1_800, "potential")
     assert li["retention"] == pytest.approx(680_000 / 1_120_000) and li["gifts_events"] == 4_300
     assert li["tiers"]["lifecycle"] == "decline"  # 14 years, −39%
-    # 刘医生: revenue 2,800 + 350,000 × 1% = 6,300; cost 1.5 × 200 = 300; her revenue pays for 31.5 hours
+    # 刘医生: revenue 2,800 + 350,000 × 1% = 6,300; cost 1.5 × 200 = 300; her revenue justifies 6,300 × 30% ÷ 200 =
+    # 9.45 hours, capped by the affluent standard of 8 → 8 hours, "far more than the 1.5" she gets
     liu = cards["underserved_doctor"].facts
-    assert (liu["revenue"], liu["net"], liu["justified_hours"]) == (6_300, 6_000, 31.5)
+    assert (liu["revenue"], liu["net"], liu["justified_hours"], liu["actual_hours"]) == (6_300, 6_000, 8, 1.5)
     # 孙总: relationship score 30 (12 years) + 30 (16 contacts) + 20 (4 events) + 20 (3 referrals) = 100
     assert cards["loyal_fan"].facts["tiers"]["relationship"] == "close_friend"
     assert cards["loyal_fan"].facts["tiers"]["education"] == "loyal_fan"

@@ -68,11 +68,21 @@ def test_profile_without_fields_shows_nothing_made_up() -> None:
     table = profile_table(book, segment(book, "aum"))
     assert math.isnan(table.loc["nps", "mass"]) and math.isnan(table.loc["revenue_mean", ALL])
     assert table.loc["customers", "mass"] == 2
-    assert profile_missing(book) == ("external_assets_est", "age", "tenure_years", "product_count", "satisfaction",
-                                     "aum_12m_ago", "service_hours_12m", "gift_cost_12m", "event_cost_12m",
+    assert profile_missing(book) == ("external_assets_est", "age", "tenure_years", "aum_12m_ago", "product_count",
+                                     "satisfaction", "service_hours_12m", "gift_cost_12m", "event_cost_12m",
                                      "rebate_cost_12m", "referrals_12m")
     # one perk field is enough for the perk row
     assert "gift_cost_12m" not in profile_missing(_book())
+
+
+def test_new_share_follows_the_one_new_customer_definition() -> None:
+    # Without tenure, a zero base a year ago marks the new customer (1.4's and 3.2's rule): d of a, b, c, d → 25%.
+    book = _book().drop(columns="tenure_years")
+    table = profile_table(book, segment(book, "aum"))
+    assert table.loc["new_share", ALL] == 0.25 and math.isnan(table.loc["tenure_mean", ALL])
+    # A customer with neither tenure nor a base is not judged: the share is over the three others, none new.
+    book.loc[3, "aum_12m_ago"] = float("nan")
+    assert profile_table(book, segment(book, "aum")).loc["new_share", ALL] == 0
 
 
 def test_sample_book_liabilities_take_the_time() -> None:

@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 import workbook
 from tests.fixtures.hand_book import ANSWER_KEY, IDS, MIGRATION_MOVES, hand_book
 from tests.fixtures.small_books import aum_book
+from tests.workbook.intake_files import csv_bytes
 from workbook import i18n
 from workbook.profit import profitability
 from workbook.segmentation import (
@@ -146,6 +147,39 @@ def test_hand_book_warnings() -> None:
     cognition = segment_detail(book, "cognition")
     unknown = next(w for w in cognition.warnings if w.code == "unrecognised_values")
     assert unknown.values["values"] == ("未评估",) and unknown.values["count"] == 1
+
+
+def test_unreadable_risk_levels_are_counted_apart_from_blank_ones() -> None:
+    # Read through intake: C5's "R3" is a product's grade and C7's "不详" no grade at all, so both cells held a value
+    # intake could not read (marked); C6's cell is blank. C4's "abc" years of investing could not be read either.
+    rows = [["客户号", "金融资产", "风险等级", "投资经验(年)"],
+            ["C1", 100_000, "C1", 1], ["C2", 100_000, "C5", 2], ["C3", 100_000, "中低风险", 3],
+            ["C4", 100_000, "中风险", "abc"], ["C5", 100_000, "R3", 5], ["C6", 100_000, "", 6],
+            ["C7", 100_000, "不详", 7]]
+    book = workbook.read_book(csv_bytes(rows), "名册.csv").book
+    detail = segment_detail(book, "cognition")
+    by_code = {w.code: w for w in detail.warnings}
+    # three customers under 信息不足 (C5, C6, C7): two could not be read, one is blank — never "three blank"
+    assert (detail.tiers == INSUFFICIENT).sum() == 3
+    assert by_code["unreadable_required"].values == {"count": 2, "fields": ("risk_level",)}
+    assert by_code["blank_required"].values == {"count": 1, "fields": ("risk_level",)}
+    assert "unrecognised_values" not in by_code  # intake already set the unreadable cells aside
+    # C4's unreadable years count as the lowest level, said as unreadable, not as blank
+    assert by_code["unreadable_optional"].values == {"field": "invest_years", "count": 1}
+    assert "blank_optional" not in by_code
+    zh = warning_text(by_code["unreadable_required"], "zh")
+    en = warning_text(by_code["unreadable_required"], "en")
+    assert zh.startswith("2 位客户的 风险等级 有值但无法读取") and "为空" not in zh
+    assert en.startswith("2 customers have a Risk level value that could not be read") and "blank" not in en
+    assert warning_text(by_code["blank_required"], "zh").startswith("1 位客户的 风险等级 为空")
+
+
+def test_a_value_the_rule_does_not_know_is_not_called_blank() -> None:
+    # A book not read by intake (no marks): "未评估" is there but no risk level → unrecognised, not blank; H12's
+    # cell is "未评估" in the hand book, so no customer of it has a blank risk level.
+    detail = segment_detail(hand_book(), "cognition")
+    codes = {w.code: w for w in detail.warnings}
+    assert codes["unrecognised_values"].values["count"] == 1 and "blank_required" not in codes
 
 
 def test_every_warning_reads_in_both_languages() -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import itertools
 import math
+from dataclasses import replace
 
 import numpy as np
 import pandas as pd
@@ -83,16 +84,67 @@ def test_totals_on_the_hand_table() -> None:
     assert math.isnan(tp.throughput_totals(tp.throughput_by_tier(book, tiers, PARAMS), PARAMS).roi)  # no I
 
 
-def test_plan_hours_stand_in_only_where_the_book_records_none() -> None:
+def test_the_books_hours_are_recorded_hours_and_a_blank_cell_is_neither() -> None:
+    book, tiers = hand_book()
+    frame = tp.throughput_by_tier(book, tiers, PARAMS)
+    # A: c1 and c2 recorded; B: c3 recorded, c4 blank (no hours, and none assumed for a book that has the column).
+    assert frame["hours_recorded"].tolist() == [2, 1, 0]
+    assert frame["hours_assumed"].tolist() == [0, 0, 0]
+
+
+def test_without_hours_in_the_book_throughput_counts_the_hours_1_4_assumes() -> None:
+    # One source of truth: the hours 1.4 prices are the hours throughput counts. The hand book has no contacts,
+    # so 1.4 takes each customer's AUM tier's hours a year (cost_to_serve.toml): c1 (100万, 财富) 8 h; c2 (30万),
+    # c3 (10万) and c4 (5万, the 潜力 lower bound) 3 h each. Gifts, rebates and events stay the book's.
     book, tiers = hand_book()
     book = book.drop(columns="service_hours_12m")
-    frame = tp.throughput_by_tier(book, tiers, PARAMS, hours={"A": 40, "B": 10})
-    # A: T 24,000 over 40 plan hours = 600 an hour; OE 40 × 200 = 8,000.
+    frame = tp.throughput_by_tier(book, tiers, PARAMS)
+    # A: 8 + 3 = 11 h; T 24,000 (as with recorded hours) ÷ 11 = 2,181.82 an hour; OE 11 × 200 = 2,200.
     assert (frame.loc["A", "hours"], frame.loc["A", "t_per_hour"], frame.loc["A", "oe"]) == pytest.approx(
-        (40, 600, 8_000))
+        (11, 24_000 / 11, 2_200))
+    # B: 3 + 3 = 6 h; T 1,900 ÷ 6 = 316.67 an hour; OE 1,200.
+    assert (frame.loc["B", "hours"], frame.loc["B", "t_per_hour"], frame.loc["B", "oe"]) == pytest.approx(
+        (6, 1_900 / 6, 1_200))
     assert frame["hours_recorded"].tolist() == [0, 0, 0]
-    recorded = tp.throughput_by_tier(hand_book()[0], tiers, PARAMS, hours={"A": 40})
-    assert recorded.loc["A", "hours"] == 30  # the book's own hours win
+    assert frame["hours_assumed"].tolist() == [2, 2, 0]
+    # NP per tier is still 1.4's net summed: c1 20,000 − (8 × 200 + 3,500) = 14,900; c2 8,000 − (3 × 200 + 500)
+    # = 6,900; A = 21,800 = 24,000 − 2,200.
+    net = profitability(book, PARAMS)["net"]
+    assert frame.loc["A", "np"] == pytest.approx(21_800) == pytest.approx(net.iloc[:2].sum())
+    assert frame.loc["B", "np"] == pytest.approx(net.iloc[2:].sum())
+
+
+def test_with_contacts_the_assumed_hours_are_contacts_times_the_tiers_minutes() -> None:
+    book, tiers = hand_book()
+    book = book.drop(columns="service_hours_12m").assign(contacts_12m=[12.0, 6.0, 4.0, np.nan])
+    frame = tp.throughput_by_tier(book, tiers, PARAMS)
+    # c1 财富 12 × 30 min = 6 h; c2 潜力 6 × 15 min = 1.5 h → A 7.5 h. c3 4 × 15 min = 1 h; c4 blank contacts
+    # count as none (0 h, still priced) → B 1 h.
+    assert frame.loc["A", "hours"] == pytest.approx(7.5) and frame.loc["B", "hours"] == pytest.approx(1.0)
+    assert frame["hours_assumed"].tolist() == [2, 2, 0]
+
+
+def test_edited_tier_assumptions_move_the_hours_as_on_1_4() -> None:
+    book, tiers = hand_book()
+    book = book.drop(columns="service_hours_12m")
+    params = replace(PARAMS, assumptions=PARAMS.assumptions.with_overrides({"affluent": {"hours": 20}}))
+    frame = tp.throughput_by_tier(book, tiers, params)
+    # A: c1 now 20 h + c2 3 h = 23 h, the hours 1.4 prices with the same params.
+    assert frame.loc["A", "hours"] == pytest.approx(23)
+    assert frame.loc["A", "hours"] == pytest.approx(profitability(book, params)["actual_hours"].iloc[:2].sum())
+
+
+def test_with_the_assumptions_off_and_no_hours_nothing_is_priced_per_hour() -> None:
+    # 1.4 with its assumptions switched off counts no time cost for a book without hours: neither does 4.3 —
+    # no plan hours stand in, so T per hour is unknown rather than priced on hours nobody costed.
+    book, tiers = hand_book()
+    book = book.drop(columns="service_hours_12m")
+    params = replace(PARAMS, assumptions=replace(PARAMS.assumptions, enabled=False))
+    frame = tp.throughput_by_tier(book, tiers, params)
+    assert frame["hours"].isna().all() and frame["t_per_hour"].isna().all()
+    assert frame["oe"].tolist() == [0, 0, 0]
+    assert frame["np"].tolist() == frame["t"].tolist()  # = 1.4's net, which has no time cost
+    assert frame["hours_recorded"].tolist() == [0, 0, 0] and frame["hours_assumed"].tolist() == [0, 0, 0]
 
 
 def test_the_facade_offers_throughput_by_tier_with_t_per_hour() -> None:
