@@ -6,6 +6,7 @@ in tables (a unit in every money header, counts as whole numbers). The browser m
 from __future__ import annotations
 
 import re
+import secrets
 from datetime import timedelta
 
 import pandas as pd
@@ -119,8 +120,8 @@ def _progress_text(at) -> str:
     return " ".join(element.proto.text for element in at.sidebar.get("progress"))
 
 
-def test_the_sidebar_progress_counts_an_exercise_finished_on_this_click() -> None:
-    # Finishing exercise 2 marks it done while the page runs, after the sidebar was drawn: the progress must
+def test_the_sidebar_progress_counts_an_exercise_submitted_on_this_click() -> None:
+    # Submitting exercise 2 marks it done while the page runs, after the sidebar was drawn: the progress must
     # still count it on this click, not the next one.
     work = ws.new_workspace()
     ws.set_values(work, "s3_5", group="第三组", members="张三", schemes=["aum"])
@@ -132,6 +133,9 @@ def test_the_sidebar_progress_counts_an_exercise_finished_on_this_click() -> Non
             for i, d in enumerate((10, 40, 80), start=1)]
     at.session_state["s4_4_actions_张三_zh"] = {"edited_rows": {}, "added_rows": rows, "deleted_rows": []}
     at.run()
-    at.button(key="s4_4_finish").click().run()
-    assert not at.exception and ws.is_done(at.session_state["workspace"], "s4_4")
+    at.text_input(key="s4_4_workshop").input(f"T{secrets.token_hex(4).upper()}")  # a class of its own
+    at.text_input(key="s4_4_name").input("张三")
+    at.run()
+    at.button(key="s4_4_submit").click().run()
+    assert not at.exception and not at.error and ws.is_done(at.session_state["workspace"], "s4_4")
     assert "1 / " in _progress_text(at)
