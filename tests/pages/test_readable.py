@@ -55,7 +55,7 @@ UNIT_WORDS = re.compile(r"万元|亿元|元|CNY|%|占比|比例|率|[Ss]hare|/|�
                         r"层级|[Tt]ier|类型|[Tt]ype|最大成本|[Ll]argest|[Dd]river")
 COUNT_HEADERS = re.compile(r"^(客户数|人数|Customers|customers)(（|\(|$)")
 WHOLE = re.compile(r"^-?[\d,]+$|^—$|^$")
-PAGES_READ_HERE = ("book", "s1_2", "s1_3", "s1_4", "s3_1", "s3_2", "s3_3", "s3_4")
+PAGES_READ_HERE = tuple(entry.id for entry in course.PAGES)
 
 
 IDENTIFIER = re.compile(r"^[a-z_]+$")  # a data editor's frame comes back with its column keys, not the headers
@@ -72,6 +72,17 @@ def _units_in_rows(frame: pd.DataFrame) -> bool:
     return any(frame[column].astype(str).str.contains(UNIT_IN_CELL).any() for column in frame.columns[:1])
 
 
+MONEY_UNITS = re.compile(r"亿元|万元|(?<![万亿美])元|CNY [-\d.,]+(?:bn|m|k)?")
+
+
+def _units_of(cell: str) -> set[str]:
+    """The money units written in a cell: 亿元, 万元, 元, or CNY with its suffix (CNY 3k → "k")."""
+    found = set()
+    for unit in MONEY_UNITS.findall(cell):
+        found.add(re.sub(r"CNY [-\d.,]+", "CNY ", unit))
+    return found
+
+
 def _number_problems(frames: list[pd.DataFrame], metrics: list[tuple[str, str]]) -> list[str]:
     problems: list[str] = []
     for frame in frames:
@@ -79,6 +90,12 @@ def _number_problems(frames: list[pd.DataFrame], metrics: list[tuple[str, str]])
         for header in map(str, frame.columns):
             if IDENTIFIER.match(header):
                 continue
+            # a column of single amounts (a range or a sentence may name 50万 and CNY 6m in one cell)
+            cells = [_units_of(str(cell)) for cell in frame[header]]
+            single = all(len(MONEY_UNITS.findall(str(cell))) <= 1 for cell in frame[header])
+            units = set().union(*cells) if cells else set()
+            if len(units) > 1 and single and not sideways:
+                problems.append(f"one column, several money units: {header!r} {sorted(units)}")
             cells_say_unit = frame[header].astype(str).str.contains(UNIT_IN_CELL).all()
             if MONEY_WORDS.search(header) and not (sideways or cells_say_unit or UNIT_WORDS.search(header)):
                 problems.append(f"money column without a unit: {header!r}")
@@ -99,9 +116,11 @@ def _number_problems(frames: list[pd.DataFrame], metrics: list[tuple[str, str]])
 
 
 def test_the_number_rules_catch_a_bare_money_header_a_fractional_count_and_a_needless_decimal() -> None:
-    frame = pd.DataFrame({"层级": ["大众", "财富"], "资产合计": [12.5, 300.0], "客户数": ["25.0", "3"]})
+    frame = pd.DataFrame({"层级": ["大众", "财富"], "资产合计": [12.5, 300.0], "客户数": ["25.0", "3"],
+                          "收入": ["3,500元", "1.2亿元"]})
     found = _number_problems([frame], [("全部客户净贡献", "41.6"), ("客户数", "25.0")])
     assert found == ["money column without a unit: '资产合计'", "count column '客户数' shows ['25.0']",
+                     "one column, several money units: '收入' ['亿元', '元']",
                      "metric without a unit: '全部客户净贡献' = '41.6'", "needless decimal in metric '客户数': '25.0'"]
     fine = pd.DataFrame({"层级": ["大众"], "资产（万元）": [12.5], "客户数": [25]})
     assert _number_problems([fine], [("净贡献", "41.6万元"), ("客户数", "25")]) == []
