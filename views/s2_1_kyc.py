@@ -15,6 +15,7 @@ from ui.frame import footer, header
 from ui.state import active_book, book_memo, lang, memo, module_values, save_values, t
 from ui.tier_views import plain_markdown
 from ui.values import value_label
+from ui.widgets import multiselect
 from workbook import cards, i18n, kyc
 from workbook.households import (
     ACCOUNT_INFO,
@@ -299,7 +300,7 @@ with st.container(border=True):
     with second[1]:
         event_codes = [code for code in kyc.EVENTS if code != kyc.NONE_EVENT]
         _set(_key("life_events", card_key), [e for e in card["life_events"] if e in event_codes])
-        st.multiselect(t("s2_1.life_events"), event_codes, key=_key("life_events", card_key),
+        multiselect(t("s2_1.life_events"), event_codes, key=_key("life_events", card_key),
                        format_func=lambda code: kyc.EVENTS[code].label(language), placeholder=t("s2_1.none_yet"),
                        on_change=_on_field, args=(card_key, defaults, "life_events", names))
 

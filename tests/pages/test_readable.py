@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 import secrets
 from datetime import timedelta
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -158,3 +159,27 @@ def test_the_sidebar_progress_counts_an_exercise_submitted_on_this_click() -> No
     at.button(key="s4_4_submit").click().run()
     assert not at.exception and not at.error and ws.is_done(at.session_state["workspace"], "s4_4")
     assert "1 / " in _progress_text(at)
+
+
+# ---- Streamlit's own chrome in the page's language --------------------------------------------------------------
+CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def test_no_page_calls_streamlits_multiselect_directly() -> None:
+    # st.multiselect offers an English "Select all" first (one Enter picks every option): pages use
+    # ui.widgets.multiselect, which leaves it out and says "请选择" on a Chinese page.
+    root = Path(__file__).resolve().parents[2]
+    callers = [str(path.relative_to(root)) for folder in ("views", "ui") for path in (root / folder).glob("*.py")
+               if "st.multiselect(" in path.read_text(encoding="utf-8") and path.name != "widgets.py"]
+    assert callers == []
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("page_id", ["s2_1", "s3_3", "s3_5", "s4_2"])
+def test_multiselects_have_no_select_all_and_speak_the_page_language(page_id: str, lang: str) -> None:
+    at = open_app(lang, course.page_by_id(page_id).file)
+    assert not at.exception
+    assert at.multiselect, f"{page_id} shows no multiselect"
+    for widget in at.multiselect:
+        assert widget.proto.select_all == 0, widget.label
+        assert bool(CJK.search(widget.proto.placeholder)) == (lang == "zh"), widget.proto.placeholder
