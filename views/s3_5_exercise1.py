@@ -113,6 +113,9 @@ for scheme_id in selected:
             # The service line gets the room and rows tall enough for it to wrap (an English line runs to ~250
             # characters); the summary below shows every line in full.
             row_height=SERVICE_ROW_HEIGHT[language],
+            # The line the group writes right after the tier's name: on a projector the read-only counts are the
+            # columns that scroll out of sight, never the one to edit.
+            column_order=["label", "service", "customers", "aum"],
             column_config={
                 "label": st.column_config.TextColumn(t("tiers.col.tier"), width=140),  # "Hybrid (online + branch)"
                 "customers": st.column_config.NumberColumn(t("tiers.col.customers"), format="%d", width=80),
