@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from ui import instructor
 from ui.state import t, workspace
 from workbook import course
 from workbook import workspace as ws
@@ -13,10 +14,12 @@ _OPEN_LECTURE = "_frame_open_lecture"  # the page whose lecture is shown open du
 
 def header(page_id: str) -> None:
     """Page title and the lecture text (the outline's point in a few sentences): open on the first visit, folded
-    on later ones, so the worksheet starts on the first screen of a projector (one click opens it again)."""
+    on later ones, so the worksheet starts on the first screen of a projector (one click opens it again); the 讲师提示
+    below it for the instructor only."""
     st.title(t(f"nav.{page_id}"))
     with st.expander(t("frame.lecture"), expanded=_lecture_open(page_id), icon=":material/school:"):
         st.markdown(t(f"lecture.{page_id}"))
+    instructor.notes(page_id)
 
 
 def _lecture_open(page_id: str) -> bool:

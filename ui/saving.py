@@ -152,6 +152,21 @@ def _reset_page_state(keep_book: bool) -> None:
         session.pop(state.MEMO_KEY, None)
 
 
+def replace_workspace(work: ws.Workspace) -> None:
+    """Put ``work`` (e.g. resumed from an exported workbook) in place of the session's workspace, under the same
+    token: widgets drawn from the old one are dropped so every page draws again from ``work``, and autosave stores
+    it after this run. A book the trainee uploaded in this session stays (their data, never stored) and becomes the
+    saved choice; otherwise the book follows the choice saved in ``work`` (a sample size, or the upload to bring
+    back)."""
+    session = st.session_state
+    book = session.get(state.BOOK_KEY)
+    keep_upload = book is not None and not getattr(book, "is_sample", True)
+    _reset_page_state(keep_book=keep_upload)
+    session[state.WORKSPACE_KEY] = work
+    if book is not None and keep_upload:
+        state.set_active_book(book)
+
+
 # ---- autosave ---------------------------------------------------------------------------------------------------
 
 

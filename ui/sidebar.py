@@ -1,10 +1,12 @@
-"""The sidebar below the navigation: language, the active book badge and the trainee's progress."""
+"""The sidebar below the navigation: language, the active book badge, the trainee's progress, then the instructor's
+switches (with the role) and the exercise countdown (when one runs)."""
 
 from __future__ import annotations
 
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
+from ui import instructor
 from ui.state import active_book, lang, missing_upload, set_lang, t, workspace
 from ui.tier_views import plain_markdown
 from workbook import course
@@ -46,7 +48,9 @@ def render() -> DeltaGenerator:
                        icon=":material/upload_file:")
             st.page_link(course.page_by_id("book").file, label=t("saving.upload_again_link"),
                          icon=":material/upload:")
-        return st.empty()
+        slot = st.empty()
+    instructor.chrome()
+    return slot
 
 
 def show_progress(slot: DeltaGenerator) -> None:

@@ -14,11 +14,12 @@ _BUTTON = '[data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdow
 _LIMITS = '[data-testid="stFileUploaderDropzoneInstructions"] span'
 
 
-def localise_uploader() -> None:
-    """Call once on a page with a file uploader, before or after it."""
+def localise_uploader(limits_key: str = "uploader.limits") -> None:
+    """Call once on a page with a file uploader, before or after it. ``limits_key``: the catalogue's limits line
+    for this page's uploader (the file types it takes)."""
     if lang() == "en":
         return
-    button, limits = (json.dumps(t(key), ensure_ascii=False) for key in ("uploader.button", "uploader.limits"))
+    button, limits = (json.dumps(t(key), ensure_ascii=False) for key in ("uploader.button", limits_key))
     # The original text shrinks to nothing and the translation takes its place; layout and clicks are unchanged.
     st.html(
         "<style>"

@@ -3,6 +3,7 @@ the worksheet pages by part with the trainee's progress, and where to start."""
 
 import streamlit as st
 
+from ui import instructor
 from ui.state import t, workspace
 from workbook import agenda, course
 from workbook import workspace as ws
@@ -10,6 +11,7 @@ from workbook import workspace as ws
 st.title(t("nav.home"))
 st.markdown(t("home.subtitle"))
 st.caption(t("home.audience"))
+instructor.notes("home")
 
 slots = agenda.agenda()
 trainee_work = workspace()
@@ -44,6 +46,8 @@ with day:
 
     st.subheader(t("home.pages_title"))
     for section in course.SECTIONS:
+        if section.id == "instructor":
+            continue  # the instructor's board runs beside the day; trainees have nothing to do there
         # the part's span, its exercise and debrief included
         times = agenda.day_span(tuple(s for s in slots if s.section == section.id))
         with st.container(border=True):

@@ -1,15 +1,15 @@
 """我的成果: the trainee's day at a glance — progress per module and each exercise's receipt, who they are (asked
 for submitting), how to open the same work on another device (the address and a QR code), and starting afresh.
 
-Sections in page order: progress · identity · [the workbook download and "resume from a workbook" of the export
-issue go here] · another device · start fresh."""
+Sections in page order: progress · identity · the Excel workbook to take home · resume from a workbook brought
+back (``ui.workbook_file``) · another device · start fresh."""
 
 import io
 
 import segno
 import streamlit as st
 
-from ui import saving
+from ui import saving, workbook_file
 from ui.frame import footer, header
 from ui.state import lang, memo, module_values, save_trainee, t, trainee, workspace
 from ui.tier_views import plain_markdown
@@ -67,6 +67,10 @@ for column, field in zip(st.columns(3), ("name", "group", "workshop"), strict=Tr
     with column:
         st.text_input(t(f"results.{field}_label"), key=widget, on_change=_keep_identity, args=(widget, field),
                       max_chars=100)
+
+# ---- the workbook: take it home, bring it back --------------------------------------------------------------------
+workbook_file.download_section()
+workbook_file.resume_section()
 
 # ---- open my work on another device -------------------------------------------------------------------------------
 st.subheader(t("results.device_title"))

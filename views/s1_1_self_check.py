@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ui import charts
+from ui import charts, poll_views
 from ui.frame import footer, header
 from ui.state import lang, memo, module_values, save_values, t
 from workbook import course, i18n, self_check
@@ -120,6 +120,9 @@ with focus_column:
                 st.caption(t("s1.check.later"))
     if picks:
         st.caption(t("s1.check.focus_rule"))
+
+# ---- the class poll: send one's ratings, then see them beside the class's -------------------------------------------
+poll_views.send_panel(ratings)
 
 # ---- 一.1.(3) 先让自己拥有价值 and 一.1.(6)–(7) 营销是否满足客户的真实需求 ---------------------------------------
 values = module_values(PAGE, DEFAULTS)

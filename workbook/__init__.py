@@ -97,6 +97,15 @@ _FACADE: dict[str, str] = {
     "resume_from_xlsx": "resume",
     "Resumed": "resume",
     "ResumeFileError": "resume",
+    "class_workbook": "class_export",
+    "roster": "classroom",
+    "scheme_choices": "classroom",
+    "compare_exercise1": "classroom",
+    "timer_activities": "classroom",
+    "poll_payload": "poll",
+    "PollResult": "poll",
+    "page_times": "teaching",
+    "try_pin": "access",
 }
 
 __all__ = sorted(_FACADE)

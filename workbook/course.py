@@ -41,6 +41,7 @@ SECTIONS: tuple[Section, ...] = (
     Section("s3", 120),
     Section("s4", 75),
     Section("wrap", 0),  # after the day: one's own work, saved and taken home (not on the 6-hour agenda)
+    Section("instructor", 0),  # the instructor's board (PIN): runs beside the day, not a part of it
 )
 
 PAGES: tuple[PageEntry, ...] = (
@@ -62,6 +63,7 @@ PAGES: tuple[PageEntry, ...] = (
     PageEntry("s4_3", "views/s4_3_throughput.py", ":material/speed:", "s4"),
     PageEntry("s4_4", "views/s4_4_exercise2.py", ":material/flag:", "s4"),
     PageEntry("results", "views/results.py", ":material/workspace_premium:", "wrap", worksheet=False),
+    PageEntry("board", "views/board.py", ":material/co_present:", "instructor", worksheet=False),
 )
 
 

@@ -6,7 +6,9 @@
   module sheets) and how to use the file.
 * **Customer book** (客户名册): the book with personal data masked as on screen, a tier column per segmentation
   scheme (the trainee's parameters from 3.2 where set), and the columns modules add as live formulas (1.4 adds
-  revenue, cost, net and kind, which follow the hourly cost on the 1.4 sheet).
+  the cost tier, assumed hours where the book has none, revenue, cost, net, kind, justified hours and the truly
+  variable cost, which follow the hourly cost and the cost-to-serve assumptions on the 1.4 sheet; each is one
+  shared formula per column). Intake's marker of unreadable cells is counted on the summary, not listed.
 * **One sheet per module**, written by a :class:`ModuleSheet` (``workbook/sheets/``): inputs in blue on yellow
   (editable), results as formulas where the app's arithmetic allows, native charts.
 * A very hidden sheet carrying the workspace and the manifest of input cells (:mod:`workbook.carrier`), so the
@@ -40,7 +42,7 @@ from openpyxl.workbook.defined_name import DefinedName
 
 from workbook import carrier, clock, course, i18n, privacy, xlsx
 from workbook import workspace as ws
-from workbook.schema import FIELD_BY_KEY, Kind, field_label
+from workbook.schema import FIELD_BY_KEY, UNREADABLE, Kind, field_label
 from workbook.segmentation import SCHEME_IDS, SCHEMES, SchemeParamError, Segmentation, segment_detail
 
 BOOK_MARKER = "\u2063tcw-bulk-rows\u2063"  # invisible separators: no book text can contain it
@@ -351,7 +353,8 @@ def export_xlsx(
     masked = privacy.mask_frame(book)
     context = ExportContext(
         book=book, masked=masked, workspace=work, lang=language,
-        book_title=sheet_title("book", language), book_fields=[str(c) for c in book.columns],
+        # Intake's marker column (which cells could not be read) is not a customer field: the summary counts it.
+        book_title=sheet_title("book", language), book_fields=[str(c) for c in book.columns if c != UNREADABLE],
         tier_schemes=list(SCHEME_IDS), book_source=book_source,
     )
     chosen = tuple(module_sheets() if sheets is None else sheets)
@@ -423,6 +426,13 @@ def _summary_canvas(ctx: ExportContext, stamp: datetime, book_source: str | None
     canvas.text(row, 1, ctx.t("export.summary.customers"), "header")
     canvas.number(row, 2, ctx.customers, "body", xlsx.COUNT)
     row += 1
+    if UNREADABLE in ctx.book.columns:
+        unreadable = int(ctx.book[UNREADABLE].notna().sum())
+        if unreadable:
+            canvas.text(row, 1, ctx.t("export.summary.unreadable"), "header")
+            canvas.number(row, 2, unreadable, "body", xlsx.COUNT)
+            canvas.text(row, 3, ctx.t("export.summary.unreadable_note"), "note")
+            row += 1
     aum = ctx.book_range("aum")
     canvas.text(row, 1, ctx.t("export.summary.total_aum"), "header")
     if aum is not None:

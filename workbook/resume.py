@@ -278,6 +278,9 @@ def _apply(workspace: ws.Workspace, spec: carrier.InputCell, delete: bool, value
         if isinstance(container, dict):
             if container.get(key) is None:
                 container[key] = copy.deepcopy(spec.seed) if depth == spec.seed_depth else {}
+            elif depth == spec.seed_depth and isinstance(container[key], list) and isinstance(spec.seed, list):
+                # Rows the sheet offered beyond the saved ones (empty rows for new entries) come from the seed.
+                container[key].extend(copy.deepcopy(spec.seed[len(container[key]):]))
             container = container[key]
         elif isinstance(container, list) and isinstance(key, int) and 0 <= key < len(container):
             container = container[key]

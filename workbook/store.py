@@ -8,6 +8,8 @@ One facade over SQLAlchemy 2 Core, the same on the embedded SQLite file and on P
     store.submit(workshop, group, exercise, payload, client_key)   # -> Receipt; a replayed key changes nothing
     store.submissions(workshop)                # each group's current submission per exercise (its latest)
     store.history(workshop)                    # every accepted submission, oldest first
+    store.workshops()                          # the instructor's board: every workshop code with its counts
+    store.start_timer(workshop, exercise, m)   # an exercise countdown the whole class sees; store.timers()
 
 Why it is built this way (the facts in ENGINEERING.md, measured on this kind of machine):
 
@@ -43,10 +45,10 @@ import random
 import re
 import time
 import unicodedata
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -60,6 +62,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    case,
     create_engine,
     event,
     func,
@@ -143,6 +146,38 @@ class Submission:
     client_key: str
     time: datetime
     submitted_by: str = ""
+
+
+@dataclass(frozen=True)
+class Timer:
+    """A workshop's exercise countdown: which exercise (``exercise1``, ``exercise2``, ``poll_s1_1`` …), when it
+    started and when it ends (UTC)."""
+
+    workshop: str
+    exercise: str
+    started_at: datetime
+    ends_at: datetime
+
+    def remaining(self, moment: datetime) -> float:
+        """Seconds left at ``moment`` (0 once it has run out)."""
+        return max(0.0, (self.ends_at - moment).total_seconds())
+
+    @property
+    def minutes(self) -> float:
+        return (self.ends_at - self.started_at).total_seconds() / 60
+
+
+@dataclass(frozen=True)
+class WorkshopInfo:
+    """A workshop code as the instructor's board lists it: status, when created, how many groups and submissions
+    it holds and when the latest arrived (None before any)."""
+
+    code: str
+    status: str
+    created_at: datetime
+    groups: int
+    submissions: int
+    last_submission: datetime | None
 
 
 # ---- names ----------------------------------------------------------------------------------------------------
@@ -263,6 +298,10 @@ workshops = Table(
     Column("code", String(MAX_NAME_LENGTH), primary_key=True),
     Column("status", String(16), nullable=False),
     Column("created_at", UTCDateTime(), nullable=False),
+    Column("timer_exercise", String(64), nullable=True),
+    Column("timer_started_at", UTCDateTime(), nullable=True),
+    Column("timer_ends_at", UTCDateTime(), nullable=True),
+    Column("status_changed_at", UTCDateTime(), nullable=True),
 )
 workspaces = Table(
     "workspaces",
@@ -319,6 +358,16 @@ def _schema_v1(connection: Connection) -> None:
     v1.create_all(connection)
 
 
+def _schema_v2(connection: Connection) -> None:
+    """Version 2: the instructor's board. A workshop's exercise timer (which exercise, started, ends) and when its
+    status last changed (archived or reopened). Columns are added, so every row of version 1 stays as it was."""
+    moment = DateTime(timezone=True).compile(dialect=connection.dialect)
+    label = String(64).compile(dialect=connection.dialect)
+    for name, kind in (("timer_exercise", label), ("timer_started_at", moment), ("timer_ends_at", moment),
+                       ("status_changed_at", moment)):
+        connection.exec_driver_sql(f"ALTER TABLE workshops ADD COLUMN {name} {kind}")
+
+
 @dataclass(frozen=True)
 class Migration:
     """One schema step. Released steps never change; a new release appends the next version."""
@@ -330,6 +379,7 @@ class Migration:
 
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "workshops, workspaces, submissions", _schema_v1),
+    Migration(2, "workshop timers and status changes", _schema_v2),
 )
 SCHEMA_VERSION = MIGRATIONS[-1].version
 # PostgreSQL: one advisory lock id for "the schema is being upgraded", so two servers starting at once take turns.
@@ -549,6 +599,9 @@ class Store:
                 .values(code=code, status=WORKSHOP_OPEN, created_at=moment)
                 .on_conflict_do_nothing(index_elements=[workshops.c.code])
             )
+            status = connection.execute(select(workshops.c.status).where(workshops.c.code == code)).scalar_one()
+            if status == WORKSHOP_ARCHIVED:  # the instructor closed it: nothing more arrives (rolled back)
+                raise SubmissionError("workshop_archived", workshop=code)
             # RETURNING says whether this statement inserted the row (rowcount is not reliable with ON CONFLICT on
             # every driver); a concurrent submit with the same key may have won the race, then its receipt is ours.
             inserted = connection.execute(
@@ -611,6 +664,141 @@ class Store:
             write=False,
         )
 
+    def workshops(self, group_exercises: Sequence[str] | None = None) -> list[WorkshopInfo]:
+        """Every workshop code: open ones first, then the most recently created first; with the number of groups
+        and submissions it holds and the time of its latest submission. ``group_exercises``: count groups only
+        among these exercises (a poll's respondents are not groups); None counts every name."""
+        s, w = submissions_table, workshops
+        named: Any = s.c.group_name
+        if group_exercises is not None:
+            named = case((s.c.exercise.in_([_clean(e) for e in group_exercises]), s.c.group_name), else_=None)
+        counts = (
+            select(s.c.workshop, func.count(func.distinct(named)).label("groups"),
+                   func.count(s.c.id).label("submissions"), func.max(s.c.submitted_at).label("last"))
+            .group_by(s.c.workshop)
+            .subquery()
+        )
+        query = (
+            select(w.c.code, w.c.status, w.c.created_at, counts.c.groups, counts.c.submissions, counts.c.last)
+            .select_from(w.outerjoin(counts, counts.c.workshop == w.c.code))
+        )
+
+        def read(connection: Connection) -> list[WorkshopInfo]:
+            rows = connection.execute(query).all()
+            found = [
+                WorkshopInfo(code=row.code, status=row.status, created_at=row.created_at, groups=int(row.groups or 0),
+                             submissions=int(row.submissions or 0),
+                             # an aggregate loses the column's type on SQLite: read the moment through it again
+                             last_submission=_moment(row.last))
+                for row in rows
+            ]
+            return sorted(found, key=lambda info: (info.status != WORKSHOP_OPEN, -info.created_at.timestamp(),
+                                                   info.code))
+
+        return self._run(read, write=False)
+
+    def create_workshop(self, workshop: str) -> str:
+        """Open a workshop under ``workshop`` (its stored form is returned); an archived one opens again."""
+        code = workshop_code(workshop)
+        if not code:
+            raise SubmissionError("workshop_missing")
+
+        def work(connection: Connection) -> None:
+            moment = now()
+            connection.execute(
+                self._insert(workshops)
+                .values(code=code, status=WORKSHOP_OPEN, created_at=moment)
+                .on_conflict_do_nothing(index_elements=[workshops.c.code])
+            )
+            connection.execute(
+                workshops.update().where((workshops.c.code == code) & (workshops.c.status != WORKSHOP_OPEN))
+                .values(status=WORKSHOP_OPEN, status_changed_at=moment)
+            )
+
+        self._run(work, write=True)
+        return code
+
+    def archive_workshop(self, workshop: str) -> None:
+        """Close a workshop: its submissions stay (to read and export), new ones are refused, its timer stops."""
+        code = workshop_code(workshop)
+        self._run(
+            lambda c: c.execute(
+                workshops.update().where(workshops.c.code == code)
+                .values(status=WORKSHOP_ARCHIVED, status_changed_at=now(), timer_exercise=None,
+                        timer_started_at=None, timer_ends_at=None)
+            ),
+            write=True,
+        )
+
+    def reset_workshop(self, workshop: str) -> int:
+        """Start a workshop over (after a rehearsal): every submission of it is deleted and its timer stops; the
+        code stays open. Returns how many submissions were deleted. Trainees' saved workspaces are not touched."""
+        code = workshop_code(workshop)
+
+        def work(connection: Connection) -> int:
+            deleted = connection.execute(submissions_table.delete().where(submissions_table.c.workshop == code))
+            connection.execute(
+                workshops.update().where(workshops.c.code == code)
+                .values(timer_exercise=None, timer_started_at=None, timer_ends_at=None)
+            )
+            return int(deleted.rowcount or 0)
+
+        return self._run(work, write=True)
+
+    # -- the exercise timer ----------------------------------------------------------------------------------------
+
+    def start_timer(self, workshop: str, exercise: str, minutes: float) -> Timer:
+        """Start (or restart) the workshop's countdown for ``exercise``, ``minutes`` from now; opens the workshop
+        if it is new. One timer per workshop: starting another replaces it."""
+        code, exercise_id = workshop_code(workshop), _clean(exercise)[:64]
+        if not code:
+            raise SubmissionError("workshop_missing")
+        if not exercise_id or not 0 < float(minutes) <= 24 * 60:
+            raise ValueError("a timer needs an exercise id and 0 < minutes ≤ 1440")
+        started = now()
+        ends = started + timedelta(minutes=float(minutes))
+
+        def work(connection: Connection) -> None:
+            connection.execute(
+                self._insert(workshops)
+                .values(code=code, status=WORKSHOP_OPEN, created_at=started)
+                .on_conflict_do_nothing(index_elements=[workshops.c.code])
+            )
+            connection.execute(
+                workshops.update().where(workshops.c.code == code)
+                .values(timer_exercise=exercise_id, timer_started_at=started, timer_ends_at=ends)
+            )
+
+        self._run(work, write=True)
+        return Timer(code, exercise_id, started, ends)
+
+    def stop_timer(self, workshop: str) -> None:
+        code = workshop_code(workshop)
+        self._run(
+            lambda c: c.execute(
+                workshops.update().where(workshops.c.code == code)
+                .values(timer_exercise=None, timer_started_at=None, timer_ends_at=None)
+            ),
+            write=True,
+        )
+
+    def timers(self) -> dict[str, Timer]:
+        """The timers of every open workshop that has one (running or run out), by workshop code."""
+        w = workshops
+        query = select(w.c.code, w.c.timer_exercise, w.c.timer_started_at, w.c.timer_ends_at).where(
+            (w.c.status == WORKSHOP_OPEN) & w.c.timer_ends_at.is_not(None)
+        )
+        return self._run(
+            lambda c: {
+                row.code: Timer(row.code, row.timer_exercise or "", row.timer_started_at, row.timer_ends_at)
+                for row in c.execute(query)
+            },
+            write=False,
+        )
+
+    def timer(self, workshop: str) -> Timer | None:
+        return self.timers().get(workshop_code(workshop))
+
     # -- schema --------------------------------------------------------------------------------------------------
 
     def schema_version(self) -> int:
@@ -620,6 +808,15 @@ class Store:
 def _replayed(receipt: Receipt) -> Receipt:
     return Receipt(number=receipt.number, workshop=receipt.workshop, group=receipt.group, exercise=receipt.exercise,
                    client_key=receipt.client_key, time=receipt.time, replayed=True)
+
+
+def _moment(value: Any) -> datetime | None:
+    """A stored moment read without its column type (an aggregate such as MAX on SQLite gives text), as UTC."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
 def _submission(row: Any) -> Submission:

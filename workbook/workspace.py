@@ -52,7 +52,7 @@ def module_values(workspace: Workspace, module_id: str, defaults: Mapping[str, A
     return merged
 
 
-def set_values(workspace: Workspace, module_id: str, **values: Any) -> None:
+def set_values(workspace: Workspace, module_id: str, /, **values: Any) -> None:
     """Store inputs for a module. Values must be JSON-serialisable."""
     for name, value in values.items():
         try:

@@ -21,6 +21,7 @@ from tests.workbook.spreadsheet_tools import cells, find, load, table
 from workbook import carrier, export, privacy, resume, xlsx
 from workbook import workspace as ws
 from workbook.export import ExportContext, ModuleSheet
+from workbook.schema import UNREADABLE
 
 # Distinctive payloads (7*191 appears in no formula of ours), so a formula carrying one is caught.
 INJECTIONS = ["=7*191", "+7*191", "-7*191", "@SUM(A1:A7)", "\t=7*191", "\r=7*191", '=HYPERLINK("http://x","y")',
@@ -39,8 +40,9 @@ def sample() -> pd.DataFrame:
 def test_sheets_in_course_order_and_language(sample: pd.DataFrame) -> None:
     zh = load(export.export_xlsx(sample, strict=True))
     assert zh.sheetnames == ["总览", "客户名册", "1.1 难题自测", "1.2 核心业绩公式", "1.3 瓶颈五步法",
-                             "1.4 客户资产负债", "3.2 多维分层", "3.3 客户四度", "3.4 差异化服务", "3.5 练习一",
-                             carrier.CARRIER_TITLE]
+                             "1.4 客户资产负债", "2.1 深度KYC", "2.2 时间杠杆", "3.2 多维分层", "3.3 客户四度",
+                             "3.4 差异化服务", "3.5 练习一", "4.1 客户经营梯度", "4.2 经营策略", "4.3 有效产出会计",
+                             "4.4 练习二", carrier.CARRIER_TITLE]
     assert zh[carrier.CARRIER_TITLE].sheet_state == "veryHidden"
     en = load(export.export_xlsx(sample, lang="en", strict=True))
     assert en.sheetnames[:2] == ["Summary", "Customer book"]
@@ -52,6 +54,19 @@ def test_sheets_in_course_order_and_language(sample: pd.DataFrame) -> None:
         assert not CJK.search(cell.value), (cell.parent.title, cell.coordinate, cell.value)
     assert not any(CJK.search(str(header)) for header in book_columns)
     assert "Tier: By assets (AUM)" in book_columns and "Net (CNY a year)" in book_columns
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_every_text_is_in_the_catalogue(sample: pd.DataFrame, lang: str) -> None:
+    # A key missing from the catalogue renders as ⟦key⟧: no sheet may show one, in either language.
+    book = load(export.export_xlsx(sample.head(60), lang=lang, strict=True))
+    missing = [(c.parent.title, c.coordinate, c.value) for c in cells(book)
+               if isinstance(c.value, str) and "⟦" in c.value]
+    assert missing == []
+    if lang == "en":  # and no Chinese in the English workbook, outside the customers' own data
+        chinese = [(c.parent.title, c.coordinate) for c in cells(book) if c.parent.title not in (
+            "Customer book", carrier.CARRIER_TITLE) and isinstance(c.value, str) and CJK.search(c.value)]
+        assert chinese == []
 
 
 def test_summary_lists_progress_and_live_key_figures(sample: pd.DataFrame) -> None:
@@ -140,6 +155,19 @@ def test_customer_sheet_reads_back_as_the_masked_frame(book: pd.DataFrame) -> No
         assert got == expected, key
 
 
+def test_the_unreadable_marker_is_no_customer_column(sample: pd.DataFrame) -> None:
+    # Intake adds "unreadable_fields" when some cells could not be read; it is counted, not listed as a field.
+    book = sample.head(5).copy()
+    book["aum_12m_ago"] = book["aum_12m_ago"].astype("float64")
+    book.loc[book.index[1], "aum_12m_ago"] = np.nan
+    book[UNREADABLE] = pd.Series([None, "aum_12m_ago", None, None, None], index=book.index, dtype=object)
+    exported = load(export.export_xlsx(book, strict=True))
+    header, _ = table(exported["客户名册"])
+    assert UNREADABLE not in header and "unreadable_fields" not in " ".join(map(str, header))
+    summary = exported["总览"]
+    assert summary.cell(find(summary, "有单元格无法读取的客户"), 2).value == 1
+
+
 def test_personal_data_is_masked_everywhere(sample: pd.DataFrame) -> None:
     data = export.export_xlsx(sample, strict=True)
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
@@ -173,6 +201,16 @@ def _workspace_full_of(text: str) -> ws.Workspace:
         "cadence", "channel", "benefits", "shelf", "activities", "response", "owner")}}})
     ws.set_values(work, "s3_5", group=text, members=text, reflection=text, schemes=["aum"],
                   services={"aum": {"a": text, "b": text}})
+    ws.set_values(work, "s3_3", scheme="aum", plans={"aum": {"a": {"actions": text}}})
+    ws.set_values(work, "s2_1", source="blank", cards={"_blank": {"goals": text, "notes": text, "occupation": text,
+                                                                  "members": [{"relation": "child", "age": 9,
+                                                                               "note": text}]}},
+                  proposals={"_blank": text})
+    ws.set_values(work, "s4_2", scheme="aum", state=text, review=text, tiers={"aum": ["a"]},
+                  strategies={"aum": {"a": {"goal": text, "needs": text, "products": text, "services": text,
+                                            "cadence": text}}})
+    ws.set_values(work, "s4_4", group=text, members="王芳", start="2026-12-07", directions={"王芳": {
+        "scheme": "aum", "tier": "a", "actions": [{"action": text, "owner": text, "due": "2026-12-20"}]}})
     return work
 
 
@@ -191,13 +229,13 @@ def test_injection_strings_never_become_formulas(sample: pd.DataFrame, text: str
         if cell.value in placed:
             found += 1
             assert cell.data_type == "s", (cell.parent.title, cell.coordinate, cell.value)
-    assert found > 60
+    assert found > 80
     # And in the XML itself: no formula element carries the payload.
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         for name in archive.namelist():
             if name.startswith("xl/worksheets/"):
                 xml = archive.read(name).decode("utf-8")
-                for formula in re.findall(r"<f>(.*?)</f>", xml):
+                for formula in re.findall(r"<f(?: [^>]*)?>(.*?)</f>", xml):
                     for payload in ("7*191", "HYPERLINK", "cmd|", "SUM(A1:A7)", "==7"):
                         assert payload not in formula, (name, formula)
     # and the text comes back unchanged through the carrier
@@ -223,41 +261,52 @@ def test_control_characters_are_stripped_and_long_text_is_cut(sample: pd.DataFra
 
 
 def test_a_new_section_adds_its_sheet_by_registering_a_writer(sample: pd.DataFrame) -> None:
-    # What section 二 will do for 2.2: a ModuleSheet with its own inputs and formulas, nothing else touched.
+    # What a new page does (here the instructor board, which has no sheet yet): a ModuleSheet with its own inputs
+    # and formulas, nothing else touched.
     def write(ctx: ExportContext, canvas) -> None:
-        values = ctx.values("s2_2", {"weekly_hours": 40.0})
-        canvas.text(1, 1, "2.2", "title")
-        hours = ctx.input(canvas, 3, 2, module="s2_2", path=("weekly_hours",), kind=carrier.NUMBER,
+        values = ctx.values("board", {"weekly_hours": 40.0})
+        canvas.text(1, 1, "board", "title")
+        hours = ctx.input(canvas, 3, 2, module="board", path=("weekly_hours",), kind=carrier.NUMBER,
                           value=values["weekly_hours"], label=("每周小时", "Hours a week"), unit="hours")
         canvas.formula(4, 2, f"{hours}*52")
-        ctx.key_figure("s2_2", "年度小时", canvas.ref(4, 2), xlsx.COUNT)
+        ctx.key_figure("board", "年度小时", canvas.ref(4, 2), xlsx.COUNT)
 
-    sheets = (*export.module_sheets(), ModuleSheet("s2_2", write))
+    sheets = (*export.module_sheets(), ModuleSheet("board", write))
     data = export.export_xlsx(sample.head(20), sheets=sheets, strict=True)
     book = load(data)
-    assert book.sheetnames[-2] == "2.2 时间杠杆：一对多经营"
-    assert book["2.2 时间杠杆：一对多经营"]["B4"].value == "='2.2 时间杠杆：一对多经营'!$B$3*52"
-    book["2.2 时间杠杆：一对多经营"]["B3"].value = 30
+    assert book.sheetnames[-2] == "讲师看板"  # after the course's pages, before the carrier
+    assert book["讲师看板"]["B4"].value == "='讲师看板'!$B$3*52"
+    book["讲师看板"]["B3"].value = 30
     edited = io.BytesIO()
     book.save(edited)
     resumed = resume.resume_from_xlsx(edited.getvalue())
-    assert resumed.workspace["modules"]["s2_2"] == {"weekly_hours": 30}
-    assert resumed.changes[0].text("zh") == "2.2 时间杠杆：一对多经营 · 每周小时：40 小时 → 30 小时"
+    assert resumed.workspace["modules"]["board"] == {"weekly_hours": 30}
+    assert resumed.changes[0].text("zh") == "讲师看板 · 每周小时：40 小时 → 30 小时"
 
 
 def test_damaged_saved_work_costs_one_sheet_not_the_workbook(sample: pd.DataFrame) -> None:
     work = ws.new_workspace()
+    # 1.4 reads a damaged number as the page does: the default stays (36 万元), the trainee's text is kept.
     ws.set_values(work, "s1_4", annual_cost="not a number", my_assets="保留")
     ws.set_values(work, "s1_1", note="我的问题")
-    data = export.export_xlsx(sample.head(20), work)
+    ws.set_values(work, "results", plan={"rows": "damaged"})
+
+    def fragile(ctx: ExportContext, canvas) -> None:  # a writer that trusts a saved value it should not
+        canvas.text(1, 1, "x")
+        ctx.values("results")["plan"]["rows"][0]["hours"]
+
+    sheets = (*export.module_sheets(), ModuleSheet("results", fragile))
+    data = export.export_xlsx(sample.head(20), work, sheets=sheets)
     book = load(data)
+    assert "无法读取" in book["我的成果"]["A3"].value
     review = book["1.4 客户资产负债"]
-    assert "无法读取" in review["A3"].value
+    assert review.cell(find(review, "年度成本（万元）"), 2).value == 36
+    assert review.cell(find(review, "什么样的客户是我的资产？"), 2).value == "保留"
     check = book["1.1 难题自测"]
     assert check.cell(find(check, "我今天最想解决的一个问题（选填）"), 2).value == "我的问题"
     assert resume.resume_from_xlsx(data).workspace == ws.from_json(ws.to_json(work))
-    with pytest.raises(ValueError):
-        export.export_xlsx(sample.head(20), work, strict=True)
+    with pytest.raises(TypeError):
+        export.export_xlsx(sample.head(20), work, sheets=sheets, strict=True)
 
 
 def test_an_empty_book_and_a_book_with_only_id_and_aum(sample: pd.DataFrame) -> None:

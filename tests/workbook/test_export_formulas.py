@@ -60,8 +60,13 @@ def test_hand_book_revenue_cost_net_kind() -> None:
     assert figures["服务成本（元/年）"].tolist() == pytest.approx([2_500, 5_800, 1_000])
     assert figures["净贡献（元/年）"].tolist() == pytest.approx([500, -3_800, -700])
     assert figures["资产/负债"].tolist() == ["资产", "潜力资产", "负债"]
-    # justified hours = revenue ÷ 200: 15, 10, 1.5
-    assert figures["收入值得的服务小时/年"].tolist() == pytest.approx([15, 10, 1.5])
+    # justified hours = revenue × 30% ÷ 200, at most the tier's service standard on 3.4 (potential 2 h, mass 0.5 h):
+    # K1 (AUM 300,000: potential) 3,000 × 0.3 ÷ 200 = 4.5 → 2; K2 (80,000: potential) 2,000 × 0.3 ÷ 200 = 3 → 2;
+    # K3 (10,000: mass) 300 × 0.3 ÷ 200 = 0.45 (under the 0.5 h standard)
+    assert figures["收入值得的服务小时/年"].tolist() == pytest.approx([2, 2, 0.45])
+    assert figures["成本层级"].tolist() == ["潜力客户", "潜力客户", "大众客户"]
+    assert figures["收入值得的服务小时/年"].tolist() == pytest.approx(
+        profitability(hand_book())["justified_hours"].tolist())
 
     sheet = recalculated["1.4 客户资产负债"]
     hourly_row = find(sheet, "每小时成本")
@@ -76,7 +81,7 @@ def test_changing_the_annual_cost_recomputes_every_customer() -> None:
     data = export.export_xlsx(hand_book(), strict=True)
     book = openpyxl.load_workbook(io.BytesIO(data))
     sheet = book["1.4 客户资产负债"]
-    sheet.cell(find(sheet, "年度成本：薪酬、福利与分摊的网点成本"), 2).value = 180_000  # → 100 元/h
+    sheet.cell(find(sheet, "年度成本（万元）"), 2).value = 18  # 18 万元 = 180,000 元 → 100 元/h
     edited = io.BytesIO()
     book.save(edited)
     figures = book_figures(recalculate(edited.getvalue())["客户名册"], 3)
@@ -90,6 +95,87 @@ def test_changing_the_annual_cost_recomputes_every_customer() -> None:
     assert figures["净贡献（元/年）"].tolist() == pytest.approx(expected["net"].tolist())
 
 
+def bank_export_book() -> pd.DataFrame:
+    """What a bank export usually carries: balances, contacts and tenure; no service hours, gifts, events, rebates
+    or fee income — so 1.4 takes those from the tier assumptions (defaults: cost_to_serve.toml)."""
+    return pd.DataFrame({
+        "customer_id": ["A1", "A2", "A3", "A4"],
+        "aum": [100_000.0, 8_000_000.0, 20_000.0, 60_000.0],
+        "aum_12m_ago": [90_000.0, np.nan, 20_000.0, 0.0],
+        "tenure_years": [3.0, 0.5, 10.0, 0.5],
+        "contacts_12m": [6.0, 12.0, 12.0, 12.0],
+        "deposit_balance": [60_000.0, 1_000_000.0, 20_000.0, 60_000.0],
+        "wealth_balance": [40_000.0, 5_000_000.0, 0.0, 0.0],
+        "fund_balance": [0.0, 2_000_000.0, 0.0, 0.0],
+    })
+
+
+def test_missing_fields_come_from_the_tier_assumptions_live() -> None:
+    recalculated = recalculate(export.export_xlsx(bank_export_book(), strict=True))
+    figures = book_figures(recalculated["客户名册"], 4)
+    # Tiers by AUM: A1 100,000 潜力 · A2 8,000,000 私行 · A3 20,000 大众 · A4 60,000 潜力.
+    assert figures["成本层级"].tolist() == ["潜力客户", "私行客户", "大众客户", "潜力客户"]
+    # Hours = contacts × the tier's minutes per contact ÷ 60: A1 6 × 15 = 1.5 h; A2 12 × 45 = 9 h;
+    # A3 12 × 10 = 2 h; A4 12 × 15 = 3 h.
+    assert figures["服务小时/年（按假设）"].tolist() == pytest.approx([1.5, 9, 2, 3])
+    # Revenue = fee income from balances (理财 0.3%, 基金 0.5%) + deposits × 1%:
+    # A1 40,000 × 0.3% + 600 = 720; A2 15,000 + 10,000 + 10,000 = 35,000; A3 200; A4 600.
+    assert figures["收入（元/年）"].tolist() == pytest.approx([720, 35_000, 200, 600])
+    # Cost = hours × 200 + the tier's gifts and events: A1 300 + 100 + 50 = 450; A2 1,800 + 3,000 + 2,000 = 6,800;
+    # A3 400 + 0 + 0 = 400; A4 600 + 100 + 50 = 750.
+    assert figures["服务成本（元/年）"].tolist() == pytest.approx([450, 6_800, 400, 750])
+    # Net 270, 28,200, −200, −150. A3 lost money, with no growth and ten years with us → 负债; A4 lost money in its
+    # first half year but brought 60,000 ≥ 50,000 → 潜力资产.
+    assert figures["净贡献（元/年）"].tolist() == pytest.approx([270, 28_200, -200, -150])
+    assert figures["资产/负债"].tolist() == ["资产", "资产", "负债", "潜力资产"]
+    # Justified = revenue × 30% ÷ 200, capped by the tier standard: A1 1.08; A2 52.5 → 24; A3 0.3; A4 0.9.
+    assert figures["收入值得的服务小时/年"].tolist() == pytest.approx([1.08, 24, 0.3, 0.9])
+    expected = profitability(bank_export_book())
+    for column, key in (("收入（元/年）", "revenue"), ("服务成本（元/年）", "cost"), ("净贡献（元/年）", "net"),
+                        ("收入值得的服务小时/年", "justified_hours")):
+        assert figures[column].to_numpy(dtype=float) == pytest.approx(expected[key].to_numpy(), rel=1e-12)
+
+
+def test_switching_the_assumptions_off_or_editing_a_tier_in_excel() -> None:
+    data = export.export_xlsx(bank_export_book(), strict=True)
+    book = openpyxl.load_workbook(io.BytesIO(data))
+    sheet = book["1.4 客户资产负债"]
+    sheet.cell(find(sheet, "名册缺少的字段按层级假设估算（关闭则按 0 计）"), 2).value = "否"
+    off = io.BytesIO()
+    book.save(off)
+    figures = book_figures(recalculate(off.getvalue())["客户名册"], 4)
+    # Off: no hours, gifts, events or estimated fee income — revenue is the deposits' spread, cost 0, all assets.
+    assert figures["收入（元/年）"].tolist() == pytest.approx([600, 10_000, 200, 600])
+    assert figures["服务成本（元/年）"].tolist() == pytest.approx([0, 0, 0, 0])
+    assert figures["资产/负债"].tolist() == ["资产"] * 4
+    expected = profitability(bank_export_book(), asset_review.ReviewInputs(assume_missing=0.0).params())
+    assert figures["净贡献（元/年）"].tolist() == pytest.approx(expected["net"].tolist())
+
+    book = openpyxl.load_workbook(io.BytesIO(data))
+    sheet = book["1.4 客户资产负债"]
+    gifts = find(sheet, "礼品（元）")
+    assert sheet.cell(gifts - 4, 3).value == "潜力客户"
+    sheet.cell(gifts, 3).value = 300  # 潜力: gifts 100 → 300 元 a year
+    edited = io.BytesIO()
+    book.save(edited)
+    figures = book_figures(recalculate(edited.getvalue())["客户名册"], 4)
+    # A1 cost 300 + 300 + 50 = 650 → net 70; A4 600 + 300 + 50 = 950 → net −350 (still 潜力资产)
+    assert figures["净贡献（元/年）"].tolist() == pytest.approx([70, 28_200, -200, -350])
+    params = asset_review.ReviewInputs().params({"potential": {"gift_cost": 300.0}})
+    expected = profitability(bank_export_book(), params)["net"]
+    assert figures["净贡献（元/年）"].tolist() == pytest.approx(expected.tolist())
+    assert resume_changes(edited.getvalue()) == {("tier_costs", "potential", "gift_cost"): 300.0}
+
+
+def resume_changes(data: bytes) -> dict:
+    from workbook.resume import resume_from_xlsx
+
+    resumed = resume_from_xlsx(data)
+    work = resumed.workspace["modules"]["s1_4"]
+    return {("tier_costs", code, name): value for code, fields in work["tier_costs"].items()
+            for name, value in fields.items()}
+
+
 @pytest.fixture(scope="module")
 def sample() -> pd.DataFrame:
     return wb.sample_book(300, seed=7)
@@ -100,7 +186,8 @@ def trainee() -> ws.Workspace:
     """A trainee who set their own figures on several pages (as the pages store them)."""
     work = ws.new_workspace()
     ws.set_values(work, "s1_1", ratings={"effort": 5, "rebate": 2, "quality": 4, "competition": 3})
-    ws.set_values(work, "s1_2", period="year", c_pct=12.5, target_year=None, plan_pct={"n": 10.0})
+    ws.set_values(work, "s1_2", period="year", c_pct_year=12.5, target_year=None, plan_pct={"n": 10.0},
+                  own_year={"deals": 40.0, "wealth": 2_000_000.0})
     ws.set_values(work, "s1_3", elevate_pct=30.0)
     ws.set_values(work, "s1_4", annual_cost=420_000.0, effective_hours=1_750.0, deposit_spread_pct=1.2)
     ws.set_values(work, "s3_2", scheme="relationship", params={"aum": {"thresholds": [100_000, 1_000_000,
@@ -115,12 +202,16 @@ def recalculated(sample: pd.DataFrame, trainee: ws.Workspace) -> openpyxl.Workbo
     return recalculate(export.export_xlsx(sample, trainee, strict=True))
 
 
-def test_sample_book_profitability_matches_the_app(sample, recalculated) -> None:
-    params = asset_review.ReviewInputs(annual_cost=420_000.0, effective_hours=1_750.0,
-                                       deposit_spread_pct=1.2).params()
+def test_sample_book_profitability_matches_the_app(sample, trainee, recalculated) -> None:
+    # As page 1.4 computes: its entries, and the justified hours capped by the 3.4 plan (潜力 edited to 3 h).
+    standard = asset_review.standard_hours_from(trainee["modules"]["s3_4"]["overrides"]["aum"])
+    assert dict(standard)["potential"] == 3.0
+    params = asset_review.params_from(trainee["modules"]["s1_4"], standard)
+    assert params.hourly_cost == pytest.approx(240)  # 420,000 ÷ 1,750
     expected = profitability(sample, params)
     figures = book_figures(recalculated["客户名册"], len(sample))
-    for column, key in (("收入（元/年）", "revenue"), ("服务成本（元/年）", "cost"), ("净贡献（元/年）", "net")):
+    for column, key in (("收入（元/年）", "revenue"), ("服务成本（元/年）", "cost"), ("净贡献（元/年）", "net"),
+                        ("收入值得的服务小时/年", "justified_hours")):
         assert figures[column].to_numpy(dtype=float) == pytest.approx(expected[key].to_numpy(), rel=1e-12,
                                                                       abs=1e-9)
     assert figures["资产/负债"].tolist() == [ZH_KIND[k] for k in expected["kind"].astype(str)]
@@ -152,11 +243,19 @@ def test_sample_book_tiers_and_counts_match_the_app(sample, trainee, recalculate
 
 def test_performance_sheet_matches_the_app(sample, trainee, recalculated) -> None:
     values = trainee["modules"]["s1_2"]
-    levers = perf.resolve_levers(perf.derive_from_book(sample, "year"), c_pct=values["c_pct"]).levers
+    # The page's basis: own figures entered (40 deals, 200 万元 of sales) → "my sales"; c is the trainee's 12.5%.
+    own = perf.OwnSales(deals=40.0, wealth=2_000_000.0)
+    assert perf.default_basis(sample, own) == perf.BASIS_OWN_SALES
+    book_levers = perf.derive_from_book(sample, "year", perf.BASIS_OWN_SALES, own)
+    assert book_levers.v.value == pytest.approx(50_000)  # 2,000,000 ÷ 40 deals
+    levers = perf.resolve_levers(book_levers, c_pct=values["c_pct_year"]).levers
     target = perf.default_target(levers)
     plan = perf.target_plan(levers, target)
     assert plan is not None
     sheet = recalculated["1.2 核心业绩公式"]
+    assert sheet.cell(find(sheet, "本页的业绩口径"), 2).value == "我的销售额（理财+基金+保险）"
+    assert sheet.cell(find(sheet, "v 客单价（万元/笔）"), 2).value == pytest.approx(5)  # 50,000 元, typed in 万元
+    assert sheet.cell(find(sheet, "理财（万元）"), 2).value == pytest.approx(200)
     assert sheet.cell(find(sheet, "当前业绩 P（每年）"), 2).value == pytest.approx(levers.performance / 10_000)
     assert sheet.cell(find(sheet, "目标是当前的倍数 P* ÷ P"), 2).value == pytest.approx(plan.ratio)
     assert sheet.cell(find(sheet, "3 个杠杆均衡提升，每个需要提升"), 2).value == pytest.approx(plan.balanced_uplift)
@@ -192,6 +291,13 @@ def test_bottleneck_sheet_matches_the_app(recalculated) -> None:
     # elevate 方案呈现 by 30%: 1.5 × 1.3 = 1.95 < 2.0 (面谈KYC), so the constraint stays
     assert sheet.cell(find(sheet, "提升后的系统产出（单/周）"), 2).value == pytest.approx(elevation.after.throughput)
     assert sheet.cell(find(sheet, "提升后的瓶颈（第五步：回到第一步）"), 2).value == "方案呈现"
+    # step 3 as a number: the same 40 hours a week spread by each stage's hours per deal
+    rebalanced = neck.subordinate(stages)
+    assert [sheet.cell(first + i, 14).value for i in range(6)] == pytest.approx(rebalanced.hours_after)
+    assert sum(sheet.cell(first + i, 14).value for i in range(6)) == pytest.approx(sum(rebalanced.hours_before))
+    assert sheet.cell(find(sheet, "重新分配后的系统产出（单/周）"), 2).value == pytest.approx(
+        rebalanced.after.throughput)
+    assert sheet.cell(find(sheet, "换了环节的小时（每周）"), 2).value == pytest.approx(rebalanced.hours_moved)
 
 
 def test_self_check_scores_match_the_app(trainee, recalculated) -> None:
@@ -231,3 +337,18 @@ def test_service_plan_costs_match_the_app(sample, trainee, recalculated) -> None
     # 潜力 with the trainee's 3 h and 250 元: plan cost = 3 × customers × 240 元/h + 250 × customers
     potential = costs.loc["potential"]
     assert potential["plan_cost"] == pytest.approx(potential["customers"] * (3 * 420_000 / 1_750 + 250))
+    # today beside the plan, per tier and in total
+    today, balance = services.plan_vs_today(costs, services.tier_actuals(sample, detail.tiers))
+    top = find(sheet, "今天与计划：每层的时间和费用")
+    header = next(r for r in range(top, top + 6) if sheet.cell(r, 3).value == "今天小时")
+    for offset, code in enumerate(codes, start=1):
+        row = header + offset
+        assert sheet.cell(row, 1).value == labels[code]
+        assert sheet.cell(row, 3).value == pytest.approx(today.loc[code, "hours_today"])
+        assert sheet.cell(row, 4).value == pytest.approx(today.loc[code, "plan_hours"])
+        assert sheet.cell(row, 5).value == pytest.approx(today.loc[code, "hours_change"])
+        assert sheet.cell(row, 6).value == pytest.approx(today.loc[code, "gifts_today"] / 10_000)
+        assert sheet.cell(row, 8).value == pytest.approx(today.loc[code, "rebates_today"] / 10_000)
+        assert sheet.cell(row, 9).value == pytest.approx(today.loc[code, "benefits_planned"] / 10_000)
+    assert sheet.cell(find(sheet, "计划释放的小时"), 4).value == pytest.approx(balance.freed)
+    assert sheet.cell(find(sheet, "计划需要增加的小时"), 4).value == pytest.approx(balance.needed)

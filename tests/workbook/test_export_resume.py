@@ -67,7 +67,42 @@ def workspaces(draw: Any) -> ws.Workspace:
         modules["s3_5"] = {"group": draw(any_text), "members": draw(any_text), "reflection": draw(any_text),
                            "schemes": draw(st.lists(st.sampled_from(["aum", "behaviour", "cognition"]), max_size=3)),
                            "services": {"aum": {"mass": draw(any_text)}}}
-    for name in draw(st.lists(st.sampled_from(["s2_1", "s4_2", "custom"]), max_size=2, unique=True)):
+    if draw(st.booleans()):
+        modules["s1_2"] = {"period": draw(st.sampled_from(["month", "year"])), "basis": draw(st.sampled_from(
+            [None, "own_sales", "fee_income", "aum_growth"])), "c_pct_year": draw(st.floats(0, 100)),
+            "v": draw(st.floats(0, 1e6)), "own_month": {"deals": draw(st.floats(0, 50)),
+                                                         "wealth": draw(st.floats(0, 1e7))}}
+    if draw(st.booleans()):
+        modules["s2_1"] = {"source": draw(st.sampled_from(["book", "case", "blank"])), "case": "pufa",
+                           "shares_pct": {"spend": 10.0, "protect": 20.0, "grow": 30.0, "preserve": 40.0},
+                           "cards": {"_blank": {"notes": draw(any_text), "total_assets_wan": draw(st.floats(0, 1e4)),
+                                                "holdings_wan": {"spend": draw(st.floats(0, 100))}},
+                                     "case:pufa": {"goals": draw(any_text)}},
+                           "proposals": {"_blank": draw(any_text)}}
+    if draw(st.booleans()):
+        modules["s2_2"] = {"weekly_hours": draw(st.one_of(st.none(), st.floats(0, 100))),
+                           "source": draw(st.sampled_from(["tier", "need"])),
+                           "groups": {"tier:aum:mass": {"events_per_month": draw(st.floats(0, 10)),
+                                                        "format": draw(st.sampled_from(["salon", "online", "x"]))}},
+                           "formats": {"salon": {"capacity": draw(st.floats(1, 50))}}}
+    if draw(st.booleans()):
+        modules["s4_1"] = {"scheme": "aum", "levels": {"aum": {"affluent": {
+            "current": draw(st.one_of(st.none(), st.integers(1, 12))), "target": draw(st.integers(1, 12))}}}}
+    if draw(st.booleans()):
+        modules["s4_2"] = {"state": draw(any_text), "tiers": {"aum": ["affluent"]},
+                           "strategies": {"aum": {"affluent": {"goal": draw(any_text),
+                                                               "hours_per_customer": draw(st.floats(0, 50)),
+                                                               "kpi.satisfaction": draw(st.floats(-100, 100))}}}}
+    if draw(st.booleans()):
+        modules["s4_3"] = {"other_oe": draw(st.floats(0, 1e6)), "available": draw(st.one_of(st.none(),
+                                                                                              st.floats(0, 5000))),
+                           "investment": {"aum": {"private": draw(st.floats(1, 1e6))}},
+                           "bounds": {"aum": {"mass": {"floor": draw(st.floats(0, 100))}}}}
+    if draw(st.booleans()):
+        modules["s4_4"] = {"group": draw(any_text), "members": "王芳\n李雷", "start": "2026-12-07",
+                           "directions": {"王芳": {"scheme": "aum", "tier": "affluent", "actions": [
+                               {"action": draw(any_text), "owner": draw(any_text), "due": "2026-12-20"}]}}}
+    for name in draw(st.lists(st.sampled_from(["custom", "board"]), max_size=2, unique=True)):
         modules[name] = draw(st.dictionaries(st.text(max_size=8), json_values, max_size=3))
     for module in modules.values():
         if draw(st.booleans()):
@@ -80,7 +115,8 @@ def workspaces(draw: Any) -> ws.Workspace:
 @given(work=workspaces(), lang=st.sampled_from(["zh", "en"]))
 def test_workspace_to_xlsx_to_workspace_is_identity(small_book: pd.DataFrame, work: ws.Workspace, lang: str) -> None:
     expected = ws.from_json(ws.to_json(work))
-    resumed = resume_from_xlsx(export.export_xlsx(small_book, work, lang=lang))
+    # strict: a writer that failed on one of these plausible workspaces would be a bug, not damaged saved work
+    resumed = resume_from_xlsx(export.export_xlsx(small_book, work, lang=lang, strict=True))
     assert resumed.workspace == expected
     assert resumed.changes == ()
     assert resumed.skipped == ()
@@ -99,20 +135,20 @@ def test_a_default_workspace_comes_back_empty(small_book: pd.DataFrame) -> None:
 def test_an_edited_hourly_cost_comes_back_as_a_change(small_book: pd.DataFrame) -> None:
     book = load(export.export_xlsx(small_book, None, strict=True))
     sheet = book["1.4 客户资产负债"]
-    sheet.cell(find(sheet, "年度成本：薪酬、福利与分摊的网点成本"), 2).value = 540_000
+    sheet.cell(find(sheet, "年度成本（万元）"), 2).value = 54  # typed in 万元, as on the page
     sheet.cell(find(sheet, "存款利差 FTP（%）"), 2).value = 0.012  # typed as 1.2% in Excel
     resumed = resume_from_xlsx(_save(book))
     assert resumed.workspace["modules"]["s1_4"] == {"annual_cost": 540_000, "deposit_spread_pct": 1.2}
     assert [c.text("zh") for c in resumed.changes] == [
-        "1.4 客户资产负债审视 · 年度成本：薪酬、福利与分摊的网点成本：360,000 元 → 540,000 元",
+        "1.4 客户资产负债审视 · 年度成本（万元）：36 万元 → 54 万元",
         "1.4 客户资产负债审视 · 存款利差 FTP（%）：1% → 1.2%",
     ]
     assert resumed.changes[0].text("en") == (
-        "1.4 Asset or liability? · Annual cost: pay, benefits and allocated branch cost: CNY 360,000 → CNY 540,000")
-    # the app computes with what came back: 540,000 ÷ 1,800 = 300 元 an hour
-    from workbook.services import profit_params_from
+        "1.4 Asset or liability? · Annual cost (CNY 10k): CNY 360k → CNY 540k")
+    # the app computes with what came back (kept in 元): 540,000 ÷ 1,800 = 300 元 an hour
+    from workbook.asset_review import params_from
 
-    assert profit_params_from(resumed.workspace["modules"]["s1_4"])[0].hourly_cost == pytest.approx(300)
+    assert params_from(resumed.workspace["modules"]["s1_4"]).hourly_cost == pytest.approx(300)
 
 
 def test_edits_in_tables_seed_the_table_first(small_book: pd.DataFrame) -> None:
@@ -162,20 +198,20 @@ def test_a_cleared_rating_removes_it(small_book: pd.DataFrame) -> None:
 def test_bad_edits_are_refused_one_by_one(small_book: pd.DataFrame) -> None:
     book = load(export.export_xlsx(small_book, None, strict=True))
     sheet = book["1.4 客户资产负债"]
-    sheet.cell(find(sheet, "年度成本：薪酬、福利与分摊的网点成本"), 2).value = "很多"
+    sheet.cell(find(sheet, "年度成本（万元）"), 2).value = "很多"
     sheet.cell(find(sheet, "每年可用于客户的有效小时数"), 2).value = 0  # at least 1 hour
     sheet.cell(find(sheet, "贷款利差（%）"), 2).value = None  # a number is needed
-    sheet.cell(find(sheet, "他行资产至少（元）"), 2).value = "800,000"  # typed as text: still a number
+    sheet.cell(find(sheet, "他行资产至少（万元）"), 2).value = "80"  # typed as text: still a number (万元)
     check = book["1.1 难题自测"]
     check.cell(find(check, "客户个性化需求日益强烈"), 2).value = 7  # ratings are 1–5
     resumed = resume_from_xlsx(_save(book))
     assert resumed.workspace["modules"]["s1_4"] == {"potential_external": 800_000}
     assert "s1_1" not in resumed.workspace["modules"]
     reasons = {s.label_zh: s.reason for s in resumed.skipped}
-    assert reasons == {"年度成本：薪酬、福利与分摊的网点成本": "not_number", "每年可用于客户的有效小时数": "range",
+    assert reasons == {"年度成本（万元）": "not_number", "每年可用于客户的有效小时数": "range",
                        "贷款利差（%）": "blank", "需求个性化": "range"}
     texts = [s.text("zh") for s in resumed.skipped]
-    assert "1.4 客户资产负债审视 · 年度成本：薪酬、福利与分摊的网点成本：「很多」不是数字，保留原值。" in texts
+    assert "1.4 客户资产负债审视 · 年度成本（万元）：「很多」不是数字，保留原值。" in texts
 
 
 def test_text_edits_come_back_as_typed(small_book: pd.DataFrame) -> None:
@@ -193,10 +229,10 @@ def test_inputs_are_found_by_their_defined_name(small_book: pd.DataFrame) -> Non
     data = export.export_xlsx(small_book, None, strict=True)
     book = load(data)
     sheet = book["1.4 客户资产负债"]
-    row = find(sheet, "年度成本：薪酬、福利与分摊的网点成本")
+    row = find(sheet, "年度成本（万元）")
     spec = next(s for s in _inputs(data) if s.path == ("annual_cost",))
     sheet.cell(row, 2).value = None
-    sheet.cell(60, 10).value = 400_000  # the cell now lives at J60 (as if rows and columns had been inserted)
+    sheet.cell(60, 10).value = 40  # 万元  # the cell now lives at J60 (as if rows and columns had been inserted)
     book.defined_names[spec.name].attr_text = "'1.4 客户资产负债'!$J$60"
     resumed = resume_from_xlsx(_save(book))
     assert resumed.workspace["modules"]["s1_4"] == {"annual_cost": 400_000}

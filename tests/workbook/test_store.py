@@ -16,7 +16,7 @@ import subprocess
 import sys
 import threading
 from concurrent.futures import ThreadPoolExecutor
-from datetime import UTC
+from datetime import UTC, timedelta
 from pathlib import Path
 
 import pytest
@@ -331,26 +331,42 @@ def _add_workshop_title(connection) -> None:
 
 
 def test_the_next_release_upgrades_a_v1_file_in_place(tmp_path: Path) -> None:
-    # What the next release will do: append a migration. The v1 file upgrades and keeps every row.
+    # What the next release will do: append a migration. The v1 file upgrades through every step and keeps every row.
     url = _restore_v1(tmp_path)
-    following = (*store_module.MIGRATIONS, store_module.Migration(2, "workshop titles", _add_workshop_title))
+    following_version = store_module.SCHEMA_VERSION + 1
+    following = (*store_module.MIGRATIONS,
+                 store_module.Migration(following_version, "workshop titles", _add_workshop_title))
     store = open_store(url, migrations=following)
     with store.engine.connect() as connection:
         versions = connection.exec_driver_sql("SELECT version FROM schema_migrations ORDER BY version").all()
         titles = connection.exec_driver_sql("SELECT code, title FROM workshops").all()
-    assert [v for (v,) in versions] == [1, 2] and titles == [("BJ1205", "")]
+    assert [v for (v,) in versions] == list(range(1, following_version + 1)) and titles == [("BJ1205", "")]
     assert len(store.history("BJ1205")) == 2
     store.close()
     # opening again applies nothing twice; this release then refuses the newer file instead of guessing
-    assert open_store(url, migrations=following).schema_version() == 2
-    with pytest.raises(store_module.StoreError, match="schema version 2"):
+    assert open_store(url, migrations=following).schema_version() == following_version
+    with pytest.raises(store_module.StoreError, match=f"schema version {following_version}"):
         open_store(url)
 
 
-def test_the_v1_fixture_is_what_this_release_writes(tmp_path: Path) -> None:
-    # The fixture stands for "a file from this release": its schema must be exactly what migration 1 creates.
+def test_a_v1_file_upgraded_to_v2_runs_the_board(tmp_path: Path) -> None:
+    # Version 2 adds the workshop's timer and status-change columns: the release-1 workshop gets them empty, keeps
+    # its submissions, and takes a timer, an archive and a reopen like a new one.
+    store = open_store(_restore_v1(tmp_path))
+    assert store.schema_version() >= 2 and store.timers() == {}
+    [info] = store.workshops()
+    assert (info.code, info.status, info.groups, info.submissions) == ("BJ1205", "open", 1, 2)
+    timer = store.start_timer("BJ1205", "exercise1", 30)
+    assert store.timers() == {"BJ1205": timer}
+    store.archive_workshop("BJ1205")
+    assert store.workshop_status("BJ1205") == "archived" and store.timers() == {}
+    assert len(store.history("BJ1205")) == 2
+
+
+def test_the_v1_fixture_is_what_release_1_writes(tmp_path: Path) -> None:
+    # The fixture stands for "a file from release 1": its schema must be exactly what migration 1 creates.
     fresh = tmp_path / "fresh.sqlite"
-    open_store(f"sqlite:///{fresh.as_posix()}").close()
+    open_store(f"sqlite:///{fresh.as_posix()}", migrations=store_module.MIGRATIONS[:1]).close()
     restored = _restore_v1(tmp_path).removeprefix("sqlite:///")
 
     def schema(path: str | Path) -> list[tuple[str, str]]:
@@ -360,6 +376,15 @@ def test_the_v1_fixture_is_what_this_release_writes(tmp_path: Path) -> None:
             ).fetchall()
 
     assert schema(restored) == schema(fresh)
+
+
+def test_the_tables_the_code_reads_are_what_the_migrations_create(tmp_path: Path) -> None:
+    # The code's table definitions (the current version) and the migrations' DDL must name the same columns.
+    store = open_store(f"sqlite:///{(tmp_path / 'current.sqlite').as_posix()}")
+    with store.engine.connect() as connection:
+        for table in store_module.metadata.sorted_tables:
+            created = [row[1] for row in connection.exec_driver_sql(f"PRAGMA table_info({table.name})")]
+            assert created == [column.name for column in table.columns], table.name
 
 
 def test_migrations_run_on_postgresql_too(postgres_url: str) -> None:
@@ -422,3 +447,73 @@ def test_the_same_content_again_reuses_the_key_a_change_or_an_older_version_gets
     assert [s.payload for s in store.submissions("BJ1205")] == [{"v": 1}]
     assert store_module.submission_key(_token(2), "BJ1205", "第三组", "exercise1", {"v": 1}) != first_key  # per trainee
     assert len(first_key) <= store_module.MAX_KEY_LENGTH
+
+
+# ---- the instructor's board: workshops and the exercise timer ---------------------------------------------------
+
+
+def test_workshops_are_listed_open_first_with_their_counts(database_url: str) -> None:
+    store = open_store(database_url)
+    assert store.create_workshop(" bj 1205 ") == "BJ1205"
+    store.submit("BJ1205", "第一组", "exercise1", {"v": 1}, "k1")
+    store.submit("BJ1205", "第一组", "exercise1", {"v": 2}, "k2")
+    store.submit("BJ1205", "第二组", "exercise1", {"v": 1}, "k3")
+    store.submit("BJ1205", "R-0123456789abcdef", "poll_s1_1", {"v": 1}, "k4")  # an anonymous poll answer
+    store.create_workshop("SH0101")
+    store.create_workshop("GZ0303")
+    store.archive_workshop("GZ0303")
+    listed = store.workshops()
+    # open ones first (the newer first), then the archived one
+    assert [(w.code, w.status) for w in listed] == [("SH0101", "open"), ("BJ1205", "open"), ("GZ0303", "archived")]
+    bj = listed[1]
+    # three names (two groups and a poll respondent); four accepted submissions, the latest at the fourth's time
+    assert (bj.groups, bj.submissions) == (3, 4)
+    # counted among the group exercises only: two groups
+    assert store.workshops(["exercise1", "exercise2"])[1].groups == 2
+    assert bj.last_submission == store.history("BJ1205")[-1].time
+    assert listed[0].last_submission is None and listed[0].groups == 0
+
+
+def test_an_archived_workshop_refuses_new_submissions_and_opens_again(database_url: str) -> None:
+    store = open_store(database_url)
+    store.submit("BJ1205", "第一组", "exercise1", {"v": 1}, "k1")
+    store.archive_workshop("BJ1205")
+    with pytest.raises(SubmissionError) as refused:
+        store.submit("BJ1205", "第二组", "exercise1", {"v": 1}, "k2")
+    assert refused.value.code == "workshop_archived" and "BJ1205" in refused.value.text("zh")
+    assert store.submit("BJ1205", "第一组", "exercise1", {"v": 1}, "k1").replayed  # a replay still has its receipt
+    assert len(store.history("BJ1205")) == 1
+    store.create_workshop("BJ1205")
+    assert store.workshop_status("BJ1205") == "open"
+    store.submit("BJ1205", "第二组", "exercise1", {"v": 1}, "k2")
+    assert len(store.history("BJ1205")) == 2
+
+
+def test_a_reset_deletes_that_workshops_submissions_only(database_url: str) -> None:
+    store = open_store(database_url)
+    store.submit("BJ1205", "第一组", "exercise1", {"v": 1}, "k1")
+    store.submit("BJ1205", "第二组", "poll_s1_1", {"v": 1}, "k2")
+    store.submit("SH0101", "第一组", "exercise1", {"v": 1}, "k3")
+    store.start_timer("BJ1205", "exercise1", 30)
+    assert store.reset_workshop("BJ1205") == 2
+    assert store.history("BJ1205") == [] and store.timer("BJ1205") is None
+    assert store.workshop_status("BJ1205") == "open" and len(store.history("SH0101")) == 1
+    # after a reset the same content from the same trainee goes in again (its key is no longer taken)
+    assert not store.submit("BJ1205", "第一组", "exercise1", {"v": 1}, "k1").replayed
+
+
+def test_the_timer_runs_from_now_for_its_minutes_and_a_new_one_replaces_it(database_url: str) -> None:
+    store = open_store(database_url)
+    timer = store.start_timer("bj1205", "exercise1", 30)
+    assert timer.workshop == "BJ1205" and timer.minutes == pytest.approx(30)
+    # 30 minutes = 1,800 s; ten minutes in, 1,200 s are left; after the end, none
+    assert timer.remaining(timer.started_at) == pytest.approx(1800)
+    assert timer.remaining(timer.started_at + timedelta(minutes=10)) == pytest.approx(1200)
+    assert timer.remaining(timer.ends_at + timedelta(seconds=5)) == 0
+    assert store.timer("BJ1205") == timer and timer.started_at.tzinfo is not None
+    other = store.start_timer("BJ1205", "exercise2", 20)
+    assert store.timers() == {"BJ1205": other}
+    store.stop_timer("BJ1205")
+    assert store.timers() == {}
+    with pytest.raises(ValueError):
+        store.start_timer("BJ1205", "exercise2", 0)

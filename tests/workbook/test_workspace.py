@@ -169,3 +169,10 @@ def test_a_seen_lecture_is_kept_but_is_no_start() -> None:
     assert ws.is_seen(ws.from_json(ws.to_json(work)), "s1_3")  # saved with the work
     ws.set_values(work, "s1_3", next_focus="邀约")
     assert ws.is_started(work, "s1_3") and ws.is_seen(work, "s1_3")
+
+
+def test_an_input_may_be_named_like_the_functions_own_parameters() -> None:
+    # hypothesis found it: an input called "workspace" or "module_id" is a value, not a second argument
+    work = ws.new_workspace()
+    ws.set_values(work, "s1_1", workspace=None, module_id="x")
+    assert ws.module_values(work, "s1_1") == {"workspace": None, "module_id": "x"}

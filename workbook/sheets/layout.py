@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from workbook import i18n, xlsx
-from workbook.export import ExportContext
+from workbook.export import Both, ExportContext
 
 FIRST_ROW = 4  # the row after the title block
 
@@ -36,3 +37,20 @@ def note(canvas: xlsx.Canvas, row: int, text: str, column: int = 1) -> int:
 def widths(canvas: xlsx.Canvas, *characters: float) -> None:
     for column, width in enumerate(characters, start=1):
         canvas.width(column, width)
+
+
+def page_scheme(ctx: ExportContext, page_id: str) -> str:
+    """The segmentation a section-四 page shows: its own choice, else the one chosen on 3.2, else the AUM ladder
+    (as ``ui.section4.scheme_choice`` opens)."""
+    from workbook.segmentation import SCHEME_IDS
+
+    for choice in (ctx.values(page_id, {"scheme": None}).get("scheme"),
+                   ctx.values("s3_2", {"scheme": None}).get("scheme")):
+        if choice in SCHEME_IDS:
+            return str(choice)
+    return "aum"
+
+
+def tier_names(detail: Any) -> dict[str, Both]:
+    """Each tier code of a segmentation with its label in both languages (for input labels)."""
+    return {tier.code: Both(tier.zh, tier.en) for tier in detail.tier_list}

@@ -1,9 +1,10 @@
 """1.2 核心业绩公式 in Excel: P = N × c × v (× (1 + r)) live, the target and what each lever must become, the
 classroom experiment, the trainee's plan and its waterfall, all as formulas over the input cells.
 
-The values start where the page starts (:mod:`workbook.performance`): the book's N, c and v unless the trainee
-typed their own, the default target (today × 1.5), the balanced plan unless the trainee set one. The formulas
-are the page's::
+The values start where the page starts (:mod:`workbook.performance`): N (customers reached in the period), c and v
+on the page's basis of 业绩 (the trainee's own sales or 中收 when entered, else the book's 中收, else its asset
+growth) unless the trainee typed their own, the default target (today × 1.5), the balanced plan unless the trainee
+set one. v and the targets are typed in 万元, as on the page. The formulas are the page's::
 
     P = N × c × v (× (1 + r))           ratio = P* ÷ P          alone = ratio − 1
     balanced = ratio^(1/k) − 1           lever needed alone = lever × ratio (for r: (1 + r) × ratio − 1)
@@ -11,7 +12,9 @@ are the page's::
     waterfall step = P with the levers up to this one planned − P before it (in the order chosen on the page)
     experiment: (1 + u)^k − 1 against k × u
 
-The period and the fourth lever are the page's choices at export (values here); everything else is live.
+The period, the basis and the fourth lever are the page's choices at export (values here), and so are N, c and v
+as the book and the trainee's own figures give them (their own figures are inputs too, for the app to take back);
+everything else is live.
 Money totals are in 万元 (the cell holds 元 ÷ 10,000), as the page shows them.
 """
 
@@ -26,11 +29,25 @@ from workbook.sheets import layout
 
 PAGE = "s1_2"
 DEFAULTS: dict[str, Any] = {
-    "period": "month", "n_month": None, "n_year": None, "c_pct": None, "v": None, "repurchase": False,
-    "r_pct": None, "target_month": None, "target_year": None, "plan_pct": None, "order": None,
-    "lesson_pct": perf.LESSON_UPLIFT * 100,
+    "period": "month", "n_month": None, "n_year": None, "c_pct_month": None, "c_pct_year": None, "v": None,
+    "repurchase": False, "r_pct": None, "target_month": None, "target_year": None, "plan_pct": None, "order": None,
+    "lesson_pct": perf.LESSON_UPLIFT * 100, "basis": None, "own_month": {}, "own_year": {},
 }
+OWN_FIELDS = ("deals", "wealth", "fund", "insurance", "fee_income")  # perf.OwnSales, money in 元
 WAN = xlsx.WAN_DIVISOR
+
+
+def _number(value: Any) -> float | None:
+    """A saved number, None when blank or damaged (the page then keeps the book's value)."""
+    from workbook.schema import finite_number
+
+    return finite_number(value)
+
+
+def own_sales(values: dict[str, Any], period: str) -> perf.OwnSales:
+    """The trainee's own figures for the period as the page reads them (money in 元; blank or damaged → 0)."""
+    saved = values[f"own_{period}"] if isinstance(values[f"own_{period}"], dict) else {}
+    return perf.OwnSales(**{name: max(_number(saved.get(name)) or 0.0, 0.0) for name in OWN_FIELDS})
 
 
 def _err(expression: str) -> str:
@@ -41,16 +58,20 @@ def _err(expression: str) -> str:
 def write(ctx: ExportContext, canvas: xlsx.Canvas) -> None:
     values = ctx.values(PAGE, DEFAULTS)
     period = values["period"] if values["period"] in perf.PERIODS else "month"
-    book_levers = ctx.memo(f"s1_2.derive.{period}", lambda: perf.derive_from_book(ctx.book, period))
+    own = own_sales(values, period)
+    basis = values["basis"] if values["basis"] in perf.BASES else perf.default_basis(ctx.book, own)
+    book_levers = perf.derive_from_book(ctx.book, period, basis, own)
     repurchase = bool(values["repurchase"])
-    resolved = perf.resolve_levers(book_levers, n=values[f"n_{period}"], c_pct=values["c_pct"], v=values["v"],
-                                   repurchase=repurchase, r_pct=values["r_pct"])
+    resolved = perf.resolve_levers(book_levers, n=_number(values[f"n_{period}"]),
+                                   c_pct=_number(values[f"c_pct_{period}"]), v=_number(values["v"]),
+                                   repurchase=repurchase, r_pct=_number(values["r_pct"]))
     current = resolved.levers
     names = current.names
     word = ctx.t(f"s1.formula.period_word.{period}")
     words = ctx.pair(f"s1.formula.period_word.{period}")
     target_name = f"target_{period}"
-    target = values[target_name] if values[target_name] is not None else perf.default_target(current)
+    saved_target = _number(values[target_name])
+    target = saved_target if saved_target is not None else perf.default_target(current)
     plan = perf.target_plan(current, float(target))
 
     layout.widths(canvas, 50, 20, 20, 20, 20, 30)
@@ -58,7 +79,27 @@ def write(ctx: ExportContext, canvas: xlsx.Canvas) -> None:
     canvas.text(row, 1, ctx.t("s1.formula.period"), "header")
     canvas.text(row, 2, ctx.t(f"s1.formula.period_option.{period}"))
     canvas.text(row, 3, ctx.t("export.s1_2.choice_in_app"), "note")
-    row += 2
+    row += 1
+    canvas.text(row, 1, ctx.t("s1.formula.basis_label"), "header")
+    canvas.text(row, 2, ctx.t(f"s1.formula.basis.{basis}"))
+    canvas.text(row, 3, ctx.t("export.s1_2.choice_in_app"), "note")
+    row += 1
+    row = layout.note(canvas, row, ctx.t(f"s1.formula.basis_note.{basis}"))
+    canvas.text(row, 1, ctx.t("s1.formula.own_title", period=word), "header")
+    row += 1
+    saved_own = values[f"own_{period}"] if isinstance(values[f"own_{period}"], dict) else {}
+    for name in OWN_FIELDS:
+        money = name != "deals"
+        canvas.text(row, 1, ctx.t(f"s1.formula.own.{name}"))
+        ctx.input(canvas, row, 2, module=PAGE, path=(f"own_{period}", name), kind=carrier.NUMBER,
+                  value=getattr(own, name), label=ctx.both("export.s1_2.own", field=ctx.pair(f"s1.formula.own.{name}"),
+                                                           period=words),
+                  unit="wan" if money else "count", scale=WAN if money else 1.0,
+                  number_format=xlsx.DECIMAL if money else xlsx.COUNT, minimum=0.0, blank=carrier.BLANK_NONE,
+                  seed=(1, dict(saved_own)))
+        row += 1
+    row = layout.note(canvas, row, ctx.t("export.s1_2.own_note"))
+    row += 1
 
     # ---- step 1: the formula today ----
     row = layout.heading(canvas, row, ctx.t("s1.formula.step1"))
@@ -66,8 +107,8 @@ def write(ctx: ExportContext, canvas: xlsx.Canvas) -> None:
     refs: dict[str, str] = {}
     specs = {
         "n": (f"n_{period}", carrier.NUMBER, 1.0, xlsx.DECIMAL, "plain", 0.0, None),
-        "c": ("c_pct", carrier.NUMBER, 100.0, xlsx.PERCENT, "percent", 0.0, 100.0),
-        "v": ("v", carrier.NUMBER, 1.0, xlsx.YUAN, "yuan", 0.0, None),
+        "c": (f"c_pct_{period}", carrier.NUMBER, 100.0, xlsx.PERCENT, "percent", 0.0, 100.0),
+        "v": ("v", carrier.NUMBER, WAN, xlsx.DECIMAL, "wan", 0.0, None),
         "r": ("r_pct", carrier.NUMBER, 100.0, xlsx.PERCENT, "percent", 0.0, 100.0),
     }
     shown = resolved.inputs
@@ -80,12 +121,13 @@ def write(ctx: ExportContext, canvas: xlsx.Canvas) -> None:
                                 number_format=number_format, minimum=minimum, maximum=maximum,
                                 blank=carrier.BLANK_NONE)
         source = ctx.t("export.s1_2.source_override") if lever in resolved.overridden else ctx.t(
-            "export.s1_2.source_book" if lever != "r" else "export.s1_2.source_default")
+            "export.s1_2.source_default" if lever == "r" else "export.s1_2.source_own"
+            if lever in ("c", "v") and basis in perf.OWN_BASES else "export.s1_2.source_book")
         canvas.text(row, 3, source, "note")
         row += 1
     factor = {lever: refs[lever] if lever != "r" else f"(1+{refs['r']})" for lever in names}
     canvas.text(row, 1, ctx.t("export.s1_2.p_now", period=word), "key")
-    canvas.formula(row, 2, "*".join(factor[lever] for lever in names) + f"/{WAN}", "key", xlsx.WAN)
+    canvas.formula(row, 2, "*".join(factor[lever] for lever in names), "key", xlsx.WAN)  # v in 万元: P in 万元
     canvas.text(row, 3, ctx.t("export.unit.wan"), "note")
     p_now = canvas.ref(row, 2)
     ctx.key_figure(PAGE, ctx.t("export.s1_2.p_now", period=word), p_now, xlsx.WAN, ctx.t("export.unit.wan"))
@@ -115,7 +157,7 @@ def write(ctx: ExportContext, canvas: xlsx.Canvas) -> None:
     row = layout.header_row(canvas, row, [ctx.t("s1.formula.col.lever"), ctx.t("s1.formula.col.current"),
                                           ctx.t("s1.formula.col.alone"), ctx.t("s1.formula.col.balanced"),
                                           ctx.t("export.s1_2.feasible")])
-    formats = {"n": xlsx.DECIMAL, "c": xlsx.PERCENT, "v": xlsx.YUAN, "r": xlsx.PERCENT}
+    formats = {"n": xlsx.DECIMAL, "c": xlsx.PERCENT, "v": xlsx.DECIMAL, "r": xlsx.PERCENT}
     for lever in names:
         canvas.text(row, 1, ctx.t(f"s1.formula.lever_short.{lever}") if lever != "r" else ctx.t(
             "s1.formula.lever.r"))
@@ -138,7 +180,8 @@ def write(ctx: ExportContext, canvas: xlsx.Canvas) -> None:
     row = layout.heading(canvas, row, ctx.t("s1.formula.lesson_title"))
     canvas.text(row, 1, ctx.t("s1.formula.lesson_slider"))
     lesson = ctx.input(canvas, row, 2, module=PAGE, path=("lesson_pct",), kind=carrier.NUMBER,
-                       value=values["lesson_pct"], label=ctx.both("s1.formula.lesson_slider"), unit="percent",
+                       value=_number(values["lesson_pct"]) or perf.LESSON_UPLIFT * 100,
+                       label=ctx.both("s1.formula.lesson_slider"), unit="percent",
                        scale=100.0, number_format=xlsx.PERCENT0, minimum=1.0, maximum=50.0,
                        blank=carrier.BLANK_REFUSE)
     row += 1
@@ -154,8 +197,9 @@ def write(ctx: ExportContext, canvas: xlsx.Canvas) -> None:
     if plan is None:
         layout.note(canvas, row, ctx.t("s1.formula.zero_p"))
         return
-    pcts = perf.balanced_pcts(plan, names) | {k_: float(v_) for k_, v_ in (values["plan_pct"] or {}).items()
-                                                if k_ in names}
+    saved_plan = values["plan_pct"] if isinstance(values["plan_pct"], dict) else {}
+    pcts = perf.balanced_pcts(plan, names) | {k_: number for k_, v_ in saved_plan.items()
+                                                if k_ in names and (number := _number(v_)) is not None}
     row = layout.header_row(canvas, row, [ctx.t("s1.formula.col.lever"), ctx.t("export.s1_2.uplift"),
                                           ctx.t("export.s1_2.planned")])
     planned: dict[str, str] = {}
@@ -174,7 +218,7 @@ def write(ctx: ExportContext, canvas: xlsx.Canvas) -> None:
             planned[lever] = xlsx.relative(row, 3)
         row += 1
     canvas.text(row, 1, ctx.t("export.s1_2.p_plan", period=word), "key")
-    canvas.formula(row, 2, "*".join(planned[lever] for lever in names) + f"/{WAN}", "key", xlsx.WAN)
+    canvas.formula(row, 2, "*".join(planned[lever] for lever in names), "key", xlsx.WAN)
     canvas.text(row, 3, ctx.t("export.unit.wan"), "note")
     p_plan = canvas.ref(row, 2)
     ctx.key_figure(PAGE, ctx.t("export.s1_2.p_plan", period=word), p_plan, xlsx.WAN, ctx.t("export.unit.wan"))
@@ -199,7 +243,7 @@ def write(ctx: ExportContext, canvas: xlsx.Canvas) -> None:
     before = p_now
     for step, lever in enumerate(sequence, start=1):
         changed = set(sequence[:step])
-        after = "*".join(planned[name] if name in changed else factor[name] for name in names) + f"/{WAN}"
+        after = "*".join(planned[name] if name in changed else factor[name] for name in names)
         canvas.text(row, 1, ctx.t(f"s1.formula.lever_short.{lever}"))
         canvas.formula(row, 2, f"{after}-{before}", "body", xlsx.WAN)
         before = f"({after})"

@@ -8,6 +8,9 @@ constraint and the system throughput, and the elevate what-if, all live (:mod:`w
     throughput = MIN(deals); the constraint is the first stage at the minimum (MATCH)
     busy       = throughput ÷ deals; idle hours = weekly hours × (1 − busy)
     elevate x% = the constraint's deals × (1 + x): new throughput = MIN of the new column
+    subordinate: hours per deal = hours per customer ÷ factor (up to the deal), × factor (after it); the same
+               weekly hours spread by it: rebalanced = total ÷ Σ hours per deal × hours per deal (the hours stay
+               as they are when a pass rate of 0 makes a deal impossible); throughput = total ÷ Σ hours per deal
 
 Which stage is the deal stage is fixed at export (the stage types are the page's choice); a row the page leaves
 out (a missing or impossible figure) is listed below the table, not computed.
@@ -27,7 +30,8 @@ DEFAULTS: dict[str, Any] = {
     "stages": neck.default_rows(), "actions": {}, "elevate_pct": neck.DEFAULT_ELEVATION * 100, "next_focus": "",
 }
 # Columns of the stage table.
-NAME, KIND, HOURS, PER_CUSTOMER, PASS, CAPACITY, FACTOR, DEALS, BUSY, IDLE, MARK, ELEVATED = range(1, 13)
+NAME, KIND, HOURS, PER_CUSTOMER, PASS, CAPACITY, FACTOR, DEALS, BUSY, IDLE, MARK, ELEVATED, PER_DEAL, REBALANCED, \
+    CHANGE = range(1, 16)
 
 
 def _kind_label(ctx: ExportContext, kind: str) -> str:
@@ -37,7 +41,7 @@ def _kind_label(ctx: ExportContext, kind: str) -> str:
 def write(ctx: ExportContext, canvas: xlsx.Canvas) -> None:
     values = ctx.values(PAGE, DEFAULTS)
     rows = [row if isinstance(row, dict) else {} for row in (values["stages"] or [])]
-    layout.widths(canvas, 22, 14, 12, 12, 12, 14, 12, 16, 14, 14, 10, 18)
+    layout.widths(canvas, 22, 14, 12, 12, 12, 14, 12, 16, 14, 14, 10, 18, 14, 16, 14)
     row = layout.title_block(ctx, canvas, PAGE)
     row = layout.note(canvas, row, ctx.t("s1.neck.no_book_needed")) + 1
     row = layout.heading(canvas, row, ctx.t("s1.neck.table_title"))
@@ -59,7 +63,8 @@ def write(ctx: ExportContext, canvas: xlsx.Canvas) -> None:
 
     headers = [ctx.t(f"s1.neck.col.{key}") for key in (
         "name", "kind", "weekly_hours", "hours_per_customer", "pass_pct", "capacity", "to_deal", "deals",
-        "utilisation", "idle_hours", "is_constraint")] + [ctx.t("export.s1_3.elevated")]
+        "utilisation", "idle_hours", "is_constraint")] + [ctx.t("export.s1_3.elevated"), ctx.t(
+        "export.s1_3.hours_per_deal"), ctx.t("s1.neck.col.hours_rebalanced"), ctx.t("s1.neck.col.hours_change")]
     row = layout.header_row(canvas, row, headers)
     first, last = row, row + len(kept) - 1
     deals_range = xlsx.column_range(DEALS, first, last)
@@ -68,6 +73,10 @@ def write(ctx: ExportContext, canvas: xlsx.Canvas) -> None:
     elevate_row = throughput_row + 6
     elevate = xlsx.absolute(elevate_row, 2)
     constraint_position = f"MATCH({throughput},{deals_range},0)"
+    per_deal_range = xlsx.column_range(PER_DEAL, first, last)
+    hours_total = f"SUM({xlsx.column_range(HOURS, first, last)})"
+    # No spread helps when a pass rate of 0 before the deal makes a deal impossible ("∞" hours per deal).
+    spread_possible = f"AND(COUNT({per_deal_range})={len(kept)},SUM({per_deal_range})>0)"
     seed = (1, [dict(r) for r in rows])
     for position, (index, stage) in enumerate(kept):
         r = first + position
@@ -109,6 +118,15 @@ def write(ctx: ExportContext, canvas: xlsx.Canvas) -> None:
         canvas.formula(r, MARK, f'IF({constraint_position}={position + 1},{mark},"")', "warning")
         canvas.formula(r, ELEVATED, f"IF(ISNUMBER({deals}),IF({constraint_position}={position + 1},"
                                     f"{deals}*(1+{elevate}),{deals}),{deals})", "body", xlsx.DECIMAL)
+        per = xlsx.relative(r, PER_CUSTOMER)
+        if position <= deal:
+            canvas.formula(r, PER_DEAL, f'IF({factor_ref}>0,{per}/{factor_ref},"∞")', "body", xlsx.DECIMAL)
+        else:
+            canvas.formula(r, PER_DEAL, f"{per}*{factor_ref}", "body", xlsx.DECIMAL)
+        canvas.formula(r, REBALANCED, f"IF({spread_possible},{hours_total}/SUM({per_deal_range})*"
+                                      f"{xlsx.relative(r, PER_DEAL)},{xlsx.relative(r, HOURS)})", "body", xlsx.HOURS)
+        canvas.formula(r, CHANGE, f"{xlsx.relative(r, REBALANCED)}-{xlsx.relative(r, HOURS)}", "body",
+                       xlsx.SIGNED_HOURS)
 
     # ---- identify: throughput and the constraint ----
     names, kinds = xlsx.column_range(NAME, first, last), xlsx.column_range(KIND, first, last)
@@ -159,6 +177,22 @@ def write(ctx: ExportContext, canvas: xlsx.Canvas) -> None:
     canvas.text(row, 1, ctx.t("export.s1_3.per_customer_after"))
     canvas.formula(row, 2, f"INDEX({xlsx.column_range(PER_CUSTOMER, first, last)},{constraint_position})"
                            f"/(1+{elevate})", "body", xlsx.DECIMAL)
+    row += 2
+
+    # ---- subordinate: the same hours, rebalanced ----
+    row = layout.heading(canvas, row, ctx.t("s1.neck.step.subordinate.title"))
+    row = layout.note(canvas, row, ctx.t("export.s1_3.subordinate_note"))
+    canvas.text(row, 1, ctx.t("export.s1_3.rebalanced_throughput"), "key")
+    canvas.formula(row, 2, f"IF({spread_possible},{hours_total}/SUM({per_deal_range}),{throughput})", "key",
+                   xlsx.DECIMAL)
+    rebalanced = xlsx.absolute(row, 2)
+    row += 1
+    canvas.text(row, 1, ctx.t("export.s1_3.rebalanced_gain"))
+    canvas.formula(row, 2, f'IF({throughput}>0,{rebalanced}/{throughput}-1,"—")', "body", xlsx.PERCENT0)
+    row += 1
+    canvas.text(row, 1, ctx.t("export.s1_3.hours_moved"))
+    change = xlsx.column_range(CHANGE, first, last)
+    canvas.formula(row, 2, f'-SUMIF({change},"<0")', "body", xlsx.HOURS)
     row += 2
 
     if left_out:

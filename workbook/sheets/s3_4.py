@@ -7,6 +7,9 @@ edit), and each tier's plan cost against its revenue, live (:func:`workbook.serv
     plan cost      = time cost + benefits                                margin  = revenue − plan cost
     cost share     = plan cost ÷ revenue                                 over    = plan cost > revenue, customers > 0
     capacity       = Σ plan hours against the effective hours of 1.4
+    today          = what the book records per tier for the last 12 months (hours, gifts, events, rebates:
+                     SUMIF over the customer sheet; "—" for a field the book lacks), beside the plan:
+                     hours ± = plan hours − hours today; freed = Σ of the negative ones, needed = Σ of the positive
 
 Hours and benefits per customer are inputs; so is every cell of the matrix. Change the hourly cost on the 1.4
 sheet and every tier's plan cost follows. Totals are in 万元, per-customer figures in 元, as on the page.
@@ -16,9 +19,10 @@ from __future__ import annotations
 
 from workbook import carrier, services, xlsx
 from workbook.export import Both, ExportContext, ModuleSheet
+from workbook.schema import field_label
 from workbook.segmentation import INSUFFICIENT, SCHEME_IDS, SCHEMES
 from workbook.sheets import layout
-from workbook.sheets.s1_4 import EFFECTIVE_HOURS, HOURLY_COST
+from workbook.sheets.s1_4 import EFFECTIVE_HOURS, HOURLY_COST, present, profit_params
 
 PAGE = "s3_4"
 WAN = xlsx.WAN_DIVISOR
@@ -40,8 +44,9 @@ def write(ctx: ExportContext, canvas: xlsx.Canvas) -> None:
     scheme_id = chosen_scheme(ctx)
     scheme = SCHEMES[scheme_id]
     detail, _, _ = ctx.segmentation(scheme_id)
-    profit_params, from_s1_4 = services.profit_params_from(ctx.values("s1_4"))
-    stats = services.tier_revenue(ctx.book, detail.tiers, profit_params)
+    params = profit_params(ctx)
+    from_s1_4 = any(key in ctx.values("s1_4", {}) for key in services.HOURLY_COST_KEYS)
+    stats = services.tier_revenue(ctx.book, detail.tiers, params)
     codes = [t.code for t in detail.tier_list if t.code != INSUFFICIENT or int(stats["customers"].get(t.code, 0))]
     all_overrides = saved["overrides"] if isinstance(saved["overrides"], dict) else {}
     overrides = all_overrides.get(scheme_id, {}) if isinstance(all_overrides.get(scheme_id), dict) else {}
@@ -151,9 +156,69 @@ def write(ctx: ExportContext, canvas: xlsx.Canvas) -> None:
                    "key")
     row += 2
     row = layout.note(canvas, row, ctx.t("s3_4.hourly_from_s1_4" if from_s1_4 else "s3_4.hourly_default",
-                                         hourly=f"{profit_params.hourly_cost:,.0f}", page=ctx.t("nav.s1_4"),
-                                         annual=f"{profit_params.annual_cost:,.0f}",
-                                         hours=f"{profit_params.effective_hours:,.0f}"))
+                                         hourly=f"{params.hourly_cost:,.0f}", page=ctx.t("nav.s1_4"),
+                                         annual=f"{params.annual_cost:,.0f}",
+                                         hours=f"{params.effective_hours:,.0f}"))
+    row += 1
+    _today(ctx, canvas, row, rows, labels, tier_range, first)
+
+
+# Columns of the today-beside-the-plan table.
+T_TIER, T_CUSTOMERS, T_TODAY, T_PLAN, T_CHANGE, T_GIFTS, T_EVENTS, T_REBATES, T_BENEFITS = range(1, 10)
+
+
+def _today(ctx: ExportContext, canvas: xlsx.Canvas, row: int, rows: list[dict], labels: dict[str, str],
+           tier_range: str | None, cost_first: int) -> int:
+    """Each tier's plan beside what the book records for it today (``services.plan_vs_today``), live."""
+    row = layout.heading(canvas, row, ctx.t("s3_4.today_title"))
+    row = layout.note(canvas, row, ctx.t("s3_4.today_help"))
+    missing = [key for key in services.ACTUAL_FIELDS if key not in ctx.book.columns]
+    if missing:
+        row = layout.note(canvas, row, ctx.t("s3_4.today_unknown", fields=ctx.t("common.list_sep").join(
+            field_label(key, ctx.lang) for key in missing)))
+    row = layout.header_row(canvas, row, [
+        ctx.t("tiers.col.tier"), ctx.t("tiers.col.customers"), ctx.t("s3_4.col.hours_today"),
+        ctx.t("s3_4.col.plan_hours"), ctx.t("s3_4.col.hours_change"), ctx.t("s3_4.col.gifts_today"),
+        ctx.t("s3_4.col.events_today"), ctx.t("s3_4.col.rebates_today"), ctx.t("s3_4.col.benefits_planned")])
+    first = row
+    hours_known = "service_hours_12m" in ctx.book.columns and present(ctx.book, "service_hours_12m")
+    for offset, matrix_row in enumerate(rows):
+        code = matrix_row["tier"]
+        r, cost_row = row, cost_first + offset
+        canvas.text(r, T_TIER, labels[code])
+        label = xlsx.relative(r, T_TIER)
+        canvas.formula(r, T_CUSTOMERS, xlsx.relative(cost_row, CUSTOMERS), "body", xlsx.COUNT)
+        for column, key, divisor in ((T_TODAY, "service_hours_12m", 1), (T_GIFTS, "gift_cost_12m", WAN),
+                                     (T_EVENTS, "event_cost_12m", WAN), (T_REBATES, "rebate_cost_12m", WAN)):
+            source = ctx.book_range(key) if key in ctx.book.columns else None
+            if source is None or tier_range is None:
+                canvas.text(r, column, "—")
+                continue
+            scale = "" if divisor == 1 else f"/{divisor}"
+            canvas.formula(r, column, f"SUMIF({tier_range},{label},{source}){scale}", "body",
+                           xlsx.COUNT if divisor == 1 else xlsx.WAN)
+        canvas.formula(r, T_PLAN, xlsx.relative(cost_row, PLAN_HOURS), "body", xlsx.COUNT)
+        if hours_known:
+            canvas.formula(r, T_CHANGE, f"{xlsx.relative(r, T_PLAN)}-{xlsx.relative(r, T_TODAY)}", "body",
+                           xlsx.SIGNED_HOURS)
+        else:
+            canvas.text(r, T_CHANGE, "—")
+        canvas.formula(r, T_BENEFITS, f"{xlsx.relative(cost_row, BENEFITS_TOTAL)}", "body", xlsx.WAN)
+        row += 1
+    last = row - 1
+    if hours_known and rows:
+        change = xlsx.column_range(T_CHANGE, first, last)
+        for key, expression in (("s3_4.hours_today", f"SUM({xlsx.column_range(T_TODAY, first, last)})"),
+                                ("s3_4.hours_planned", f"SUM({xlsx.column_range(T_PLAN, first, last)})"),
+                                ("s3_4.hours_freed", f'-SUMIF({change},"<0")'),
+                                ("s3_4.hours_needed", f'SUMIF({change},">0")')):
+            row += 1
+            canvas.text(row, 1, ctx.t(key))
+            canvas.merged.append(f"A{row}:C{row}")
+            canvas.formula(row, 4, expression, "key", xlsx.COUNT)
+            canvas.text(row, 5, ctx.t("export.unit.hours"), "note")
+    row += 2
+    return layout.note(canvas, row, ctx.t("s3_4.rebates_note"))
 
 
 SHEET = ModuleSheet(PAGE, write)
