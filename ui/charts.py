@@ -31,7 +31,10 @@ def style(figure: go.Figure, height: int = CHART_HEIGHT) -> go.Figure:
 def percent(value: float | None, digits: int = 1) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "—"
-    return f"{value * 100:.{digits}f}%"
+    text = f"{value * 100:.{digits}f}"
+    if text.startswith("-") and float(text) == 0:  # "-0.0%" would read as a shortfall that is not there
+        text = text[1:]
+    return f"{text}%"
 
 
 # ---- figure builders (section 一 and any page that needs the same shapes) ---------------------------------

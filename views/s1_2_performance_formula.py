@@ -12,7 +12,7 @@ from ui.frame import footer, header
 from ui.state import active_book, book_memo, lang, memo, module_values, save_values, t
 from workbook import i18n
 from workbook import performance as perf
-from workbook.money import money_text
+from workbook.money import money_text, money_texts
 from workbook.schema import field_label
 
 PAGE = "s1_2"
@@ -350,13 +350,15 @@ if plan is not None:
         labels.append(t("s1.formula.wf_plan"))
         measures = ["absolute"] + ["relative"] * len(flow.steps) + ["total"]
         amounts = [flow.start] + [step.delta for step in flow.steps] + [flow.end]
-        texts = [money_text(flow.start, language)]
-        texts += [("+" if step.delta >= 0 else "") + money_text(step.delta, language) for step in flow.steps]
-        texts.append(money_text(flow.end, language))
+        # one unit on every bar, the target line and the axis title (the largest amount's unit)
+        texts, unit = money_texts([*amounts, plan.target], language)
+        *texts, target_text = texts
+        texts = [("+" if 0 < index < len(amounts) - 1 and amount >= 0 else "") + text
+                 for index, (amount, text) in enumerate(zip(amounts, texts, strict=True))]
         return charts.waterfall(labels, measures, amounts, texts, target=plan.target,
-                                target_label=f"{t('s1.formula.wf_target')} {money_text(plan.target, language)}",
+                                target_label=f"{t('s1.formula.wf_target')} {target_text}",
                                 title=t("s1.formula.wf_title"),
-                                y_title=t("s1.formula.wf_axis", period=period_word))
+                                y_title=t("s1.formula.wf_axis", period=period_word, unit=unit))
 
     # The figure is kept per session until one of its inputs changes (building one costs ~20 ms).
     figure = memo("s1_2.waterfall", (language, period, current, planned, order_code, plan.target), _waterfall_figure)

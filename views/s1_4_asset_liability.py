@@ -357,10 +357,12 @@ if result.status != ar.STATUS_NOTHING:
                                    spare=_hours(budget.capacity - budget.planned))
         st.markdown(budget_text)
     # What to do first, then why: at projector size the action must not be the column cut off at the right.
-    list_columns = {"action": "s1.asset.col.action", "cost_driver": "s1.asset.col.cost_driver",
-                    "kind": "s1.asset.col.kind", "revenue": "s1.asset.col.revenue",
-                    "justified_hours": "s1.asset.col.justified_hours", "actual_hours": "s1.asset.col.actual_hours",
-                    "hours_gap": "s1.asset.col.hours_gap"}
+    # Over-served: the hours to take back beside the action (the cost driver is the same "too many hours" on
+    # most rows, so it goes last).
+    list_columns = {"action": "s1.asset.col.action", "hours_gap": "s1.asset.col.hours_gap",
+                    "kind": "s1.asset.col.kind", "actual_hours": "s1.asset.col.actual_hours",
+                    "justified_hours": "s1.asset.col.justified_hours", "revenue": "s1.asset.col.revenue",
+                    "cost_driver": "s1.asset.col.cost_driver"}
     under_columns = {"add_hours": "s1.asset.col.add_hours", "revenue": "s1.asset.col.revenue",
                      "net": "s1.asset.col.net", "justified_hours": "s1.asset.col.justified_hours",
                      "actual_hours": "s1.asset.col.actual_hours"}

@@ -44,6 +44,9 @@ DEFAULTS: dict[str, Any] = {
     "proposals": {},  # card key -> the trainee's proposal text (masked)
 }
 PICK_LIMIT = 2000  # customers listed in the picker; a larger book is searched by customer id
+# The customer opened first needs assets the four accounts can show on a projector: a card of 3,000元 draws its
+# targets as "0" and "0.1" 万元. From 5万元 (the sample ladders' first step) up, most needs first.
+SUGGEST_MIN_AUM = 50_000
 AUTO_STAGE = "auto"
 
 
@@ -60,7 +63,8 @@ def _key(name: str, card_key: str = "") -> str:
 
 def _choices(frame: pd.DataFrame) -> pd.DataFrame:
     """The picker's customers (AUM high → low, at most PICK_LIMIT plus the suggested one): id, masked label, row
-    position, and which customer to open first (the one with most needs; ties: the larger AUM)."""
+    position, and which customer to open first (the one with most needs among those with at least
+    SUGGEST_MIN_AUM, when there are any; ties: the larger AUM)."""
     ids = frame["customer_id"].astype("str").str.strip()
     aum = pd.to_numeric(frame["aum"], errors="coerce").fillna(0.0)
     label = ids.copy()
@@ -71,7 +75,10 @@ def _choices(frame: pd.DataFrame) -> pd.DataFrame:
     table = pd.DataFrame({"id": ids.to_numpy(), "label": label.to_numpy(), "aum": aum.to_numpy(),
                           "needs": needs.to_numpy(), "position": range(len(frame))})
     table = table.drop_duplicates("id")
-    suggested = table.sort_values(["needs", "aum"], ascending=False, kind="stable").head(1)
+    table["enough"] = table["aum"] >= SUGGEST_MIN_AUM
+    suggested = table.sort_values(["enough", "needs", "aum"], ascending=False, kind="stable").head(1)
+    table = table.drop(columns="enough")
+    suggested = suggested.drop(columns="enough")
     listed = table.sort_values("aum", ascending=False, kind="stable").head(PICK_LIMIT)
     listed = pd.concat([listed, suggested]).drop_duplicates("id")
     listed["suggested"] = listed["id"].isin(suggested["id"])
