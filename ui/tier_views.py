@@ -181,8 +181,18 @@ def text_table(
         styles.append({"selector": f"td.col{columns.index(column)}", "props": f"min-width: {width};"})
         # Streamlit caps a cell's text at 400 px; a column meant to be wide may use the table's whole width
         styles.append({"selector": f"td.col{columns.index(column)} > div", "props": "max-width: none;"})
+    # A typed run with no break point (a pasted link, "aaaa…") would run past its cell; only such cells may break
+    # anywhere, so ordinary English words keep whole. Streamlit resets the wrap on the cell's inner block, so the
+    # rule targets what is inside the cell.
+    for row_number, row in enumerate(shown.itertuples(index=False)):
+        for column_number, value in enumerate(row):
+            if _LONG_RUN.search(str(value)):
+                styles.append({"selector": f"td.row{row_number}.col{column_number} *",
+                               "props": "overflow-wrap: anywhere;"})
     shown = shown.rename(columns=dict(headers))
     st.table(shown.style.set_table_styles(styles), hide_index=True, border="horizontal")
+
+_LONG_RUN = re.compile(r"[^\s\u3000-\u9fff\uff00-\uffef]{30,}")  # 30+ characters with no space and no CJK
 
 
 _MARKDOWN_ESCAPES = {ord(c): f"\\{c}" for c in string.punctuation}

@@ -18,8 +18,8 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from scripts.serve import free_port, running_app
-from tests.fixtures.classroom import the_class
-from workbook import access
+from tests.fixtures.classroom import exercise1, the_class
+from workbook import access, exercises
 from workbook import workspace as ws
 from workbook.samples import sample_book
 from workbook.segmentation import segment_detail
@@ -166,6 +166,42 @@ def test_projector_mode_at_1024x768(browser: Browser, classroom: tuple[str, str]
             assert overflow <= 1
         notes = page.get_by_text("讲师提示（仅讲师可见；投影前请收起）")
         expect(notes).to_be_visible()
+    finally:
+        page.context.close()
+
+
+LONG_RUN = "http://example.com/" + "x" * 160  # pasted into a service line: no space, no break point
+
+
+def test_long_unbroken_text_stays_inside_the_compare_view_at_1024(browser: Browser,
+                                                                  classroom: tuple[str, str]) -> None:
+    """A group that pastes a long link into a service line and its reflection: the compare tables and reflections
+    wrap it inside their column; nothing pushes the page wider than the projector's screen."""
+    app_url, url = classroom
+    store = open_store(url)
+    store.create_workshop(CODE)
+    for number, group in enumerate(("第一组", "第十组", GROUP)):  # every group that may be compared by default
+        payload = exercise1(group, ["赵六"], [("aum", None)], {"aum": {"mass": LONG_RUN, "private": LONG_RUN}},
+                            reflection=LONG_RUN)
+        store.submit(CODE, group, exercises.EXERCISE_ID, payload, f"long-run-{number}", submitted_by="赵六")
+    page = _tab(browser, 1024, 768)
+    try:
+        _sign_in(page, app_url)
+        page.get_by_test_id("stButtonGroup").get_by_text("两组对比", exact=True).click()
+        expect(page.get_by_text("心得对比")).to_be_visible()
+        expect(page.get_by_text("心得对比")).to_be_visible()
+        expect(page.get_by_test_id("stMain")).to_contain_text("example.com/xxxx")
+        page.wait_for_timeout(1_000)
+        widths = page.evaluate("""() => {
+            const main = document.querySelector('[data-testid="stMain"]');
+            const tables = [...document.querySelectorAll('[data-testid="stTable"] table')]
+                .map(t => t.scrollWidth - t.parentElement.clientWidth);
+            const texts = [...document.querySelectorAll('[data-testid="stMarkdownContainer"] p')]
+                .filter(p => p.textContent.includes('xxxxxxxxxx')).map(p => p.scrollWidth - p.clientWidth);
+            return {main: main.scrollWidth - main.clientWidth, tables, texts}; }""")
+        assert widths["main"] <= 1, widths
+        assert widths["tables"] and max(widths["tables"]) <= 1, widths
+        assert widths["texts"] and max(widths["texts"]) <= 1, widths
     finally:
         page.context.close()
 

@@ -3,8 +3,8 @@ the best use of the manager's hours against today's — all live formulas over t
 (:mod:`workbook.throughput`)::
 
     per tier   customers = COUNTIF(tier)          revenue, truly variable cost = SUMIF over the customer sheet
-               T = revenue − variable             hours = Σ the customers' service hours (the book's, or 1.4's
-                                                  assumed ones); where the book records none, 3.4's plan
+               T = revenue − variable             hours = Σ the customers' service hours as 1.4 prices
+                                                  them (the book's, or 1.4's assumed ones)
                OE = hours × HourlyCost            NP = T − OE        T ÷ OE        T per hour = T ÷ hours
                ROI = NP ÷ I (I: the marketing budget, an input)
     the book   OE = the annual cost (1.4) + other operating expense (an input);  NP = ΣT − OE;  T ÷ OE;  ROI
@@ -72,19 +72,11 @@ def write(ctx: ExportContext, canvas: xlsx.Canvas) -> None:
         layout.note(canvas, row + 1, ctx.t("s4_3.no_revenue", fields=fields))
         return
 
-    # What the page passes as the tiers' hours where the book records none: 3.4's plan × customers.
-    plan_hours: dict[str, float] = {}
+    # The tiers' hours are the ones 1.4 prices (the book's, else its cost-to-serve assumptions), as on the page.
     hours_recorded = present(ctx.book, "service_hours_12m")
     investment = {k: _number(v, 0.0) for k, v in _mapping(_mapping(values["investment"]).get(scheme_id)).items()}
-    counts = detail.tiers.value_counts()
-    if not hours_recorded:
-        edits = _mapping(_mapping(ctx.values("s3_4", {"overrides": {}})["overrides"]).get(scheme_id))
-        plan = services.matrix_rows(scheme_id, [t.code for t in detail.tier_list], ctx.lang, edits)
-        plan_hours = {r["tier"]: float(r["hours"]) * int(counts.get(r["tier"], 0)) for r in plan}
-    by_tier = tp.throughput_by_tier(ctx.book, detail.tiers, params, hours=plan_hours or None, investment=investment)
+    by_tier = tp.throughput_by_tier(ctx.book, detail.tiers, params, investment=investment)
     codes = [code for code in by_tier.index if int(by_tier.loc[code, "customers"]) > 0]
-    per_customer_plan = {code: plan_hours[code] / int(counts.get(code, 0)) for code in plan_hours
-                         if int(counts.get(code, 0))}
 
     # ---- the whole book's inputs ----
     canvas.text(row, 1, ctx.t("s4_3.other_oe"))
@@ -121,12 +113,11 @@ def write(ctx: ExportContext, canvas: xlsx.Canvas) -> None:
         canvas.formula(r, VARIABLE, f"SUMIF({tier_range},{label},{ctx.book_range('variable_cost')})/{WAN}", "body",
                        xlsx.WAN)
         canvas.formula(r, T, f"{cell[REVENUE]}-{cell[VARIABLE]}", "key", xlsx.WAN)
-        fallback = (f"{per_customer_plan[code]}*{cell[CUSTOMERS]}" if code in per_customer_plan else '""')
-        if hours_range is None:
-            canvas.formula(r, HOURS, fallback if code in per_customer_plan else '""', "body", xlsx.COUNT)
+        if hours_range is None:  # no hours recorded and 1.4's assumptions off: no time cost, no T per hour
+            canvas.text(r, HOURS, "—")
         else:
             recorded = f"SUMPRODUCT(({tier_range}={label})*ISNUMBER({hours_range}))"
-            canvas.formula(r, HOURS, f"IF({recorded}>0,SUMIF({tier_range},{label},{hours_range}),{fallback})", "body",
+            canvas.formula(r, HOURS, f'IF({recorded}>0,SUMIF({tier_range},{label},{hours_range}),"")', "body",
                            xlsx.COUNT)
         canvas.formula(r, OE, f"N({cell[HOURS]})*{HOURLY_COST}/{WAN}", "body", xlsx.WAN)
         canvas.formula(r, NP, f"{cell[T]}-{cell[OE]}", "key", xlsx.WAN)
@@ -141,8 +132,7 @@ def write(ctx: ExportContext, canvas: xlsx.Canvas) -> None:
     last = row - 1
     row = _totals(ctx, canvas, row, first, last, other_oe)
     if not hours_recorded:
-        row = layout.note(canvas, row, ctx.t("export.s4_3.hours_source", page=ctx.t("nav.s1_4"),
-                                             plan=ctx.t("nav.s3_4")))
+        row = layout.note(canvas, row, ctx.t("export.s4_3.hours_source", page=ctx.t("nav.s1_4")))
     row += 1
 
     # ---- the best use of the hours ----
