@@ -230,7 +230,7 @@ else:
         order = list(allocation.index)
         bounds_frame = pd.DataFrame(
             {"label": [labels[c] for c in order], "today": allocation["today"].round().tolist(),
-             "t_per_hour": [section4.per_hour(v, language) for v in allocation["t_per_hour"]],
+             "t_per_hour": [None if pd.isna(v) else round(float(v)) for v in allocation["t_per_hour"]],
              "floor": allocation["floor"].round().tolist(), "ceiling": allocation["ceiling"].round().tolist()},
             index=pd.Index(order, name="tier"),
         )
@@ -241,7 +241,10 @@ else:
             column_config={
                 "label": st.column_config.TextColumn(t("tiers.col.tier")),
                 "today": st.column_config.NumberColumn(t("s4_3.col.today_hours"), format="%,.0f"),
-                "t_per_hour": st.column_config.TextColumn(t("s4_3.col.t_per_hour")),
+                # the unit in the header, whole 元 in the cells, as in the tier table above
+                "t_per_hour": st.column_config.NumberColumn(
+                    t("layout.with_unit", label=t("s4_3.col.t_per_hour"), unit=t("layout.unit.yuan_per_hour")),
+                    format="%,.0f"),
                 "floor": st.column_config.NumberColumn(t("s4_3.col.floor"), min_value=0.0, step=10.0,
                                                        format="%,.0f"),
                 "ceiling": st.column_config.NumberColumn(t("s4_3.col.ceiling"), min_value=0.0, step=10.0,
