@@ -38,8 +38,9 @@ detail, params = views.trainee_segmentation(scheme_id)
 profit_params, from_s1_4 = profit_settings.profit_params()
 hourly = profit_params.hourly_cost
 st.caption(
-    t("s3_4.hourly_from_s1_4" if from_s1_4 else "s3_4.hourly_default", hourly=f"{hourly:,.0f}", page=t("nav.s1_4"),
-      annual=f"{profit_params.annual_cost:,.0f}", hours=f"{profit_params.effective_hours:,.0f}")
+    t("s3_4.hourly_from_s1_4" if from_s1_4 else "s3_4.hourly_default", hourly=money_text(hourly, language),
+      page=t("nav.s1_4"), annual=money_text(profit_params.annual_cost, language),
+      hours=f"{profit_params.effective_hours:,.0f}")
 )
 stats = book_memo(
     "s3_4.revenue", lambda frame, _s, _k, _p: services.tier_revenue(frame, detail.tiers, profit_params),
