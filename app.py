@@ -6,7 +6,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from ui import saving, sidebar
+from ui import layout, saving, sidebar
 from ui.state import lang, t, watch_session_end
 from workbook import course
 
@@ -15,6 +15,7 @@ from workbook import course
 FAVICON = Path(__file__).resolve().parent / "ui" / "assets" / "favicon.png"
 st.set_page_config(page_title="客户分层经营训练手册", page_icon=str(FAVICON), layout="wide")
 watch_session_end()  # memory given back when this tab closes (ui/memory.py)
+layout.apply_stylesheet()  # page padding and metric labels for a 1024×768 projector
 saving.resume()  # the resume token in the URL; the saved workspace is read on a session's first run only
 
 current_language = lang()
@@ -27,11 +28,14 @@ for section in course.SECTIONS:
     if pages:
         navigation[t(f"section.{section.id}")] = pages
 
-page = st.navigation(navigation)
-sidebar.render()
+# Every page listed: a collapsed menu says "View 8 more" in English whatever the language.
+page = st.navigation(navigation, expanded=True)
+progress_slot = sidebar.render()
 saving_notice = st.empty()  # the one line shown above the page while saving is paused
 try:
     page.run()
 finally:
     saving.autosave()  # also when the page called st.stop() or st.rerun(): what changed is saved
+    # Drawn after the page, so a page marked done (or an exercise submitted) on this click counts already.
+    sidebar.show_progress(progress_slot)
 saving.show_status(saving_notice)

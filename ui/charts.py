@@ -31,7 +31,10 @@ def style(figure: go.Figure, height: int = CHART_HEIGHT) -> go.Figure:
 def percent(value: float | None, digits: int = 1) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "—"
-    return f"{value * 100:.{digits}f}%"
+    text = f"{value * 100:.{digits}f}"
+    if text.startswith("-") and float(text) == 0:  # "-0.0%" would read as a shortfall that is not there
+        text = text[1:]
+    return f"{text}%"
 
 
 # ---- figure builders (section 一 and any page that needs the same shapes) ---------------------------------
@@ -243,8 +246,10 @@ def curve_with_marks(
                               ax=-70 if near_right else 50, ay=95 if near_right else (45 if index % 2 else -45),
                               font={"color": ACCENT}, bgcolor="rgba(255,255,255,0.6)")
     if reference_y is not None:
+        # The line's label above it, mid-way: the marks' labels sit below the line at both ends (a label there
+        # ran into the first mark's in a half-width column), and a whale curve passes well above its middle.
         figure.add_hline(y=reference_y, line={"color": HIGHLIGHT, "width": 2, "dash": "dash"},
-                         annotation_text=reference_label, annotation_position="bottom",
+                         annotation_text=reference_label, annotation_position="top",
                          annotation_font={"color": HIGHLIGHT})
     style(figure)
     figure.update_layout(title={"text": title} if title else None, showlegend=False)
@@ -280,10 +285,12 @@ def scatter_groups(
         figure.add_trace(go.Scatter(x=[low, high], y=[low, high], mode="lines", name=diagonal_label,
                                     line={"color": HIGHLIGHT, "width": 2, "dash": "dash"}, hoverinfo="skip"))
     style(figure, height=CHART_HEIGHT + 80)
-    # Legend under the axis title: in a half-width column a top legend wraps into the figure's title.
+    # The legend in its own strip at the bottom of the figure, measured from the figure's edge (not the plot's):
+    # placed relative to the plot it lands on the x-axis title whenever the plot is short. A top legend wraps
+    # into the figure's title in a narrow column.
     figure.update_layout(title={"text": title} if title else None, showlegend=True,
-                         legend={"orientation": "h", "yanchor": "top", "y": -0.2, "x": 0},
-                         margin={"t": 56 if title else 24, "b": 120})
+                         legend={"orientation": "h", "yref": "container", "yanchor": "bottom", "y": 0.0, "x": 0},
+                         margin={"t": 56 if title else 24, "b": 130})
     axis: dict[str, object] = {"type": "log"} if log_axes else {}
     if log_axes and tick_label is not None and diagonal is not None and diagonal[0] > 0:
         low_power = math.floor(math.log10(diagonal[0]))

@@ -9,14 +9,31 @@ from ui.state import t, workspace
 from workbook import course
 from workbook import workspace as ws
 
+_OPEN_LECTURE = "_frame_open_lecture"  # the page whose lecture is shown open during this visit
+
 
 def header(page_id: str) -> None:
-    """Page title and the lecture text (the outline's point in a few sentences); the 讲师提示 below it for the
-    instructor only."""
+    """Page title and the lecture text (the outline's point in a few sentences): open on the first visit, folded
+    on later ones, so the worksheet starts on the first screen of a projector (one click opens it again); the 讲师提示
+    below it for the instructor only."""
     st.title(t(f"nav.{page_id}"))
-    with st.expander(t("frame.lecture"), expanded=True, icon=":material/school:"):
+    with st.expander(t("frame.lecture"), expanded=_lecture_open(page_id), icon=":material/school:"):
         st.markdown(t(f"lecture.{page_id}"))
     instructor.notes(page_id)
+
+
+def _lecture_open(page_id: str) -> bool:
+    """Open on the page's first visit and for every rerun of that visit (a click on the worksheet must not fold
+    the text being read); folded once the trainee comes back. "Seen" is kept in the workspace, so it is saved."""
+    work = workspace()
+    if st.session_state.get(_OPEN_LECTURE) == page_id:
+        return True
+    if ws.is_seen(work, page_id):
+        st.session_state[_OPEN_LECTURE] = None
+        return False
+    ws.mark_seen(work, page_id)
+    st.session_state[_OPEN_LECTURE] = page_id
+    return True
 
 
 def footer(page_id: str) -> None:

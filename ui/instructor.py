@@ -118,8 +118,9 @@ def pin_form() -> None:
 # ---- projector mode -----------------------------------------------------------------------------------------------
 
 # Larger type on the page (Streamlit sizes its text in rem), headings in proportion, the page's full width, no
-# toolbar, decoration or status chrome, and the sidebar at its usual size (zoomed back, so the page keeps its room):
-# readable from the back of a room on a 1024×768 projector.
+# toolbar, decoration or status chrome, and the sidebar's contents at their usual size (zoomed back): readable from
+# the back of a room on a 1024×768 projector. The zoom is on the menu and the sidebar's own content, not the sidebar:
+# a zoomed sidebar kept its links' unzoomed widths and cut "4.4 练习二：核心客户方向与策略" at its edge.
 _PROJECTOR_CSS = """
 <style>
 html { font-size: 19px; }
@@ -128,7 +129,7 @@ html { font-size: 19px; }
 [data-testid="stHeader"] { background: transparent; }
 [data-testid="stMainBlockContainer"] { max-width: 100%; padding-top: 2.2rem; padding-left: 1.5rem;
   padding-right: 1.5rem; }
-[data-testid="stSidebar"] { zoom: 0.84; }
+[data-testid="stSidebarNav"], [data-testid="stSidebarUserContent"] { zoom: 0.84; }
 h1 { font-size: 2.1rem !important; }
 h2 { font-size: 1.6rem !important; }
 h3 { font-size: 1.3rem !important; }

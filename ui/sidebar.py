@@ -4,6 +4,7 @@ switches (with the role) and the exercise countdown (when one runs)."""
 from __future__ import annotations
 
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 
 from ui import instructor
 from ui.state import active_book, lang, missing_upload, set_lang, t, workspace
@@ -18,7 +19,9 @@ def _on_language_change() -> None:
     set_lang(st.session_state[_LANGUAGE_WIDGET])
 
 
-def render() -> None:
+def render() -> DeltaGenerator:
+    """The sidebar's language switch and book badge; returns the slot :func:`show_progress` fills after the page
+    has run."""
     current = lang()
     # Keep the choice in the URL: sidebar navigation drops query params, so restore it on every run.
     if st.query_params.get("lang") != current:
@@ -45,6 +48,13 @@ def render() -> None:
                        icon=":material/upload_file:")
             st.page_link(course.page_by_id("book").file, label=t("saving.upload_again_link"),
                          icon=":material/upload:")
-        done, total = ws.progress(workspace(), (p.id for p in course.worksheet_pages()))
-        st.progress(done / total if total else 0.0, text=t("sidebar.progress", done=done, total=total))
+        slot = st.empty()
     instructor.chrome()
+    return slot
+
+
+def show_progress(slot: DeltaGenerator) -> None:
+    """The trainee's progress, in the slot :func:`render` kept: filled at the end of the run, after the page
+    changed what is done."""
+    done, total = ws.progress(workspace(), (p.id for p in course.worksheet_pages()))
+    slot.progress(done / total if total else 0.0, text=t("sidebar.progress", done=done, total=total))

@@ -11,6 +11,7 @@ import streamlit as st
 
 from ui import charts, values
 from ui.frame import footer, header
+from ui.layout import flow_columns, metric_row
 from ui.state import ActiveBook, active_book, book_memo, lang, memo, sample_active_book, set_active_book, t
 from ui.tier_views import plain_markdown
 from ui.uploader import localise_uploader
@@ -152,7 +153,8 @@ header(PAGE)
 book = active_book()
 
 # ---- which book --------------------------------------------------------------------------------------------
-current, choose = st.columns([3, 2], gap="large")
+# Side by side on a wide screen; stacked on a projector, where the buttons would be cut to "…" in a side column.
+current, choose = flow_columns(2, min_width=380)
 with current:
     st.subheader(t("book.current"))
     if book.is_sample:
@@ -165,7 +167,7 @@ with choose:
     if st.button(t("book.use_sample"), key="book_use_sample", icon=":material/dataset:"):
         set_active_book(sample_active_book())
         st.rerun()
-    if st.button(t("book.use_branch", n=BRANCH_DEMO_SIZE), key="book_use_branch", icon=":material/apartment:"):
+    if st.button(t("book.use_branch", n=f"{BRANCH_DEMO_SIZE:,}"), key="book_use_branch", icon=":material/apartment:"):
         set_active_book(sample_active_book(BRANCH_DEMO_SIZE))
         st.rerun()
 
@@ -230,7 +232,7 @@ report = book.report
 if report is not None:
     st.subheader(t("book.report_title"))
     st.caption(t("book.report_source", name=plain_markdown(report.filename)) + _source_line(report, report.rows_read))
-    read, kept, mapped, issues = st.columns(4)
+    read, kept, mapped, issues = metric_row(4)
     read.metric(t("book.rows_read"), f"{report.rows_read:,}")
     kept.metric(t("book.rows_kept"), f"{report.rows_kept:,}")
     mapped.metric(t("book.fields_mapped"), len(report.fields_mapped))
@@ -269,7 +271,7 @@ if report is not None:
 # ---- the book at a glance ----------------------------------------------------------------------------------
 st.subheader(t("book.overview_title"))
 summary = book_memo("book.overview", overview.overview)
-customers, total, median, top5 = st.columns(4)
+customers, total, median, top5 = metric_row(4)
 customers.metric(t("book.customers"), f"{summary.customers:,}")
 # Money in 万元 (CNY 10k), the unit in the label: "CNY 243.00m" does not fit a quarter of a 1024-px page.
 total.metric(t("book.total_aum"), wan_cell(summary.total_aum))
@@ -319,7 +321,7 @@ def _age_chart(frame: pd.DataFrame, language: str) -> go.Figure:
 
 
 # Building Plotly figures costs tens of ms each: keep them per session until the book or the language changes.
-left, right = st.columns(2)
+left, right = flow_columns(2, min_width=420)  # stacked on a projector: each chart keeps a readable width
 with left:
     st.plotly_chart(book_memo("book.chart_bands", _band_chart, language), width="stretch")
 with right:
@@ -345,16 +347,35 @@ preview_frame = book_memo(
                                                                                         errors="ignore")), lang),
     language,
 )
-# Money with thousands separators (whole 元), dates without a time of day.
+# Money in 万元 with the unit in its header (the course's one unit), dates without a time of day.
+money_in_preview = [key for key in preview_frame.columns if key in MONEY_FIELDS]
+
+
+def _preview_header(key: str) -> str:
+    label = field_label(key, language)
+    return t("layout.with_unit", label=label, unit=t("unit.wan")) if key in MONEY_FIELDS else label
+
+
+def _wan_format(key: str) -> str:
+    """One decimal of 万元 for balances; two for small amounts (gifts, fees of a few hundred 元) so they show."""
+    amounts = pd.to_numeric(preview_frame[key], errors="coerce").abs()
+    return "%,.1f" if amounts.median() >= 10_000 else "%,.2f"
+
+
 preview_config: dict[str, Any] = {
-    field_label(key, language): st.column_config.NumberColumn(format="%,.0f")
-    for key in preview_frame.columns if key in MONEY_FIELDS
+    _preview_header(key): st.column_config.NumberColumn(format=_wan_format(key)) for key in money_in_preview
 } | {
     field_label(key, language): st.column_config.DateColumn(format="YYYY-MM-DD")
     for key in preview_frame.columns if key in DATE_FIELDS
 }
+# Who and how much first: the customer, then AUM, then the rest in the book's order (on a projector the columns at
+# the right scroll out of sight).
+lead = [key for key in ("customer_id", "name", "aum") if key in preview_frame.columns]
+preview_shown = preview_frame[lead + [key for key in preview_frame.columns if key not in lead]].copy()
+for key in money_in_preview:
+    preview_shown[key] = pd.to_numeric(preview_shown[key], errors="coerce") / 10_000
 st.dataframe(
-    preview_frame.rename(columns=lambda key: field_label(key, language)),
+    preview_shown.rename(columns=_preview_header),
     hide_index=True,
     height=360,
     column_config=preview_config,

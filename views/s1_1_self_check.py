@@ -6,6 +6,7 @@ import streamlit as st
 
 from ui import charts, poll_views
 from ui.frame import footer, header
+from ui.layout import flow_columns
 from ui.state import lang, memo, module_values, save_values, t
 from workbook import course, i18n, self_check
 
@@ -85,7 +86,8 @@ for group, column in zip(self_check.GROUPS, st.columns(2, gap="large"), strict=T
 
 ratings = _saved_ratings()
 st.divider()
-chart_column, focus_column = st.columns([3, 2], gap="large")
+# Side by side where the radar keeps its labels and a readable drawing area; stacked on a 1024 px projector.
+chart_column, focus_column = flow_columns(2, min_width=420)
 with chart_column:
     values = self_check.radar_values(ratings)
     # Building a Plotly figure costs ~20 ms: keep it per session until the ratings or the language change.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import streamlit as st
@@ -11,7 +12,7 @@ from ui.frame import footer, header
 from ui.state import active_book, book_memo, lang, memo, module_values, save_values, t
 from workbook import i18n
 from workbook import performance as perf
-from workbook.money import money_text
+from workbook.money import money_text, money_texts
 from workbook.schema import field_label
 
 PAGE = "s1_2"
@@ -216,7 +217,7 @@ def _source_caption(lever: str) -> str:
 
 
 widget_specs = {
-    "n": {"name": f"n_{period}", "min_value": 0.0, "step": 1.0, "format": "%.1f"},
+    "n": {"name": f"n_{period}", "min_value": 0.0, "step": 1.0, "format": "%.0f"},  # whole customers
     "c": {"name": f"c_pct_{period}", "min_value": 0.0, "max_value": 100.0, "step": 0.5, "format": "%.1f"},
     "v": {"name": "v", "min_value": 0.0, "step": 1.0, "format": "%.2f"},  # 万元
     "r": {"name": "r_pct", "min_value": 0.0, "max_value": 100.0, "step": 1.0, "format": "%.1f"},
@@ -269,18 +270,33 @@ else:
     st.markdown(t("s1.formula.ratio", ratio=_times(plan.ratio), alone=charts.percent(plan.alone_uplift),
                   balanced=charts.percent(plan.balanced_uplift), k=len(lever_names)))
 
-    def _need_text(lever: str, value: float, feasible: bool) -> str:
-        text = _lever_text(lever, value, language)
-        return text if feasible else t("s1.formula.impossible", value=text)
+    def _cell(lever: str, value: float) -> str:
+        """A lever's value in its column's unit (said once, in the header): a count, a percentage, 万元."""
+        if lever == "n":  # customers are whole: the target needs at least this many (139.9 → 140)
+            return _count(math.ceil(round(value, 6)))
+        if lever == "v":
+            return _times(value / WAN, 2) if value / WAN < 100 else f"{value / WAN:,.0f}"
+        return f"{value * 100:.1f}"
 
+    def _need_text(lever: str, value: float, feasible: bool) -> str:
+        text = _cell(lever, value)
+        return text if feasible else t("s1.formula.impossible", value=f"{text}%")
+
+    def _lever_header(lever: str) -> str:
+        if lever == "r":
+            return t("layout.with_unit", label=t("s1.formula.lever_short.r"), unit="%")
+        return t(f"s1.formula.lever.{lever}", period=period_word)
+
+    # One lever per column, so each column has one unit (customers, %, 万元) stated in its header.
+    needs = {need.lever: need for need in plan.needs}
     rows = [
-        {
-            t("s1.formula.col.lever"): t(f"s1.formula.lever_short.{need.lever}"),
-            t("s1.formula.col.current"): _lever_text(need.lever, need.current, language),
-            t("s1.formula.col.alone"): _need_text(need.lever, need.alone, need.alone_feasible),
-            t("s1.formula.col.balanced"): _need_text(need.lever, need.balanced, need.balanced_feasible),
-        }
-        for need in plan.needs
+        {t("s1.formula.col.scenario"): t("s1.formula.col.current"),
+         **{_lever_header(lever): _cell(lever, need.current) for lever, need in needs.items()}},
+        {t("s1.formula.col.scenario"): t("s1.formula.col.alone"),
+         **{_lever_header(lever): _need_text(lever, need.alone, need.alone_feasible) for lever, need in needs.items()}},
+        {t("s1.formula.col.scenario"): t("s1.formula.col.balanced"),
+         **{_lever_header(lever): _need_text(lever, need.balanced, need.balanced_feasible)
+            for lever, need in needs.items()}},
     ]
     st.dataframe(rows, hide_index=True, width="stretch")
 
@@ -341,13 +357,15 @@ if plan is not None:
         labels.append(t("s1.formula.wf_plan"))
         measures = ["absolute"] + ["relative"] * len(flow.steps) + ["total"]
         amounts = [flow.start] + [step.delta for step in flow.steps] + [flow.end]
-        texts = [money_text(flow.start, language)]
-        texts += [("+" if step.delta >= 0 else "") + money_text(step.delta, language) for step in flow.steps]
-        texts.append(money_text(flow.end, language))
+        # one unit on every bar, the target line and the axis title (the largest amount's unit)
+        texts, unit = money_texts([*amounts, plan.target], language)
+        *texts, target_text = texts
+        texts = [("+" if 0 < index < len(amounts) - 1 and amount >= 0 else "") + text
+                 for index, (amount, text) in enumerate(zip(amounts, texts, strict=True))]
         return charts.waterfall(labels, measures, amounts, texts, target=plan.target,
-                                target_label=f"{t('s1.formula.wf_target')} {money_text(plan.target, language)}",
+                                target_label=f"{t('s1.formula.wf_target')} {target_text}",
                                 title=t("s1.formula.wf_title"),
-                                y_title=t("s1.formula.wf_axis", period=period_word))
+                                y_title=t("s1.formula.wf_axis", period=period_word, unit=unit))
 
     # The figure is kept per session until one of its inputs changes (building one costs ~20 ms).
     figure = memo("s1_2.waterfall", (language, period, current, planned, order_code, plan.target), _waterfall_figure)

@@ -12,6 +12,7 @@ import streamlit as st
 from ui import charts
 from ui.editors import editor_start, restart_editor
 from ui.frame import footer, header
+from ui.layout import flow_columns, metric_row
 from ui.state import lang, memo, module_values, save_values, t
 from workbook import bottleneck as neck
 
@@ -85,7 +86,11 @@ def _init(key: str, value: Any) -> None:
 
 
 def _deals(value: float) -> str:
-    return "∞" if math.isinf(value) else f"{value:,.2f}"
+    """Deals a week to two decimals without needless zeros (2.67, 2.5, 3)."""
+    if math.isinf(value):
+        return "∞"
+    text = f"{value:,.2f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 def _deals_chart(result: neck.Analysis, names: list[str], title: str) -> Any:
@@ -132,11 +137,8 @@ header(PAGE)
 language = lang()
 values = _values()
 
-step_columns = st.columns(len(neck.STEPS))
-for step, column in zip(neck.STEPS, step_columns, strict=True):
-    with column, st.container(border=True, height="stretch"):
-        st.markdown(f"**{t(f's1.neck.step.{step}.title')}**")
-        st.caption(t(f"s1.neck.step.{step}.body"))
+# The five steps on one line (each is explained where the worksheet reaches it), so the table is on the first screen.
+st.markdown(" → ".join(f"**{t(f's1.neck.step.{step}.title')}**" for step in neck.STEPS))
 
 # ---- the stage table -------------------------------------------------------------------------------------
 st.header(t("s1.neck.table_title"))
@@ -148,15 +150,18 @@ edited = st.data_editor(
     num_rows="dynamic",
     hide_index=True,
     width="stretch",
-    column_order=list(neck.ROW_FIELDS[1:2] + neck.ROW_FIELDS[0:1] + neck.ROW_FIELDS[2:]),
+    # The numbers a trainee types come first; the stage type (which only picks the suggestions) last, so on a
+    # projector the pass rate is never the column scrolled out of sight.
+    column_order=["name", "weekly_hours", "hours_per_customer", "pass_pct", "kind"],
     column_config={
-        "name": st.column_config.TextColumn(t("s1.neck.col.name"), help=t("s1.neck.help.name"), width="medium"),
+        "name": st.column_config.TextColumn(t("s1.neck.col.name"), help=t("s1.neck.help.name"), width="small"),
         "kind": st.column_config.SelectboxColumn(t("s1.neck.col.kind"), options=list(neck.STAGE_KINDS),
                                                  format_func=_kind_label, default="other", required=True),
+        # "localized": 3, 7.5, 0.05, 1.5 hours without needless zeros
         "weekly_hours": st.column_config.NumberColumn(t("s1.neck.col.weekly_hours"), min_value=0.0, step=0.5,
-                                                      format="%.1f", help=t("s1.neck.help.weekly_hours")),
+                                                      format="localized", help=t("s1.neck.help.weekly_hours")),
         "hours_per_customer": st.column_config.NumberColumn(t("s1.neck.col.hours_per_customer"), min_value=0.01,
-                                                            step=0.05, format="%.2f",
+                                                            step=0.05, format="localized",
                                                             help=t("s1.neck.help.hours_per_customer")),
         "pass_pct": st.column_config.NumberColumn(t("s1.neck.col.pass_pct"), min_value=0.0, max_value=100.0,
                                                   step=1.0, format="%.0f%%", help=t("s1.neck.help.pass_pct")),
@@ -185,16 +190,17 @@ if analysis.deal_stage_assumed:
 
 # ---- step 1: identify ------------------------------------------------------------------------------------
 st.header(t("s1.neck.identify_title"))
-metric_columns = st.columns([3, 2, 2, 2])
+# The constraint's name takes two columns: "Present a proposal" does not fit a quarter of a projector's page.
+metric_columns = metric_row(4, spans=(2, 1, 1, 1))
 metric_columns[0].metric(t("s1.neck.constraint_metric"), constraint_name)
 metric_columns[1].metric(t("s1.neck.throughput_metric"), _deals(analysis.throughput))
-metric_columns[2].metric(t("s1.neck.throughput_month"), f"{analysis.throughput_per_month:,.1f}")
-metric_columns[3].metric(t("s1.neck.idle_metric"), f"{analysis.idle_hours_elsewhere:,.1f}")
+metric_columns[2].metric(t("s1.neck.throughput_month"), _trimmed(analysis.throughput_per_month))
+metric_columns[3].metric(t("s1.neck.idle_metric"), _trimmed(analysis.idle_hours_elsewhere))
 if analysis.is_tie:
     st.warning(t("s1.neck.tie", n=len(analysis.tied), names=t("s1.list_sep").join(names[i] for i in analysis.tied)))
 st.markdown(t("s1.neck.identify_note", name=constraint_name, value=_deals(analysis.throughput)))
 
-chart_column, note_column = st.columns([3, 2], gap="large")
+chart_column, note_column = flow_columns(2, min_width=420)  # the note under the chart on a projector
 with note_column:
     idle = analysis.results[analysis.most_idle]
     st.markdown(t("s1.neck.table_note", name=names[analysis.most_idle], hours=f"{idle.idle_hours:,.1f}",

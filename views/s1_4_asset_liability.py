@@ -14,6 +14,7 @@ import streamlit as st
 from ui import charts
 from ui.editors import editor_start, restart_editor
 from ui.frame import footer, header
+from ui.layout import flow_columns, metric_row
 from ui.persona_cards import persona_cards
 from ui.state import active_book, book_memo, lang, module_values, save_values, t
 from workbook import asset_review as ar
@@ -211,7 +212,9 @@ def _scatter_figure(review: ar.AssetReview, log_axes: bool) -> Any:
     return charts.scatter_groups(
         groups, diagonal=ar.break_even_range(points, positive_only=log_axes),
         diagonal_label=t("s1.asset.break_even"), x_title=t("s1.asset.scatter_x"),
-        y_title=t("s1.asset.scatter_y"), log_axes=log_axes, tick_label=_money, title=t("s1.asset.scatter_title"),
+        # ticks in the axis titles' unit (元 a year), with separators: 1,000 · 10,000 · 100,000
+        y_title=t("s1.asset.scatter_y"), log_axes=log_axes, tick_label=lambda amount: f"{amount:,.0f}",
+        title=t("s1.asset.scatter_title"),
     )
 
 
@@ -242,7 +245,7 @@ params = ar.trainee_params(values, service_plan)
 
 # ---- step 1: the hourly cost, worked back ------------------------------------------------------------------
 st.header(t("s1.asset.step1"))
-cost_columns = st.columns([1, 1, 1])
+cost_columns = flow_columns(3, min_width=200)
 with cost_columns[0]:
     _number_input("annual_cost", step=1.0, fmt="%.0f")
     _number_input("effective_hours", step=50.0, fmt="%.0f", min_value=1.0)
@@ -252,10 +255,11 @@ with cost_columns[1]:
 with cost_columns[2]:
     st.metric(t("s1.asset.hourly_metric"), _money(params.hourly_cost))
     _number_input("target_cost_ratio_pct", step=5.0, fmt="%.0f", min_value=1.0, max_value=100.0)
-    with st.popover(t("s1.asset.potential_title"), icon=":material/tune:"):
-        _number_input("potential_external", step=10.0, fmt="%.0f")
-        _number_input("potential_growth_pct", step=5.0, fmt="%.0f")
-        _number_input("potential_new_aum", step=1.0, fmt="%.0f")
+# Below the columns, at full width: inside a third of a projector's page its label is cut to "…".
+with st.popover(t("s1.asset.potential_title"), icon=":material/tune:"):
+    _number_input("potential_external", step=10.0, fmt="%.0f")
+    _number_input("potential_growth_pct", step=5.0, fmt="%.0f")
+    _number_input("potential_new_aum", step=1.0, fmt="%.0f")
 standard_hours = params.service_standard()
 st.markdown(t(
     "s1.asset.hourly_formula", annual=_money(params.annual_cost), hours=_hours(params.effective_hours),
@@ -301,8 +305,8 @@ if result.status != ar.STATUS_NOTHING and result.missing_potential:
 if result.status != ar.STATUS_NOTHING:
     st.header(t("s1.asset.step2"))
     kinds = result.kinds
-    # Two rows of two: four money figures in one row are cut to "CNY 7…" at 1024 px with the sidebar open.
-    metric_columns = [column for _ in range(2) for column in st.columns(2)]
+    # Two rows of two on a projector (four money figures in one row are cut to "CNY 7…"), one row where they fit.
+    metric_columns = metric_row(4, min_width=240)
     for kind, column in zip(KINDS, metric_columns, strict=False):
         column.metric(t("s1.asset.kind_metric", kind=t(f"profit.kind.{kind}"), count=kinds.counts[kind]),
                       _money(kinds.net[kind]))
@@ -312,7 +316,7 @@ if result.status != ar.STATUS_NOTHING:
         st.caption(t("s1.asset.on_assumptions"))
 
     whale = result.whale
-    whale_column, scatter_column = st.columns(2, gap="large")
+    whale_column, scatter_column = flow_columns(2, min_width=420)  # stacked on a projector
     with whale_column:
         # Figures are rebuilt only when the book, the parameters or the language change (~20 ms each); for the
         # sample book they are built once for every session (book_memo).
@@ -340,7 +344,7 @@ if result.status != ar.STATUS_NOTHING:
     if not review.hours_known:
         st.info(t("s1.asset.no_hours"))
     else:
-        hours_columns = st.columns(4)
+        hours_columns = metric_row(4)
         hours_columns[0].metric(t("s1.asset.budget.today"), _hours(budget.today),
                                 help=t("s1.asset.budget.today_help", capacity=_hours(budget.capacity)))
         hours_columns[1].metric(t("s1.asset.budget.to_free"), _hours(budget.to_free),
@@ -362,10 +366,12 @@ if result.status != ar.STATUS_NOTHING:
                                    spare=_hours(budget.capacity - budget.planned))
         st.markdown(budget_text)
     # What to do first, then why: at projector size the action must not be the column cut off at the right.
-    list_columns = {"action": "s1.asset.col.action", "cost_driver": "s1.asset.col.cost_driver",
-                    "kind": "s1.asset.col.kind", "revenue": "s1.asset.col.revenue",
-                    "justified_hours": "s1.asset.col.justified_hours", "actual_hours": "s1.asset.col.actual_hours",
-                    "hours_gap": "s1.asset.col.hours_gap"}
+    # Over-served: the hours to take back beside the action (the cost driver is the same "too many hours" on
+    # most rows, so it goes last).
+    list_columns = {"action": "s1.asset.col.action", "hours_gap": "s1.asset.col.hours_gap",
+                    "kind": "s1.asset.col.kind", "actual_hours": "s1.asset.col.actual_hours",
+                    "justified_hours": "s1.asset.col.justified_hours", "revenue": "s1.asset.col.revenue",
+                    "cost_driver": "s1.asset.col.cost_driver"}
     under_columns = {"add_hours": "s1.asset.col.add_hours", "revenue": "s1.asset.col.revenue",
                      "net": "s1.asset.col.net", "justified_hours": "s1.asset.col.justified_hours",
                      "actual_hours": "s1.asset.col.actual_hours"}
@@ -402,7 +408,7 @@ with st.container(border=True):
 
 # ---- step 4: the trainee's own definitions -------------------------------------------------------------------
 st.header(t("s1.asset.step4"))
-text_columns = st.columns(3)
+text_columns = flow_columns(3, min_width=240)
 for name, column in zip(TEXT_NAMES, text_columns, strict=True):
     _init(name, str(values[name]))
     column.text_area(t(f"s1.asset.{name}"), key=_key(name), on_change=_save, args=(name,),

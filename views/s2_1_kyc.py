@@ -15,6 +15,7 @@ from ui.frame import footer, header
 from ui.state import active_book, book_memo, lang, memo, module_values, save_values, t
 from ui.tier_views import plain_markdown
 from ui.values import value_label
+from ui.widgets import multiselect
 from workbook import cards, i18n, kyc
 from workbook.households import (
     ACCOUNT_INFO,
@@ -43,6 +44,9 @@ DEFAULTS: dict[str, Any] = {
     "proposals": {},  # card key -> the trainee's proposal text (masked)
 }
 PICK_LIMIT = 2000  # customers listed in the picker; a larger book is searched by customer id
+# The customer opened first needs assets the four accounts can show on a projector: a card of 3,000元 draws its
+# targets as "0" and "0.1" 万元. From 5万元 (the sample ladders' first step) up, most needs first.
+SUGGEST_MIN_AUM = 50_000
 AUTO_STAGE = "auto"
 
 
@@ -59,7 +63,8 @@ def _key(name: str, card_key: str = "") -> str:
 
 def _choices(frame: pd.DataFrame) -> pd.DataFrame:
     """The picker's customers (AUM high → low, at most PICK_LIMIT plus the suggested one): id, masked label, row
-    position, and which customer to open first (the one with most needs; ties: the larger AUM)."""
+    position, and which customer to open first (the one with most needs among those with at least
+    SUGGEST_MIN_AUM, when there are any; ties: the larger AUM)."""
     ids = frame["customer_id"].astype("str").str.strip()
     aum = pd.to_numeric(frame["aum"], errors="coerce").fillna(0.0)
     label = ids.copy()
@@ -70,7 +75,10 @@ def _choices(frame: pd.DataFrame) -> pd.DataFrame:
     table = pd.DataFrame({"id": ids.to_numpy(), "label": label.to_numpy(), "aum": aum.to_numpy(),
                           "needs": needs.to_numpy(), "position": range(len(frame))})
     table = table.drop_duplicates("id")
-    suggested = table.sort_values(["needs", "aum"], ascending=False, kind="stable").head(1)
+    table["enough"] = table["aum"] >= SUGGEST_MIN_AUM
+    suggested = table.sort_values(["enough", "needs", "aum"], ascending=False, kind="stable").head(1)
+    table = table.drop(columns="enough")
+    suggested = suggested.drop(columns="enough")
     listed = table.sort_values("aum", ascending=False, kind="stable").head(PICK_LIMIT)
     listed = pd.concat([listed, suggested]).drop_duplicates("id")
     listed["suggested"] = listed["id"].isin(suggested["id"])
@@ -299,7 +307,7 @@ with st.container(border=True):
     with second[1]:
         event_codes = [code for code in kyc.EVENTS if code != kyc.NONE_EVENT]
         _set(_key("life_events", card_key), [e for e in card["life_events"] if e in event_codes])
-        st.multiselect(t("s2_1.life_events"), event_codes, key=_key("life_events", card_key),
+        multiselect(t("s2_1.life_events"), event_codes, key=_key("life_events", card_key),
                        format_func=lambda code: kyc.EVENTS[code].label(language), placeholder=t("s2_1.none_yet"),
                        on_change=_on_field, args=(card_key, defaults, "life_events", names))
 

@@ -54,7 +54,9 @@ def _rows_height(rows: int) -> int:
 
 
 def _hours(value: float) -> str:
-    return f"{value:,.1f}"
+    """Hours to a tenth without a needless ".0" (29, 15, 7.5)."""
+    text = f"{value:,.1f}"
+    return text[:-2] if text.endswith(".0") else text
 
 
 header(PAGE)

@@ -158,6 +158,80 @@ language = lang()
 book = active_book()
 saved = module_values(PAGE, DEFAULTS)
 
+# The trainee's own ladder and result first (doing before reading), then the ten banks behind the presets.
+# ---- a bank's ladder on my book -----------------------------------------------------------------------------
+st.subheader(t("s3_1.preset_title"))
+options = [*peers.PRESET_BANKS, COURSE]
+if st.session_state.get(PRESET_KEY) not in options:
+    st.session_state[PRESET_KEY] = saved["preset"] if saved["preset"] in options else options[0]
+
+
+# Labels resolved now (a format function may be called outside the script run, where the language is unknown).
+preset_labels = {o: t("s3_1.course_ladder") if o == COURSE else peers.BANK_BY_ID[o].name(language) for o in options}
+_preset_label = preset_labels.__getitem__
+# Each option says how much of its ladder the bank publishes and how much this workbook fills in.
+option_labels = {
+    o: preset_labels[o] if o == COURSE
+    else t("s3_1.preset_option", name=preset_labels[o], summary=peers.preset_summary(o, language))
+    for o in options
+}
+choice = st.selectbox(t("s3_1.preset_label"), options, format_func=option_labels.__getitem__, key=PRESET_KEY)
+if choice != saved["preset"]:
+    save_values(PAGE, preset=choice)
+blend = False
+if choice in peers.PRIVATE_ONLY_BANKS:
+    # A two-tier ladder (below private banking · private banking) says little about one manager's book: offer the
+    # course's lower tiers below the bank's private-banking line.
+    BLEND_KEY = "s3_1_blend"
+    st.session_state[BLEND_KEY] = bool(saved.get("blend"))
+    blend = st.checkbox(t("s3_1.blend", name=preset_labels[choice]), key=BLEND_KEY,
+                        on_change=lambda: save_values(PAGE, blend=bool(st.session_state["s3_1_blend"])))
+if choice == COURSE:
+    params = SCHEMES["aum"].default_params()
+else:
+    params = peers.course_blend(choice).params() if blend else peers.aum_preset(choice)
+ladder = peers.ladder_text(params, language)
+st.markdown(t("s3_1.ladder", ladder=ladder))
+if choice != COURSE:
+    st.caption(t("s3_1.preset_caveat", caveat=peers.caveat(language)))
+# Where the ladder comes from, folded: what the bank publishes and what the preset fills in, tier by tier.
+with st.expander(t("s3_1.origin_title"), icon=":material/fact_check:"):
+    st.markdown(t("s3_1.preset_intro", two_tier=peers.names_text(peers.PRIVATE_ONLY_BANKS, language)))
+    if choice != COURSE:
+        st.caption(peers.BANK_BY_ID[choice].note(language))
+        origin_columns = ["tier", "range", "origin", "provenance"]
+        text_table(
+            peers.preset_table(choice, language, blend=blend),
+            {c: t("tiers.col.tier") if c == "tier" else t(f"peers.col.{c}") for c in origin_columns},
+            nowrap=("range",),
+            min_widths={"origin": "16em"},
+        )
+
+key = params_key(params)
+detail = book_memo("s3_1.segment", lambda frame, _k: segment_detail(frame, "aum", params), key)
+summary = book_memo("s3_1.summary", lambda frame, _k: tier_summary(frame, detail), key)
+labels = detail.labels(language)
+# Table above a full-width chart: side by side, half a column squeezed the money and the tier names.
+st.table(tier_table(summary, labels, language, hide_empty=(INSUFFICIENT,)), hide_index=True, border="horizontal")
+for warning in detail.warnings:
+    st.caption(warning_text(warning, language))
+shown = [c for c in summary.index if not (c == INSUFFICIENT and summary.loc[c, "customers"] == 0)]
+tier_share_chart(summary, shown, labels, t("s3_1.share_axis"), key="s3_1_tier_chart")
+
+applied = module_values("s3_2", {"params": {}}).get("params", {}).get("aum")
+if st.button(t("s3_1.apply"), key="s3_1_apply", type="primary", icon=":material/done_all:"):
+    s3_2 = module_values("s3_2", {"params": {}})
+    all_params = dict(s3_2.get("params") or {})
+    all_params["aum"] = params
+    save_values("s3_2", params=all_params)
+    save_values(PAGE, applied=choice)
+    applied = params
+applied_name = t("s3_1.blend_name", name=_preset_label(choice)) if blend else _preset_label(choice)
+if applied == params:
+    st.success(t("s3_1.applied", name=applied_name), icon=":material/check_circle:")
+else:
+    st.caption(t("s3_1.apply_help"))
+
 # ---- the ten banks -----------------------------------------------------------------------------------------
 st.subheader(t("s3_1.peers_title"))
 st.warning(peers.caveat(language), icon=":material/info:")
@@ -207,77 +281,6 @@ with st.expander(t("s3_1.figures_title"), icon=":material/fact_check:"):
             "flagged": st.column_config.CheckboxColumn(t("peers.col.flagged")),
         },
     )
-
-# ---- a bank's ladder on my book -----------------------------------------------------------------------------
-st.subheader(t("s3_1.preset_title"))
-st.markdown(t("s3_1.preset_intro", two_tier=peers.names_text(peers.PRIVATE_ONLY_BANKS, language)))
-options = [*peers.PRESET_BANKS, COURSE]
-if st.session_state.get(PRESET_KEY) not in options:
-    st.session_state[PRESET_KEY] = saved["preset"] if saved["preset"] in options else options[0]
-
-
-# Labels resolved now (a format function may be called outside the script run, where the language is unknown).
-preset_labels = {o: t("s3_1.course_ladder") if o == COURSE else peers.BANK_BY_ID[o].name(language) for o in options}
-_preset_label = preset_labels.__getitem__
-# Each option says how much of its ladder the bank publishes and how much this workbook fills in.
-option_labels = {
-    o: preset_labels[o] if o == COURSE
-    else t("s3_1.preset_option", name=preset_labels[o], summary=peers.preset_summary(o, language))
-    for o in options
-}
-choice = st.selectbox(t("s3_1.preset_label"), options, format_func=option_labels.__getitem__, key=PRESET_KEY)
-if choice != saved["preset"]:
-    save_values(PAGE, preset=choice)
-blend = False
-if choice in peers.PRIVATE_ONLY_BANKS:
-    # A two-tier ladder (below private banking · private banking) says little about one manager's book: offer the
-    # course's lower tiers below the bank's private-banking line.
-    BLEND_KEY = "s3_1_blend"
-    st.session_state[BLEND_KEY] = bool(saved.get("blend"))
-    blend = st.checkbox(t("s3_1.blend", name=preset_labels[choice]), key=BLEND_KEY,
-                        on_change=lambda: save_values(PAGE, blend=bool(st.session_state["s3_1_blend"])))
-if choice == COURSE:
-    params = SCHEMES["aum"].default_params()
-else:
-    params = peers.course_blend(choice).params() if blend else peers.aum_preset(choice)
-ladder = peers.ladder_text(params, language)
-st.markdown(t("s3_1.ladder", ladder=ladder))
-if choice != COURSE:
-    # Next to the preset: what the bank publishes and what the preset fills in, tier by tier.
-    st.caption(peers.BANK_BY_ID[choice].note(language))
-    origin_columns = ["tier", "range", "origin", "provenance"]
-    text_table(
-        peers.preset_table(choice, language, blend=blend),
-        {c: t("tiers.col.tier") if c == "tier" else t(f"peers.col.{c}") for c in origin_columns},
-        nowrap=("range",),
-        min_widths={"origin": "16em"},
-    )
-    st.caption(t("s3_1.preset_caveat", caveat=peers.caveat(language)))
-
-key = params_key(params)
-detail = book_memo("s3_1.segment", lambda frame, _k: segment_detail(frame, "aum", params), key)
-summary = book_memo("s3_1.summary", lambda frame, _k: tier_summary(frame, detail), key)
-labels = detail.labels(language)
-# Table above a full-width chart: side by side, half a column squeezed the money and the tier names.
-st.table(tier_table(summary, labels, language, hide_empty=(INSUFFICIENT,)), hide_index=True, border="horizontal")
-for warning in detail.warnings:
-    st.caption(warning_text(warning, language))
-shown = [c for c in summary.index if not (c == INSUFFICIENT and summary.loc[c, "customers"] == 0)]
-tier_share_chart(summary, shown, labels, t("s3_1.share_axis"), key="s3_1_tier_chart")
-
-applied = module_values("s3_2", {"params": {}}).get("params", {}).get("aum")
-if st.button(t("s3_1.apply"), key="s3_1_apply", type="primary", icon=":material/done_all:"):
-    s3_2 = module_values("s3_2", {"params": {}})
-    all_params = dict(s3_2.get("params") or {})
-    all_params["aum"] = params
-    save_values("s3_2", params=all_params)
-    save_values(PAGE, applied=choice)
-    applied = params
-applied_name = t("s3_1.blend_name", name=_preset_label(choice)) if blend else _preset_label(choice)
-if applied == params:
-    st.success(t("s3_1.applied", name=applied_name), icon=":material/check_circle:")
-else:
-    st.caption(t("s3_1.apply_help"))
 
 with st.expander(t("s3_1.reach_title"), icon=":material/diamond:"):
     reach = book_memo("s3_1.reach", lambda frame, lang_: peers.private_banking_reach(frame, lang_), language)

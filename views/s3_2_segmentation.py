@@ -8,6 +8,7 @@ import streamlit as st
 from ui import charts, profit_settings, values
 from ui import segment_views as views
 from ui.frame import footer, header
+from ui.layout import flow_columns, metric_row
 from ui.persona_cards import persona_cards
 from ui.state import active_book, book_memo, lang, save_values, t
 from ui.tier_views import params_key, tier_share_chart, tier_table
@@ -62,7 +63,7 @@ scheme_id = st.selectbox(t("s3_2.scheme_label"), SCHEME_IDS, format_func=lambda 
                          key=SCHEME_KEY, on_change=_on_scheme_change)
 scheme = SCHEMES[scheme_id]
 
-why, how = st.columns(2)
+why, how = flow_columns(2, min_width=320)
 with why:
     st.markdown(f"**{t('s3_2.why_title')}**")
     st.markdown(scheme.why(language))
@@ -99,7 +100,9 @@ if shown_details:
 summary = book_memo("s3_2.summary", lambda frame, s, _k: tier_summary(frame, detail), scheme_id,
                     params_key(dict(detail.params)))
 labels = detail.labels(language)
-table_column, chart_column = st.columns([3, 2])  # the table needs the room for long English tier names
+# Side by side where both fit; on a projector the table takes the whole width (every column, AUM share included)
+# and the chart goes under it.
+table_column, chart_column = flow_columns(2, min_width=470)  # the English table needs 466 px
 with table_column:
     st.dataframe(tier_table(summary, labels, language, hide_empty=(INSUFFICIENT,)), hide_index=True, width="stretch",
                  key="s3_2_tier_table")
@@ -261,7 +264,7 @@ except SchemeParamError:
 for warning in moved.warnings:
     st.warning(warning_text(warning, language), icon=":material/warning:")
 shown_moves = [m for m in ("up", "same", "down", "new", "unknown") if m != "unknown" or moved.moves[m]]
-metrics = st.columns(len(shown_moves))
+metrics = metric_row(len(shown_moves), min_width=140)
 for column, move in zip(metrics, shown_moves, strict=True):
     column.metric(t(f"s3_2.moves.{move}"), f"{moved.moves[move]:,}")
 aum_labels = {tier.code: tier.label(language) for tier in moved.sources}

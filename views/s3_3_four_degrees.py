@@ -11,9 +11,11 @@ import streamlit as st
 from ui import charts, profit_settings
 from ui import segment_views as views
 from ui.frame import footer, header
+from ui.layout import flow_columns
 from ui.persona_cards import persona_cards
 from ui.state import book_memo, lang, module_values, save_values, t
 from ui.tier_views import params_key, plain_markdown
+from ui.widgets import multiselect
 from workbook import peers
 from workbook.degrees import ALL, DEGREES, FIGURE_BY_KEY, FIGURES, degree_plan, four_degrees, plan_choices
 from workbook.money import yuan_cell
@@ -92,13 +94,14 @@ def _on_tiers_change() -> None:
     save_values(PAGE, tiers=kept)
 
 
-picked = st.multiselect(t("s3_3.tiers_label"), options, key=TIERS_KEY, format_func=lambda c: labels[c],
+picked = multiselect(t("s3_3.tiers_label"), options, key=TIERS_KEY, format_func=lambda c: labels[c],
                         on_change=_on_tiers_change)
 
 scores = result.scores
 axes = [d for d in DEGREES if scores.loc[picked, d].notna().any()] if picked else []
 drawable = [c for c in picked if axes and scores.loc[c, axes].notna().all()]
-radar_column, score_column = st.columns([5, 6])  # the score table needs the wider half in English
+# Side by side where the radar keeps its size (English degree names are long); stacked on a projector.
+radar_column, score_column = flow_columns(2, min_width=460)
 with radar_column:
     st.markdown(f"**{t('s3_3.radar_title')}**")
     if len(axes) >= 3 and drawable:

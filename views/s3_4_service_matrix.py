@@ -7,6 +7,7 @@ import streamlit as st
 from ui import charts, profit_settings
 from ui import segment_views as views
 from ui.frame import footer, header
+from ui.layout import metric_row
 from ui.state import active_book, book_memo, lang, module_values, save_values, t
 from ui.tier_views import grouped_bars, params_key
 from workbook import services
@@ -37,8 +38,9 @@ detail, params = views.trainee_segmentation(scheme_id)
 profit_params, from_s1_4 = profit_settings.profit_params()
 hourly = profit_params.hourly_cost
 st.caption(
-    t("s3_4.hourly_from_s1_4" if from_s1_4 else "s3_4.hourly_default", hourly=f"{hourly:,.0f}", page=t("nav.s1_4"),
-      annual=f"{profit_params.annual_cost:,.0f}", hours=f"{profit_params.effective_hours:,.0f}")
+    t("s3_4.hourly_from_s1_4" if from_s1_4 else "s3_4.hourly_default", hourly=money_text(hourly, language),
+      page=t("nav.s1_4"), annual=money_text(profit_params.annual_cost, language),
+      hours=f"{profit_params.effective_hours:,.0f}")
 )
 stats = book_memo(
     "s3_4.revenue", lambda frame, _s, _k, _p: services.tier_revenue(frame, detail.tiers, profit_params),
@@ -122,8 +124,9 @@ edited_numbers = st.data_editor(
     key=f"s3_4_numbers_{editor_suffix}",
     column_config={
         "label": st.column_config.TextColumn(t("tiers.col.tier"), pinned=True),
-        "customers": st.column_config.NumberColumn(t("tiers.col.customers"), format="%d"),
-        "hours": st.column_config.NumberColumn(t("service.col.hours"), min_value=0.0, step=0.5, format="%.1f"),
+        "customers": st.column_config.NumberColumn(t("tiers.col.customers"), format="%d", width="small"),
+        "hours": st.column_config.NumberColumn(t("service.col.hours"), min_value=0.0, step=0.5,
+                                               format="%g"),  # 12 and 1.5, no needless ".0"
         "benefits_cost": st.column_config.NumberColumn(t("service.col.benefits_cost"), min_value=0.0, step=50.0,
                                                        format="%,.0f"),
     },
@@ -144,27 +147,29 @@ plan_rows = services.matrix_rows(scheme_id, codes, language, new_overrides)
 
 costs = services.plan_costs(plan_rows, stats, hourly)
 summary = services.plan_summary(costs, profit_params.effective_hours)
-first, second, third = st.columns(3)
+first, second, third = metric_row(3, min_width=200)
 first.metric(t("s3_4.total_hours"), f"{summary.hours:,.0f}",
              delta=t("s3_4.of_available", hours=f"{summary.available_hours:,.0f}"),
              delta_color="inverse" if summary.over_capacity else "off", delta_arrow="off")
 second.metric(t("s3_4.total_cost"), money_text(summary.plan_cost, language))
 third.metric(t("s3_4.total_revenue"), money_text(summary.revenue, language) if revenue_known else "—")
 
+# The verdict first, then cost against revenue, then how the cost is made up: on a projector the columns at the
+# right scroll out of sight, and those are the ones a trainee reads last.
 columns = {
     t("tiers.col.tier"): [labels[c] for c in costs.index],
-    t("tiers.col.customers"): costs["customers"].tolist(),
-    t("s3_4.col.revenue"): [wan_cell(v) for v in costs["revenue"]],
-    t("s3_4.col.plan_hours"): [_hours(v) for v in costs["plan_hours"]],
-    t("s3_4.col.time_cost"): [wan_cell(v) for v in costs["time_cost"]],
-    t("s3_4.col.benefits_total"): [wan_cell(v) for v in costs["benefits_total"]],
-    t("s3_4.col.plan_cost"): [wan_cell(v) for v in costs["plan_cost"]],
-    t("s3_4.col.margin"): [wan_cell(v) for v in costs["margin"]],
-    t("s3_4.col.cost_share"): [charts.percent(v) for v in costs["cost_share"]],
     t("s3_4.col.status"): [
         t("s3_4.status_over") if over and n > 0 else t("s3_4.status_ok") if n > 0 else "—"
         for over, n in zip(costs["over"], costs["customers"], strict=True)
     ],
+    t("s3_4.col.plan_cost"): [wan_cell(v) for v in costs["plan_cost"]],
+    t("s3_4.col.revenue"): [wan_cell(v) for v in costs["revenue"]],
+    t("s3_4.col.margin"): [wan_cell(v) for v in costs["margin"]],
+    t("s3_4.col.cost_share"): [charts.percent(v) for v in costs["cost_share"]],
+    t("tiers.col.customers"): costs["customers"].tolist(),
+    t("s3_4.col.plan_hours"): [_hours(v) for v in costs["plan_hours"]],
+    t("s3_4.col.time_cost"): [wan_cell(v) for v in costs["time_cost"]],
+    t("s3_4.col.benefits_total"): [wan_cell(v) for v in costs["benefits_total"]],
 }
 if not revenue_known:  # the columns that compare with revenue would all read 0 or "cost above revenue"
     for key in ("s3_4.col.revenue", "s3_4.col.margin", "s3_4.col.cost_share", "s3_4.col.status"):
@@ -192,13 +197,15 @@ st.plotly_chart(
     grouped_bars(
         [labels[c] for c in costs.index],
         [
-            *([(t("s3_4.chart.revenue"), costs["revenue"].tolist(),
-                [money_text(v, language) for v in costs["revenue"]])] if revenue_known else []),
-            (t("s3_4.chart.plan_cost"), costs["plan_cost"].tolist(),
-             [money_text(v, language) for v in costs["plan_cost"]]),
+            # bars and their labels in 万元, the unit said once on the axis (a label in 亿元 beside one in 万元
+            # would make the reader compare units, not bars)
+            *([(t("s3_4.chart.revenue"), (costs["revenue"] / 1e4).tolist(),
+                [wan_cell(v) for v in costs["revenue"]])] if revenue_known else []),
+            (t("s3_4.chart.plan_cost"), (costs["plan_cost"] / 1e4).tolist(),
+             [wan_cell(v) for v in costs["plan_cost"]]),
         ],
         y_title=t("s3_4.axis_money"),
-        value_ticks=False,  # the bars carry 万元 / CNY k labels; raw 元 ticks (1,000,000) would contradict them
+        value_ticks=False,  # the bars carry their values
         height=420,
         # revenue blue, cost red
         colours=(charts.PALETTE[1], charts.PALETTE[0]) if revenue_known else (charts.PALETTE[0],),
@@ -225,7 +232,7 @@ if balance.known:
         st.caption(t("s3_4.today_assumed", fields=t("common.list_sep").join(field_label(f, language)
                                                                              for f in assumed_fields),
                      page=t("nav.s1_4")))
-    first, second, third, fourth = st.columns(4)
+    first, second, third, fourth = metric_row(4)
     first.metric(t("s3_4.hours_today"), f"{balance.today:,.0f}")
     second.metric(t("s3_4.hours_planned"), f"{balance.planned:,.0f}",
                   delta=t("s3_4.hours_change", hours=f"{balance.change:+,.0f}"), delta_color="off",

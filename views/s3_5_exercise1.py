@@ -14,6 +14,7 @@ from ui import exercise_views as submit_flow
 from ui.frame import footer, header
 from ui.state import active_book, book_memo, lang, memo, module_values, save_values, t
 from ui.tier_views import plain_markdown, text_table, wan_cell
+from ui.widgets import multiselect
 from workbook import course, exercises, peers, services
 from workbook.money import money_text
 from workbook.segmentation import INSUFFICIENT, SCHEME_IDS, SCHEMES, SchemeParamError, segment_detail, tier_summary
@@ -61,7 +62,7 @@ initial = saved["schemes"]
 if initial is None:
     initial = [chosen["scheme"]] if chosen.get("scheme") in SCHEME_IDS else []
 _init("s3_5_schemes", [s for s in initial if s in SCHEME_IDS])
-selected = st.multiselect(
+selected = multiselect(  # no bulk "Select all": one Enter picked all seven schemes
     t("s3_5.schemes_label"), SCHEME_IDS, format_func=lambda s: SCHEMES[s].name(language), key="s3_5_schemes",
     on_change=_keep, args=("s3_5_schemes", "schemes"),
 )
@@ -112,6 +113,9 @@ for scheme_id in selected:
             # The service line gets the room and rows tall enough for it to wrap (an English line runs to ~250
             # characters); the summary below shows every line in full.
             row_height=SERVICE_ROW_HEIGHT[language],
+            # The line the group writes right after the tier's name: on a projector the read-only counts are the
+            # columns that scroll out of sight, never the one to edit.
+            column_order=["label", "service", "customers", "aum"],
             column_config={
                 "label": st.column_config.TextColumn(t("tiers.col.tier"), width=140),  # "Hybrid (online + branch)"
                 "customers": st.column_config.NumberColumn(t("tiers.col.customers"), format="%d", width=80),

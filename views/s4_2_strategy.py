@@ -11,6 +11,7 @@ from ui import segment_views as views
 from ui.frame import footer, header
 from ui.state import book_memo, lang, module_values, save_values, t
 from ui.tier_views import params_key, plain_markdown
+from ui.widgets import multiselect
 from workbook import ladder, services
 from workbook import strategy as strat
 from workbook.degrees import four_degrees
@@ -77,7 +78,7 @@ def _keep_tiers() -> None:
     save_values(PAGE, tiers=all_tiers)
 
 
-chosen = st.multiselect(t("s4_2.segments_label"), with_customers, format_func=lambda c: labels.get(c, c),
+chosen = multiselect(t("s4_2.segments_label"), with_customers, format_func=lambda c: labels.get(c, c),
                         key=tiers_key, on_change=_keep_tiers)
 codes = [tier.code for tier in detail.tier_list if tier.code in with_customers]
 service_overrides = module_values("s3_4", {"overrides": {}})["overrides"].get(scheme_id, {})
@@ -139,7 +140,7 @@ for code, tab in zip(ordered, st.tabs([labels[c] for c in ordered]) if ordered e
             label = _prompt(field) if field in prompts else t(f"s4_2.field.{field}")
             st.text_area(label, key=_widget(code, field), height=68, on_change=_on_change,
                          args=(code, field, f"{PAGE}_{scheme_id}_{code}_{field}"))
-        st.multiselect(_prompt("channels"), strat.CHANNELS, format_func=lambda c: t(f"s4_2.channel.{c}"),
+        multiselect(_prompt("channels"), strat.CHANNELS, format_func=lambda c: t(f"s4_2.channel.{c}"),
                        key=_widget(code, "channels"), on_change=_on_change,
                        args=(code, "channels", f"{PAGE}_{scheme_id}_{code}_channels"))
         st.markdown(f"**{t('s4_2.kpi_title')}**")

@@ -10,11 +10,12 @@ import streamlit as st
 from ui import charts, profit_settings, section4
 from ui import segment_views as views
 from ui.frame import footer, header
+from ui.layout import metric_row
 from ui.state import book_memo, lang, module_values, save_values, t
 from ui.tier_views import params_key
 from workbook import services
 from workbook import throughput as tp
-from workbook.money import money_text
+from workbook.money import money_text, wan_cell
 from workbook.profit import HOURS_FROM_BOOK, assumed_inputs
 from workbook.schema import field_label
 from workbook.segmentation import INSUFFICIENT
@@ -27,6 +28,13 @@ DEFAULTS = {"scheme": None, "other_oe": 0.0, "investment": {}, "available": None
 header(PAGE)
 language = lang()
 saved = module_values(PAGE, DEFAULTS)
+
+
+def _hours_number(value: float) -> str:
+    """Hours a year for a column headed in hours: whole from 10 up, a tenth below when not whole; "—" unknown."""
+    if pd.isna(value):
+        return "—"
+    return f"{value:.1f}" if abs(value) < 10 and round(value, 1) != round(value) else f"{value:,.0f}"
 
 
 def _money(value: float) -> str:
@@ -61,8 +69,8 @@ scheme_id = section4.scheme_choice(PAGE, "s4.scheme_label")
 detail, params = views.trainee_segmentation(scheme_id)
 profit_params, from_s1_4 = profit_settings.profit_params()
 hourly = profit_params.hourly_cost
-st.caption(t("s3_4.hourly_from_s1_4" if from_s1_4 else "s3_4.hourly_default", hourly=f"{hourly:,.0f}",
-             page=t("nav.s1_4"), annual=f"{profit_params.annual_cost:,.0f}",
+st.caption(t("s3_4.hourly_from_s1_4" if from_s1_4 else "s3_4.hourly_default", hourly=money_text(hourly, language),
+             page=t("nav.s1_4"), annual=money_text(profit_params.annual_cost, language),
              hours=f"{profit_params.effective_hours:,.0f}"))
 
 with st.container(border=True):
@@ -130,11 +138,11 @@ else:
 
     # ---- the whole book --------------------------------------------------------------------------------------------
     st.subheader(t("s4_3.totals_title"))
-    first, second, third = st.columns(3)
+    first, second, third = metric_row(3, min_width=200)
     first.metric(t("s4_3.metric.t"), _money(totals.t))
     second.metric(t("s4_3.metric.oe"), _money(totals.oe))
     third.metric(t("s4_3.metric.np"), _money(totals.np))
-    first, second, third = st.columns(3)
+    first, second, third = metric_row(3, min_width=200)
     first.metric(t("s4_3.metric.t_over_oe"), _ratio(totals.t_over_oe))
     second.metric(t("s4_3.metric.roi"), charts.percent(totals.roi, 0) if totals.investment > 0 else "—",
                   help=None if totals.investment > 0 else t("s4_3.roi_needs_i"))
@@ -142,18 +150,24 @@ else:
 
     # ---- per tier --------------------------------------------------------------------------------------------------
     st.subheader(t("s4_3.tiers_title"))
+    # One unit per column, said in its header: money in 万元, hours, 元 an hour (a cell in 元 beside one in 万元
+    # makes the reader compare units, not tiers).
+    def _in(key: str, unit: str) -> str:
+        return t("layout.with_unit", label=t(key), unit=unit)
+
+    wan, per_hour = t("unit.wan"), t("layout.unit.yuan_per_hour")
     table = pd.DataFrame({
         t("tiers.col.tier"): [labels[c] for c in tiers.index],
         t("tiers.col.customers"): tiers["customers"].tolist(),
-        t("s4_3.col.revenue"): [_money(v) for v in tiers["revenue"]],
-        t("s4_3.col.variable"): [_money(v) for v in tiers["variable_cost"]],
-        t("s4_3.col.t"): [_money(v) for v in tiers["t"]],
-        t("s4_3.col.hours"): [section4.hours(v) for v in tiers["hours"]],
-        t("s4_3.col.oe"): [_money(v) for v in tiers["oe"]],
-        t("s4_3.col.np"): [_money(v) for v in tiers["np"]],
+        _in("s4_3.col.t_per_hour", per_hour): ["—" if pd.isna(v) else f"{v:,.0f}" for v in tiers["t_per_hour"]],
+        _in("s4_3.col.revenue", wan): [wan_cell(v) for v in tiers["revenue"]],
+        _in("s4_3.col.variable", wan): [wan_cell(v) for v in tiers["variable_cost"]],
+        _in("s4_3.col.t", wan): [wan_cell(v) for v in tiers["t"]],
+        t("s4_3.col.hours"): [_hours_number(v) for v in tiers["hours"]],  # the header says hours
+        _in("s4_3.col.oe", wan): [wan_cell(v) for v in tiers["oe"]],
+        _in("s4_3.col.np", wan): [wan_cell(v) for v in tiers["np"]],
         t("s4_3.col.t_over_oe"): [_ratio(v) for v in tiers["t_over_oe"]],
-        t("s4_3.col.t_per_hour"): [section4.per_hour(v, language) for v in tiers["t_per_hour"]],
-        t("s4_3.col.investment"): [_money(v) if v > 0 else "—" for v in tiers["investment"]],
+        _in("s4_3.col.investment", wan): [wan_cell(v) if v > 0 else "—" for v in tiers["investment"]],
         t("s4_3.col.roi"): [charts.percent(v, 0) for v in tiers["roi"]],
     })
     st.dataframe(table, hide_index=True, width="stretch")
@@ -216,7 +230,7 @@ else:
         order = list(allocation.index)
         bounds_frame = pd.DataFrame(
             {"label": [labels[c] for c in order], "today": allocation["today"].round().tolist(),
-             "t_per_hour": [section4.per_hour(v, language) for v in allocation["t_per_hour"]],
+             "t_per_hour": [None if pd.isna(v) else round(float(v)) for v in allocation["t_per_hour"]],
              "floor": allocation["floor"].round().tolist(), "ceiling": allocation["ceiling"].round().tolist()},
             index=pd.Index(order, name="tier"),
         )
@@ -227,7 +241,10 @@ else:
             column_config={
                 "label": st.column_config.TextColumn(t("tiers.col.tier")),
                 "today": st.column_config.NumberColumn(t("s4_3.col.today_hours"), format="%,.0f"),
-                "t_per_hour": st.column_config.TextColumn(t("s4_3.col.t_per_hour")),
+                # the unit in the header, whole 元 in the cells, as in the tier table above
+                "t_per_hour": st.column_config.NumberColumn(
+                    t("layout.with_unit", label=t("s4_3.col.t_per_hour"), unit=t("layout.unit.yuan_per_hour")),
+                    format="%,.0f"),
                 "floor": st.column_config.NumberColumn(t("s4_3.col.floor"), min_value=0.0, step=10.0,
                                                        format="%,.0f"),
                 "ceiling": st.column_config.NumberColumn(t("s4_3.col.ceiling"), min_value=0.0, step=10.0,

@@ -13,6 +13,7 @@ from typing import Any
 _FACADE: dict[str, str] = {
     "sample_book": "samples",
     "money_text": "money",
+    "money_texts": "money",
     "read_book": "intake",
     "BookLoad": "intake",
     "BookError": "intake",

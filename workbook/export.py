@@ -40,7 +40,7 @@ from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 from openpyxl.workbook.defined_name import DefinedName
 
-from workbook import carrier, course, i18n, privacy, xlsx
+from workbook import carrier, clock, course, i18n, privacy, xlsx
 from workbook import workspace as ws
 from workbook.schema import FIELD_BY_KEY, UNREADABLE, Kind, field_label
 from workbook.segmentation import SCHEME_IDS, SCHEMES, SchemeParamError, Segmentation, segment_detail
@@ -417,7 +417,7 @@ def _summary_canvas(ctx: ExportContext, stamp: datetime, book_source: str | None
         canvas.text(row, 2, str(trainee.get(key) or "") or "—")
         row += 1
     canvas.text(row, 1, ctx.t("export.summary.exported_at"), "header")
-    canvas.text(row, 2, stamp.strftime("%Y-%m-%d %H:%M UTC"))
+    canvas.text(row, 2, clock.local_time_text(stamp, ctx.lang))  # the classroom's time, its zone named
     row += 1
     if book_source in ("sample", "upload"):  # unknown: say nothing rather than guess
         canvas.text(row, 1, ctx.t("export.summary.book"), "header")

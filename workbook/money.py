@@ -20,7 +20,7 @@ ladders (``peers.amount_text``).
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 WAN = 10_000.0  # 元 in one 万元
 
@@ -105,3 +105,26 @@ def yuan_cell(value: float | None) -> str:
         return "—"
     assert value is not None
     return _signed(float(value) < 0, f"{abs(float(value)):,.0f}")
+
+
+def money_texts(values: Sequence[float | None], lang: str) -> tuple[list[str], str]:
+    """Amounts that sit side by side in one chart, all in the unit the largest of them takes, and that unit's name
+    for the axis title ("万元" / "CNY k"): a waterfall labelled "2.4万元" and "+3,551元" reads as two scales.
+    Below 1 of the unit two decimals (0.36万元), below 100 one (2.4万元), whole from there; "—" when unknown."""
+    zh = lang == "zh"
+    units, decimals = (_ZH_UNITS, _decimals_zh) if zh else (_EN_UNITS, _decimals_en)
+    amounts = [abs(float(v)) for v in values if not _missing(v)]  # type: ignore[arg-type]
+    _figure, suffix = _in_unit(max(amounts, default=0.0), units, decimals)
+    unit = next(i for i, (_size, name) in enumerate(units) if name == suffix)
+    size = units[unit][0]
+    texts: list[str] = []
+    for value in values:
+        if _missing(value):
+            texts.append("—")
+            continue
+        assert value is not None
+        number = abs(float(value)) / size
+        places = 0 if unit == 0 or number >= 100 else (1 if number >= 1 else 2)
+        figure = _trimmed(number, places)
+        texts.append(_signed(float(value) < 0, f"{figure}{suffix}" if zh else f"CNY {figure}{suffix}"))
+    return texts, (suffix if zh else f"CNY {suffix}".strip())

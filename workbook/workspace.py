@@ -5,8 +5,12 @@ Shape (plain data, so the store, the export and the importer share it)::
     {
       "version": 1,
       "trainee": {"name": "", "group": "", "workshop": ""},
-      "modules": {"<page id>": {"<input>": value, ..., "_done": bool}},
+      "modules": {"<page id>": {"<input>": value, ..., "_done": bool},
+                  "_lectures_seen": {"<page id>": true}},
     }
+
+``_lectures_seen`` is the app's own record of which pages' lectures the trainee has read (later visits open on the
+worksheet); it sits beside the pages' modules, not inside them, so a page's inputs stay exactly what was entered.
 
 Module values are JSON types only (str, int, float, bool, None, lists and dicts of them; tables as lists of
 row dicts). Reading a module merges its defaults first, then what the trainee entered, so a new default
@@ -80,6 +84,18 @@ def mark_done(workspace: Workspace, module_id: str, done: bool = True) -> None:
 
 def is_done(workspace: Workspace, module_id: str) -> bool:
     return bool(workspace.get("modules", {}).get(module_id, {}).get("_done"))
+
+
+LECTURES_SEEN = "_lectures_seen"
+
+
+def mark_seen(workspace: Workspace, page_id: str) -> None:
+    """The trainee has read the page's lecture once: later visits open on the worksheet, the lecture folded."""
+    workspace.setdefault("modules", {}).setdefault(LECTURES_SEEN, {})[page_id] = True
+
+
+def is_seen(workspace: Workspace, page_id: str) -> bool:
+    return bool(workspace.get("modules", {}).get(LECTURES_SEEN, {}).get(page_id))
 
 
 def is_started(workspace: Workspace, module_id: str) -> bool:

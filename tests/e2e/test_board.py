@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
+from scripts.layout_probe import probe
 from scripts.serve import free_port, running_app
 from tests.fixtures.classroom import exercise1, the_class
 from workbook import access, exercises
@@ -165,6 +166,9 @@ def test_projector_mode_at_1024x768(browser: Browser, classroom: tuple[str, str]
             overflow = page.evaluate("""() => { const main = document.querySelector('[data-testid="stMain"]');
                 return main.scrollWidth - main.clientWidth; }""")
             assert overflow <= 1
+            # at the projector's larger type nothing is cut to "…", the menu's section headers included
+            findings = probe(page).findings()
+            assert not findings, f"{name} in projector mode:\n" + "\n".join(findings)
         notes = page.get_by_text("讲师提示（仅讲师可见；投影前请收起）")
         expect(notes).to_be_visible()
     finally:

@@ -35,7 +35,7 @@ def _table(at, column: str) -> pd.DataFrame:  # type: ignore[no-untyped-def]
 
 @pytest.mark.parametrize("edited", [True, False])
 def test_one_1_4_setting_shows_the_same_figures_on_every_page(edited: bool) -> None:
-    hourly, hours, per_hour = ("300元", "20", "200元/小时") if edited else ("200元", "8", "500元/小时")
+    hourly, hours, per_hour = ("300元", "20", "200") if edited else ("200元", "8", "500")
     # 财富 (b): T = 5,000 − 600 gifts − 400 events = 4,000 over 20 h = 200 an hour (defaults: over 8 h = 500)
 
     at = open_app("zh", "views/s1_4_asset_liability.py", book=_book(), workspace=_work(edited))
@@ -62,11 +62,11 @@ def test_one_1_4_setting_shows_the_same_figures_on_every_page(edited: bool) -> N
 
     at.switch_page("views/s4_3_throughput.py").run()
     assert not at.exception
-    tiers = _table(at, "服务小时")
-    assert tiers["服务小时"].tolist()[1] == f"{hours} 小时" and tiers["每小时有效产出"].tolist()[1] == per_hour
+    tiers = _table(at, "服务小时")  # one unit per column, said in the header: hours, 元 an hour
+    assert tiers["服务小时"].tolist()[1] == hours and tiers["每小时有效产出（元/小时）"].tolist()[1] == per_hour
 
     at.switch_page("views/s4_4_exercise2.py").run()
     at.selectbox(key="s4_4_张三_tier").set_value("affluent").run()
     assert not at.exception
-    assert {m.label: m.value for m in at.tabs[0].metric}["每小时有效产出"] == per_hour
+    assert {m.label: m.value for m in at.tabs[0].metric}["每小时有效产出"] == f"{per_hour}元/小时"  # a metric says it
     assert f"服务时间 {hours} 小时" in markdown_text(at)

@@ -103,7 +103,9 @@ def test_start_fresh_asks_first_then_opens_a_blank_workbook_under_a_new_address(
     at.button(key="results_fresh_yes").click().run()
     assert not at.exception
     assert _token(at) != old_token
-    assert at.session_state["workspace"] == ws.new_workspace()
+    fresh = at.session_state["workspace"]
+    # blank: nobody's name, no page's inputs (only the app's note that this page's lecture was shown)
+    assert fresh["trainee"] == ws.new_workspace()["trainee"] and set(fresh["modules"]) <= {ws.LECTURES_SEEN}
     assert at.session_state["lang"] == lang
     saved = open_store().load_workspace(old_token)  # the old work stays under its old address
     assert saved is not None and saved["modules"]["s1_1"]["note"] == "礼品换不来忠诚"

@@ -7,6 +7,7 @@ import pytest
 from tests.fixtures.small_books import dated_formula_book, formula_book
 from tests.pages.apptest import open_app
 from tests.pages.s1_helpers import book, go_away_and_back, id_aum_book, markdown_text, metrics, plotly_figures
+from workbook import i18n
 
 PAGE = "views/s1_2_performance_formula.py"
 
@@ -62,10 +63,11 @@ def test_target_levers_and_plan(lang: str) -> None:
     # ratio 2: one lever alone +100%, balanced 2^(1/3) − 1 = 26.0% on each
     assert "100.0%" in text and "26.0%" in text
     table = at.dataframe[0].value
-    c_row = table.iloc[1].tolist()
+    # one lever per column, its unit in the header: today, this lever alone, balanced
+    c_column = table[i18n.t("s1.formula.lever.c", lang)].tolist()
     # c alone: 66.7% × 2 = 133.3% (impossible); balanced: 66.7% × 1.26 = 84.0%
-    assert c_row[1] == "66.7%" and c_row[2].startswith("133.3%") and c_row[3] == "84.0%"
-    assert ("不可能" if lang == "zh" else "impossible") in c_row[2]
+    assert c_column[0] == "66.7" and c_column[1].startswith("133.3%") and c_column[2] == "84.0"
+    assert ("不可能" if lang == "zh" else "impossible") in c_column[1]
     # the plan starts balanced → planned P = target 260,000
     assert _planned_p(at) == ("26万元" if lang == "zh" else "CNY 260k")
     # plan: N +100%, c and v unchanged → 6 × 2/3 × 65,000 = 260,000; waterfall N +130,000, c 0, v 0

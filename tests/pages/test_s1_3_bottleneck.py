@@ -30,16 +30,16 @@ def test_default_process_constraint_and_elevation(lang: str) -> None:
     shown = metrics(at)
     # default: deals/week 3.6, 2.4, 2.0, 1.5, 3.0, 13.33 → 方案呈现 at 1.50
     assert shown[labels["constraint"]] == labels["propose"]
-    assert shown[labels["throughput"]] == "1.50"
+    assert shown[labels["throughput"]] == "1.5"
     bars = plotly_figures(at)[0]["data"][0]
     assert bars["x"] == pytest.approx([3.6, 2.4, 2.0, 1.5, 3.0, 4 / 0.3])
     # the default what-if (+50%): 方案呈现 → 2.25, so 面谈KYC (2.00) becomes the constraint
     text = markdown_text(at)
-    assert "1.50 → **2.00**" in text
+    assert "1.5 → **2**" in text
     assert labels["meet"] in at.success[0].value
     at.slider(key="s1_3_elevate_pct").set_value(20.0).run()
     # +20%: 3.6 proposals a week × 50% = 1.80 deals, still the lowest
-    assert "1.50 → **1.80**" in markdown_text(at)
+    assert "1.5 → **1.8**" in markdown_text(at)
     assert labels["propose"] in at.info[-1].value
     assert at.session_state["workspace"]["modules"]["s1_3"]["elevate_pct"] == 20.0
 
@@ -50,7 +50,7 @@ def test_editing_the_table_moves_the_constraint_and_is_saved() -> None:
     at = _edit(at, {3: {"weekly_hours": 12.0}})
     assert not at.exception
     shown = metrics(at)
-    assert shown["瓶颈环节"] == "面谈KYC" and shown["系统产出（单/周）"] == "2.00"
+    assert shown["瓶颈环节"] == "面谈KYC" and shown["系统产出（单/周）"] == "2"
     saved = at.session_state["workspace"]["modules"]["s1_3"]["stages"]
     assert saved[3]["weekly_hours"] == 12.0 and saved[3]["name"] == ""
     # the edit survives leaving the page
@@ -94,7 +94,7 @@ def test_subordinating_shows_the_same_hours_rebalanced(lang: str) -> None:
     assert not at.exception
     text = markdown_text(at)
     # the default 29 hours spread by hours per deal (Σ 196/15): 29 × 15 ÷ 196 = 2.22 deals a week, +48%
-    assert "1.50" in text and "**2.22**" in text and "+48%" in text
+    assert "1.5" in text and "**2.22**" in text and "+48%" in text
     table = next(element.value for element in at.dataframe
                  if ("重新分配后（小时/周）" if lang == "zh" else "Rebalanced (hours/week)") in element.value.columns)
     rebalanced = table.iloc[:, 2].tolist()

@@ -40,7 +40,7 @@ def test_peer_table_caveat_and_flags(lang: str) -> None:
     text = all_text(at)
     assert any(w.value == peers.caveat(lang) for w in at.warning)
     assert ("600万" if lang == "zh" else "CNY 6m") in text  # the regulatory anchor
-    overview = at.table[0].value
+    overview = _peer_table(at, lang)
     assert len(overview) == 10
     assert overview[i18n.t("peers.col.tiers", lang)].str.contains("⚠").any()  # M and L figures are marked
     high = "高" if lang == "zh" else "High"
@@ -49,6 +49,12 @@ def test_peer_table_caveat_and_flags(lang: str) -> None:
     assert overview[i18n.t("peers.col.tiers", lang)].iloc[0].count("  \n") == 3
     legend = " ".join(c.value for c in at.caption)
     assert ("高 = 多个来源一致" if lang == "zh" else "High = several consistent sources") in legend
+
+
+def _peer_table(at, lang: str):
+    """The ten banks' overview (after the trainee's own ladder on the page): the static table with a bank column."""
+    bank = i18n.t("peers.col.bank", lang)
+    return next(table.value for table in at.table if bank in table.value.columns)
 
 
 def _shown_text(at) -> list[str]:
@@ -72,7 +78,7 @@ def test_chinese_page_has_no_english_years_or_letter_grades() -> None:
         for text in _shown_text(at):
             assert not re.search(r"\b(recent|later)\b", text), text
             assert not RAW_GRADE.search(text), text
-    overview = at.table[0].value.set_index("银行")
+    overview = _peer_table(at, "zh").set_index("银行")
     assert overview.loc["中信银行", "年份"] == "2015年及以后" and overview.loc["兴业银行", "年份"] == "近期"
     assert overview.loc["工商银行", "可信度"] == "⚠\u00a0中高"
     text = " ".join(_shown_text(at))
@@ -82,7 +88,7 @@ def test_chinese_page_has_no_english_years_or_letter_grades() -> None:
 
 def test_english_peer_table_has_no_chinese() -> None:
     at = open_app("en", PAGE)
-    overview = at.table[0].value
+    overview = _peer_table(at, "en")
     for value in [*overview.columns, *overview.astype(str).stack().tolist()]:
         assert not CJK.search(value), value
     assert overview.set_index("Bank").loc["China CITIC Bank", "Year"] == "2015 and later"

@@ -57,8 +57,9 @@ def test_scheme_defaults_to_the_one_chosen_in_3_2() -> None:
 def test_hourly_cost_comes_from_1_4(lang: str) -> None:
     at = open_app(lang, PAGE, workspace=_workspace(s1_4={"annual_cost": 450_000, "effective_hours": 1_500}))
     captions = " ".join(c.value for c in at.caption)
-    # 450,000 ÷ 1,500 = 300 元/h
-    assert ("每小时成本 300 元" if lang == "zh" else "Hourly cost CNY 300") in captions
+    # 450,000 ÷ 1,500 = 300 元/h; the annual cost in the page's money format (45万元, CNY 450k)
+    expected = "每小时成本 300元 = 年度成本 45万元" if lang == "zh" else "Hourly cost CNY 300 = annual cost CNY 450k"
+    assert expected in captions
     assert "1.4" in captions
 
 

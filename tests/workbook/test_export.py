@@ -80,7 +80,7 @@ def test_summary_lists_progress_and_live_key_figures(sample: pd.DataFrame) -> No
     summary = book["总览"]
     values = [[c.value for c in row] for row in summary.iter_rows(max_col=4)]
     assert ["姓名", "王芳", None, None] in values and ["小组", "第三组", None, None] in values
-    assert ["导出时间", "2026-12-05 08:30 UTC", None, None] in values
+    assert ["导出时间", "2026-12-05 16:30（北京时间）", None, None] in values  # 08:30 UTC in the classroom's time
     assert ["客户名册", "示例名册", None, None] in values
     assert ["1.4 客户资产负债审视", "已完成", None, None] in values
     assert ["1.1 难题自测", "进行中", None, None] in values

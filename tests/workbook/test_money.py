@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from workbook.money import money_text, wan_cell, wan_input, yuan_cell
+from workbook.money import money_text, money_texts, wan_cell, wan_input, yuan_cell
 
 
 @pytest.mark.parametrize(("value", "zh", "en"), [
@@ -84,3 +84,16 @@ def test_money_text_reads_back_close_and_never_overflows_its_unit(value: float) 
         shown = (-1 if sign else 1) * number * sizes[suffix]
         # the largest rounding: half a 元 below 1万 (CNY 1k), else 5% (one decimal of 1.0k / 1.0万) or less
         assert abs(shown - value) <= max(0.5, 0.05 * abs(value)) + 1e-6 * abs(value), (value, text)
+
+
+def test_a_charts_amounts_share_the_unit_of_the_largest() -> None:
+    # 1.2's waterfall: 24,000 元 start, steps of 3,551 / 4,083 / 4,696 元, 36,330 元 end. The largest is 万元-sized,
+    # so every label is in 万元: 3,551 / 10,000 = 0.3551 → two decimals below 1 → 0.36; 24,000 → 2.4; 36,330 → 3.6.
+    texts, unit = money_texts([24_000, 3_551, 4_083, 4_696, 36_330], "zh")
+    assert texts == ["2.4万元", "0.36万元", "0.41万元", "0.47万元", "3.6万元"] and unit == "万元"
+    # English in thousands: 3,551 → 3.6k, -4,083 → -4.1k (no "CNY 3,551" beside "CNY 24k")
+    texts, unit = money_texts([24_000, 3_551, -4_083], "en")
+    assert texts == ["CNY 24k", "CNY 3.6k", "-CNY 4.1k"] and unit == "CNY k"
+    # all small: plain 元, whole; a missing amount is a dash; a tiny negative is no loss
+    assert money_texts([800, 35, None], "zh") == (["800元", "35元", "—"], "元")
+    assert money_texts([2e6, -1], "zh")[0] == ["200万元", "0万元"]

@@ -158,6 +158,19 @@ def test_trainee_identity_and_module_status() -> None:
     assert [ws.module_status(work, m) for m in ("s1_1", "s1_2", "s1_3")] == ["started", "done", "new"]
 
 
+def test_a_seen_lecture_is_kept_but_is_no_start() -> None:
+    # Opening a page marks its lecture seen (later visits fold it); that is not work on the module.
+    work = ws.new_workspace()
+    assert not ws.is_seen(work, "s1_3")
+    ws.mark_seen(work, "s1_3")
+    assert ws.is_seen(work, "s1_3")
+    assert not ws.is_started(work, "s1_3") and ws.module_status(work, "s1_3") == "new"
+    assert ws.module_values(work, "s1_3") == {}  # the page's inputs are untouched
+    assert ws.is_seen(ws.from_json(ws.to_json(work)), "s1_3")  # saved with the work
+    ws.set_values(work, "s1_3", next_focus="邀约")
+    assert ws.is_started(work, "s1_3") and ws.is_seen(work, "s1_3")
+
+
 def test_an_input_may_be_named_like_the_functions_own_parameters() -> None:
     # hypothesis found it: an input called "workspace" or "module_id" is a value, not a second argument
     work = ws.new_workspace()

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from workbook import carrier, exercises, services, xlsx
+from workbook import carrier, clock, exercises, services, xlsx
 from workbook.export import Both, ExportContext, ModuleSheet
 from workbook.segmentation import INSUFFICIENT, SCHEME_IDS, SCHEMES, SchemeParamError, segment_detail, tier_summary
 from workbook.sheets import layout
@@ -136,7 +136,9 @@ def write(ctx: ExportContext, canvas: xlsx.Canvas) -> None:
         canvas.text(row, 1, ctx.t("s3_5.complete"), "key")
         row += 1
     if saved.get("submitted_at"):
-        canvas.text(row, 1, ctx.t("export.s3_5.finished", time=str(saved["submitted_at"])), "note")
+        # in the classroom's time, its zone named (the store keeps UTC)
+        finished = clock.local_time_text(str(saved["submitted_at"]), ctx.lang)
+        canvas.text(row, 1, ctx.t("export.s3_5.finished", time=finished), "note")
         row += 1
     layout.note(canvas, row + 1, ctx.t("export.s3_5.note"))
 
